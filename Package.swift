@@ -1,0 +1,65 @@
+// swift-tools-version:6.2
+// `linq`: an interactive shell and script runner for the Linq Partner API V3.
+// Module boundaries are described in README.md ("Architecture") and must stay acyclic:
+// LinqJSON <- LinqCore <- LinqShell <- linq;  LinqJSON <- LinqEmulator <- linq;  CLibEdit <- LineEditor <- LinqShell.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "linq",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "linq", targets: ["linq"]),
+        .library(name: "LinqCore", targets: ["LinqCore"]),
+        .library(name: "LinqEmulator", targets: ["LinqEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // No default traits: they pull in full Foundation and swift-configuration, which we do not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only to give the emulator's server a silent logger (Hummingbird logs to stderr by default).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Header types of the emulator's server (already a dependency of Hummingbird).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // libedit's native API through a header-only shim (libedit's el_set/history are variadic).
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // forkpty + execve for the pseudo-terminal tests (only async-signal-safe code between fork and exec).
+        .target(name: "CPTY", linkerSettings: [.linkedLibrary("util")]),
+        .target(name: "LineEditor", dependencies: ["CLibEdit"], swiftSettings: strict),
+        .target(name: "LinqJSON", swiftSettings: strict),
+        .target(
+            name: "LinqCore",
+            dependencies: ["LinqJSON", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict),
+        .target(
+            name: "LinqEmulator",
+            dependencies: [
+                "LinqJSON", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
+        .target(name: "LinqShell", dependencies: ["LinqCore", "LineEditor"], swiftSettings: strict),
+        .executableTarget(
+            name: "linq",
+            dependencies: [
+                "LinqShell", "LinqEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["LinqCore", "LinqEmulator", "CPTY"], path: "Tests/TestSupport"),
+        .testTarget(name: "LinqJSONTests", dependencies: ["LinqJSON"]),
+        .testTarget(name: "LinqCoreTests", dependencies: ["LinqCore", "LinqEmulator", "TestSupport"]),
+        .testTarget(
+            name: "LinqEmulatorTests",
+            dependencies: ["LinqEmulator", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "LinqShellTests", dependencies: ["LinqShell", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "linq"]),
+    ]
+)

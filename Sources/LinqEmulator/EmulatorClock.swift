@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The emulator's notion of now: real time plus an offset that tests and demos move forward
+/// (`POST /_emulator/clock`), so a 10-minute rate window passes in milliseconds.
+public final class EmulatorClock: Sendable {
+    private let offset = Mutex<Double>(0)
+
+    public init(offset: Double = 0) { self.offset.withLock { $0 = offset } }
+
+    /// Seconds since 1970, with fractions, in emulated time.
+    public func now() -> Double { Self.realNow() + offset.withLock { $0 } }
+
+    /// Moves emulated time forward (or back, with a negative value).
+    public func advance(by seconds: Double) { offset.withLock { $0 += seconds } }
+
+    /// How far emulated time is ahead of real time.
+    public var currentOffset: Double {
+        get { offset.withLock { $0 } }
+        set { offset.withLock { $0 = newValue } }
+    }
+
+    static func realNow() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// ISO-8601 in UTC with milliseconds: `2026-11-29T00:41:00.123Z`.
+    public static func iso8601(_ seconds: Double) -> String {
+        let millis = Int64((seconds * 1000).rounded(.down))
+        var days = millis / 86_400_000
+        var rest = millis % 86_400_000
+        if rest < 0 {
+            rest += 86_400_000
+            days -= 1
+        }
+        // Civil-from-days (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3_600_000, 2)):"
+            + "\(pad(rest / 60_000 % 60, 2)):\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))Z"
+    }
+}
+
+/// Random identifiers in the API's formats.
+enum Identifiers {
+    /// 32 lowercase hex characters (a W3C trace id).
+    static func traceID() -> String {
+        hex(UInt64.random(in: 1...UInt64.max)) + hex(UInt64.random(in: 0...UInt64.max))
+    }
+
+    /// A random version-4 UUID in lowercase.
+    static func uuid() -> String {
+        let a = UInt64.random(in: 0...UInt64.max)
+        let b = UInt64.random(in: 0...UInt64.max)
+        let h = hex(a) + hex((b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
+        let c = Array(h)
+        let v4 = String(c[0..<12]) + "4" + String(c[13..<32])
+        let d = Array(v4)
+        return String(d[0..<8]) + "-" + String(d[8..<12]) + "-" + String(d[12..<16]) + "-" + String(d[16..<20]) + "-"
+            + String(d[20..<32])
+    }
+
+    static func hex(_ value: UInt64) -> String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    /// A stable 64-bit FNV-1a hash as 16 hex characters.
+    static func stableHash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hex(hash)
+    }
+}

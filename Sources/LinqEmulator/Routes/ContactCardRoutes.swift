@@ -1,0 +1,135 @@
+import LinqJSON
+
+/// Contact cards, with the semantics of reference §C: stored inactive then activated, 409/2014
+/// once active, PATCH merges, a shared budget of 3 POST/PATCH calls per 10 minutes per number,
+/// injected 2022/4004 leave the card inactive, and share at most once per chat per 5 minutes.
+enum ContactCardRoutes {
+    static let budgetCalls = 3
+    static let budgetWindow = 600.0
+    static let shareInterval = 300.0
+
+    static let routes: [Route] = [
+        Route("POST", "/v3/contact_card", handlesFaults: [2022, 4004], create),
+        Route("GET", "/v3/contact_card", get),
+        Route("PATCH", "/v3/contact_card", handlesFaults: [2022, 4004], update),
+        Route("POST", "/v3/chats/{chatId}/share_contact_card", share),
+    ]
+
+    static func create(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let body = try context.body()
+        let first = try Validate.requiredString(body, "first_name")
+        let number = try Validate.requiredString(body, "phone_number")
+        let last = try Validate.optionalString(body, "last_name")
+        let image = try Validate.optionalString(body, "image_url")
+        _ = try Validate.e164(number)
+        _ = try Validate.ownLine(number, context)
+        try spendBudget(number, context, &store)
+        var cards = store[table: "contact_cards"]
+        if let existing = cards[number], existing["is_active"]?.boolValue == true { throw APIFailure(2014) }
+        var hosted: JSONValue = .null
+        if let image { hosted = .string(try rehost(image, context)) }
+        var card: JSONObject = [
+            "phone_number": .string(number), "first_name": .string(first), "last_name": last.map { .string($0) } ?? .null,
+            "image_url": hosted, "is_active": false,
+            "_partner": .string(context.partner.id),
+        ]
+        if let image { card["_image_source"] = .string(image) }
+        cards[number] = card
+        store[table: "contact_cards"] = cards
+        try apply(&card, context, &store)
+        return .json(200, card.publicView)
+    }
+
+    static func get(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let cards = store[table: "contact_cards"]
+        if let number = context.request.queryValue("phone_number") {
+            _ = try Validate.e164(number)
+            _ = try Validate.ownLine(number, context)
+            guard let card = cards[number] else { throw APIFailure(2012) }
+            return .json(200, ["contact_cards": [card.publicView]])
+        }
+        let own = context.partner.lines.compactMap { cards[$0.phoneNumber]?.publicView }
+        return .json(200, ["contact_cards": .array(own)])
+    }
+
+    static func update(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        guard let number = context.request.queryValue("phone_number"), !number.isEmpty else { throw APIFailure(1001) }
+        _ = try Validate.e164(number)
+        _ = try Validate.ownLine(number, context)
+        let body = try context.body()
+        let first = try Validate.optionalString(body, "first_name")
+        let last = try Validate.optionalString(body, "last_name")
+        let image = try Validate.optionalString(body, "image_url")
+        if let first, first.trimmingSpaces().isEmpty { throw APIFailure(1001) }
+        guard body["first_name"] != nil || body["last_name"] != nil || body["image_url"] != nil else {
+            throw APIFailure(1001)
+        }
+        guard var card = store[table: "contact_cards"][number] else { throw APIFailure(2012) }
+        try spendBudget(number, context, &store)
+        if let first { card["first_name"] = .string(first) }
+        if body["last_name"] != nil { card["last_name"] = last.map { .string($0) } ?? .null }
+        if body["image_url"] != nil {
+            if let image {
+                // Re-hosted only when a new value is given.
+                if image != card["_image_source"]?.stringValue && image != card["image_url"]?.stringValue {
+                    card["image_url"] = .string(try rehost(image, context))
+                    card["_image_source"] = .string(image)
+                }
+            } else {
+                card["image_url"] = .null
+                card["_image_source"] = nil
+            }
+        }
+        card["is_active"] = false
+        try apply(&card, context, &store)
+        return .json(200, card.publicView)
+    }
+
+    static func share(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let chatID = context.param("chatId")
+        guard let chat = store[table: "chats"][chatID], chat["_partner"]?.stringValue == context.partner.id else {
+            throw APIFailure(2001)
+        }
+        let line = chat["_line"]?.stringValue ?? ""
+        guard store[table: "contact_cards"][line]?["is_active"]?.boolValue == true else { throw APIFailure(2012) }
+        if let last = store.lastShare[chatID], context.now - last < shareInterval {
+            throw APIFailure(1007, retryAfter: Int((last + shareInterval - context.now).rounded(.up)))
+        }
+        store.lastShare[chatID] = context.now
+        return .empty(204)
+    }
+
+    /// Counts one POST/PATCH against the number's budget, or throws 429/1007 with the wait.
+    static func spendBudget(_ number: String, _ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) {
+        var calls = (store.cardCalls[number] ?? []).filter { context.now - $0 < budgetWindow }
+        if calls.count >= budgetCalls {
+            let wait = max(1, Int((calls[0] + budgetWindow - context.now).rounded(.up)))
+            store.cardCalls[number] = calls
+            throw APIFailure(1007, retryAfter: wait)
+        }
+        calls.append(context.now)
+        store.cardCalls[number] = calls
+    }
+
+    /// Applies the stored (inactive) card to the line: activates it, or leaves it inactive and
+    /// throws when a 2022/4004 fault was injected for this request.
+    static func apply(_ card: inout JSONObject, _ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) {
+        let number = card["phone_number"]?.stringValue ?? ""
+        if let code = context.fault?.code {
+            card["is_active"] = false
+            store[table: "contact_cards"][number] = card
+            throw APIFailure(code, retryAfter: context.fault?.retryAfter)
+        }
+        card["is_active"] = true
+        store[table: "contact_cards"][number] = card
+    }
+
+    /// The CDN URL an image is re-hosted at; an unusable URL → 400/5007.
+    static func rehost(_ url: String, _ context: RouteContext) throws(APIFailure) -> String {
+        guard Validate.isHTTPURL(url) else { throw APIFailure(5007) }
+        if url.lowercased().hasPrefix("https://cdn.linqapp.com/") { return url }
+        let lower = url.lowercased().split(separator: "?").first.map(String.init) ?? ""
+        let ext = ["png", "gif", "heic", "jpeg", "jpg"].first { lower.hasSuffix("." + $0) } ?? "jpg"
+        return "https://cdn.linqapp.com/contact-card/\(context.partner.id)/\(Identifiers.stableHash(url)).\(ext)"
+    }
+}

@@ -1,0 +1,90 @@
+import Synchronization
+import LinqJSON
+
+/// The emulator's own control API under `/_emulator` (no API key needed; loopback only):
+///
+/// | Request | Effect |
+/// |---|---|
+/// | `GET /_emulator` | partners, API keys, lines, chats, clock |
+/// | `POST /_emulator/faults` `{"code":2022,"count":1,"method":"POST","path":"/v3/contact_card"}` | inject a fault (`code`, `status`, `retry_after`, `delay_ms`, `drop`) |
+/// | `GET` / `DELETE /_emulator/faults` | list / clear pending faults |
+/// | `GET /_emulator/clock`, `POST /_emulator/clock` `{"advance_seconds":600}` | read / move the clock |
+/// | `GET` / `DELETE /_emulator/requests` | API requests counted so far (and the last 100) / reset the count |
+/// | `POST /_emulator/reset` | back to the seed data |
+enum ControlRoutes {
+    static func handle(_ request: EmulatorRequest, path: String, emulator: Emulator, traceID: String) -> EmulatorResponse {
+        let method = request.method.uppercased()
+        do throws(APIFailure) {
+            switch (method, path) {
+            case ("GET", "/_emulator"), ("GET", "/_emulator/"):
+                return .json(200, info(emulator))
+            case ("GET", "/_emulator/faults"):
+                return .json(200, ["faults": .array(emulator.faults.withLock { $0.map(\.json) })])
+            case ("POST", "/_emulator/faults"):
+                guard let object = (try? JSONValue.parse(request.body))?.objectValue else { throw APIFailure(1003) }
+                let fault = try Fault(json: object)
+                emulator.inject(fault)
+                return .json(201, fault.json)
+            case ("DELETE", "/_emulator/faults"):
+                emulator.faults.withLock { $0 = [] }
+                return EmulatorResponse(status: 204)
+            case ("GET", "/_emulator/clock"):
+                return .json(200, clock(emulator))
+            case ("POST", "/_emulator/clock"):
+                guard let object = (try? JSONValue.parse(request.body))?.objectValue,
+                    let seconds = object["advance_seconds"]?.doubleValue
+                else { throw APIFailure(1001, message: "send {\"advance_seconds\": N}") }
+                emulator.clock.advance(by: seconds)
+                emulator.persist()
+                return .json(200, clock(emulator))
+            case ("GET", "/_emulator/requests"):
+                let stats = emulator.stats.withLock { $0 }
+                return .json(
+                    200,
+                    [
+                        "count": .int(stats.count),
+                        "recent": .array(
+                            stats.recent.map {
+                                ["method": .string($0.method), "path": .string($0.path), "status": .int($0.status)]
+                            }),
+                    ])
+            case ("DELETE", "/_emulator/requests"):
+                emulator.stats.withLock { $0 = Emulator.RequestStats() }
+                return EmulatorResponse(status: 204)
+            case ("POST", "/_emulator/reset"):
+                emulator.reset()
+                return .json(200, info(emulator))
+            default:
+                throw APIFailure(2001, message: "Resource not found", status: 404)
+            }
+        } catch {
+            return emulator.failure(error, traceID: traceID)
+        }
+    }
+
+    static func clock(_ emulator: Emulator) -> JSONValue {
+        let now = emulator.clock.now()
+        return ["now": .string(EmulatorClock.iso8601(now)), "offset_seconds": .number(String(emulator.clock.currentOffset))]
+    }
+
+    static func info(_ emulator: Emulator) -> JSONValue {
+        let chats = emulator.chats
+        return [
+            "partners": .array(
+                emulator.partners.map { partner in
+                    [
+                        "id": .string(partner.id), "name": .string(partner.name), "api_key": .string(partner.apiKey),
+                        "lines": .array(
+                            partner.lines.map { line in
+                                [
+                                    "phone_number": .string(line.phoneNumber), "id": .string(line.id),
+                                    "line_type": .string(line.lineType),
+                                    "chat_id": chats.first { $0.line == line.phoneNumber }.map { .string($0.id) } ?? .null,
+                                ]
+                            }),
+                    ]
+                }),
+            "clock": clock(emulator),
+        ]
+    }
+}
