@@ -1,1 +1,4 @@
-print("linq")
+// The `linq` executable: process flags and wiring only (see LinqCommand).
+import ArgumentParser
+
+LinqCommand.main()

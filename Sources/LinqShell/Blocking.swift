@@ -1,0 +1,32 @@
+import Dispatch
+import Synchronization
+
+/// Runs async work from the synchronous main thread, which owns the terminal. While it waits,
+/// a Ctrl-C (SIGINT, counted by `Interrupts`) cancels the work, which then ends with
+/// `CancellationError`/`LinqError.cancelled` as it would for any task cancellation.
+public enum Blocking {
+    /// Runs `body` on the concurrency pool and waits for it.
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let box = Mutex<T?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let task = Task.detached {
+            let value = await body()
+            box.withLock { $0 = value }
+            done.signal()
+        }
+        let interruptsAtStart = Interrupts.count
+        while done.wait(timeout: .now() + .milliseconds(25)) == .timedOut {
+            if Interrupts.count != interruptsAtStart { task.cancel() }
+        }
+        return box.withLock { $0! }
+    }
+}
+
+/// Counts SIGINTs delivered while a command runs (the handler only increments an atomic).
+public enum Interrupts {
+    static let counter = Atomic<Int>(0)
+    /// The number of SIGINTs so far.
+    public static var count: Int { counter.load(ordering: .relaxed) }
+    /// Called from the signal handler.
+    public static func record() { counter.add(1, ordering: .relaxed) }
+}

@@ -1,0 +1,121 @@
+import LinqCore
+import LinqJSON
+
+/// A command of the shell itself (not an API operation): its name, aliases, usage and action.
+public struct BuiltinCommand: Sendable {
+    public var name: String
+    public var aliases: [String]
+    public var usage: String
+    public var summary: String
+    var run: @Sendable (Interpreter, [String]) throws(ShellError) -> Void
+}
+
+/// The shell's own commands.
+public enum Builtins {
+    public static let all: [BuiltinCommand] = [
+        BuiltinCommand(name: "help", aliases: ["?"], usage: "help [command]", summary: "List commands, or show one command's help", run: help),
+        BuiltinCommand(
+            name: "request", aliases: ["req"], usage: "request METHOD PATH [json]",
+            summary: "Send any request, e.g. request GET /v3/contact_card", run: request),
+        BuiltinCommand(name: "last", aliases: [], usage: "last [--headers] [--request]", summary: "Print the last response again", run: last),
+    ]
+
+    public static func command(named name: String) -> BuiltinCommand? {
+        all.first { $0.name == name || $0.aliases.contains(name) }
+    }
+
+    static func help(_ shell: Interpreter, _ args: [String]) throws(ShellError) {
+        shell.output.writeOut(try HelpText.text(for: args) + "\n")
+    }
+
+    static func request(_ shell: Interpreter, _ args: [String]) throws(ShellError) {
+        let usage = "usage: request METHOD PATH [json]   e.g. request GET /v3/contact_card?phone_number=%2B15551230001"
+        guard args.count >= 2 else { throw ShellError.usage("request needs a method and a path", usage) }
+        let method = args[0].uppercased()
+        let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+        guard methods.contains(method) else {
+            throw ShellError.usage("unknown method '\(args[0])'" + DidYouMean.hint(for: method, in: methods), usage)
+        }
+        let path = args[1]
+        guard path.hasPrefix("/") else { throw ShellError.usage("the path must start with /, e.g. /v3/chats", usage) }
+        var body: JSONValue?
+        if args.count > 2 {
+            let text = args[2...].joined(separator: " ")
+            do {
+                body = try JSONValue.parse(text)
+            } catch {
+                throw ShellError.usage("the body is not JSON: \(error)", usage)
+            }
+        }
+        let request = RequestBuilder.request(
+            method: method, path: path, body: body, configuration: shell.client.configuration)
+        try shell.send(request, idempotent: ["GET", "HEAD", "PUT", "DELETE"].contains(method), output: nil, operation: nil)
+    }
+
+    static func last(_ shell: Interpreter, _ args: [String]) throws(ShellError) {
+        guard let response = shell.session.lastResponse else {
+            if let error = shell.session.lastError {
+                shell.output.writeErr(shell.errorRenderer.error(error))
+                return
+            }
+            throw ShellError.usage("no response yet")
+        }
+        let flags = Set(args)
+        for flag in flags where !["--headers", "--request", "--body"].contains(flag) {
+            throw ShellError.usage("unknown flag \(flag) for 'last'" + DidYouMean.hint(for: flag, in: ["--headers", "--request", "--body"]))
+        }
+        let renderer = shell.renderer
+        if flags.contains("--request") { shell.output.writeOut(renderer.request(response.request)) }
+        if flags.contains("--headers") { shell.output.writeOut(renderer.responseHead(response)) }
+        if flags.isEmpty || flags.contains("--body") {
+            let text = renderer.body(of: response)
+            shell.output.writeOut(text.isEmpty ? "(\(response.status) \(Renderer.reason(response.status)), no body)\n" : text)
+        }
+    }
+}
+
+/// `help`, `help card`, `help card create`.
+enum HelpText {
+    static func text(for args: [String]) throws(ShellError) -> String {
+        if args.isEmpty { return overview() }
+        if let builtin = Builtins.command(named: args[0]), args.count == 1 {
+            return "\(builtin.summary)\n\nusage: \(builtin.usage)"
+        }
+        guard let resource = APICatalog.resource(named: args[0]) else {
+            let names = APICatalog.resources.map(\.name) + Builtins.all.map(\.name)
+            throw ShellError.usage("no help for '\(args[0])'" + DidYouMean.hint(for: args[0], in: names))
+        }
+        if args.count == 1 {
+            var lines = [resource.summary, ""]
+            let ops = APICatalog.operations(of: resource.name)
+            let width = ops.map(\.commandName.count).max() ?? 0
+            for op in ops { lines.append("  " + op.commandName.padding(to: width) + "  " + op.summary) }
+            lines.append("")
+            lines.append("help \(resource.name) <verb> shows a command's flags and an example.")
+            return lines.joined(separator: "\n")
+        }
+        guard let operation = APICatalog.operation(resource: resource.name, verb: args[1]) else {
+            let verbs = APICatalog.operations(of: resource.name).map(\.verb)
+            throw ShellError.usage(
+                "no command '\(resource.name) \(args[1])'" + DidYouMean.hint(for: args[1], in: verbs, prefix: "\(resource.name) "))
+        }
+        return UsageFormatter.help(for: operation)
+    }
+
+    static func overview() -> String {
+        var lines = ["API commands (help <group> for details):"]
+        let width = max(
+            APICatalog.operations.map(\.commandName.count).max() ?? 0, Builtins.all.map(\.usage.count).max() ?? 0)
+        for resource in APICatalog.resources {
+            lines.append("")
+            lines.append("  \(resource.name) — \(resource.summary)")
+            for op in APICatalog.operations(of: resource.name) {
+                lines.append("    " + op.commandName.padding(to: width) + "  " + op.summary)
+            }
+        }
+        lines.append("")
+        lines.append("Shell commands:")
+        for builtin in Builtins.all { lines.append("    " + builtin.usage.padding(to: width) + "  " + builtin.summary) }
+        return lines.joined(separator: "\n")
+    }
+}

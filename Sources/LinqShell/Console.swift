@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where the shell writes: data to stdout, diagnostics to stderr.
+public protocol OutputSink: AnyObject {
+    func writeOut(_ text: String)
+    func writeErr(_ text: String)
+}
+
+/// Writes straight to file descriptors 1 and 2 (no stdio buffering, so ordering with child
+/// processes and libedit is exact).
+public final class StandardOutput: OutputSink {
+    public init() {}
+    public func writeOut(_ text: String) { Self.write(1, text) }
+    public func writeErr(_ text: String) { Self.write(2, text) }
+
+    static func write(_ fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+}
+
+/// Collects output in memory (tests, reports).
+public final class CapturedOutput: OutputSink {
+    public private(set) var out = ""
+    public private(set) var err = ""
+    public init() {}
+    public func writeOut(_ text: String) { out += text }
+    public func writeErr(_ text: String) { err += text }
+}
+
+/// Facts about the terminal, read once at start-up.
+public struct TerminalInfo: Sendable {
+    public var stdinIsTTY: Bool
+    public var stdoutIsTTY: Bool
+    public var stderrIsTTY: Bool
+    /// `NO_COLOR` is set (to anything non-empty).
+    public var noColor: Bool
+
+    public init(stdinIsTTY: Bool, stdoutIsTTY: Bool, stderrIsTTY: Bool, noColor: Bool) {
+        self.stdinIsTTY = stdinIsTTY
+        self.stdoutIsTTY = stdoutIsTTY
+        self.stderrIsTTY = stderrIsTTY
+        self.noColor = noColor
+    }
+
+    /// The current process's terminal.
+    public static func current(environment: [String: String]) -> TerminalInfo {
+        TerminalInfo(
+            stdinIsTTY: isatty(0) == 1, stdoutIsTTY: isatty(1) == 1, stderrIsTTY: isatty(2) == 1,
+            noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
+    }
+
+    /// No terminal at all (pipes; tests).
+    public static let none = TerminalInfo(stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, noColor: true)
+
+    /// Interactive line editing is used only when both stdin and stdout are terminals.
+    public var interactive: Bool { stdinIsTTY && stdoutIsTTY }
+}

@@ -1,0 +1,170 @@
+import LinqCore
+import LinqJSON
+
+/// Runs command lines — from the prompt, `-c`, stdin or a script — through one pipeline:
+/// tokenize → expand → parse → send → render. Holds the session; everything it prints goes to
+/// its output sink. Not thread-safe: one line at a time, on the thread that owns the terminal.
+public final class Interpreter {
+    public var session: Session
+    public let output: any OutputSink
+    public let terminal: TerminalInfo
+    public let transport: any LinqTransport
+    /// Timeouts, retry policy and user agent; key and base URL come from the session.
+    public var baseConfiguration: LinqConfiguration
+    public var environment: [String: String]
+
+    public init(
+        session: Session, transport: any LinqTransport, output: any OutputSink, terminal: TerminalInfo,
+        baseConfiguration: LinqConfiguration = LinqConfiguration(), environment: [String: String] = [:]
+    ) {
+        self.session = session
+        self.transport = transport
+        self.output = output
+        self.terminal = terminal
+        self.baseConfiguration = baseConfiguration
+        self.environment = environment
+    }
+
+    /// The renderer for the current settings.
+    public var renderer: Renderer {
+        Renderer(color: session.color.value, output: session.output.value, secret: session.apiKey.value)
+    }
+
+    /// A renderer for stderr (coloured only when stderr is a terminal).
+    var errorRenderer: Renderer {
+        Renderer(
+            color: session.color.value && terminal.stderrIsTTY, output: session.output.value,
+            secret: session.apiKey.value)
+    }
+
+    /// The client for the current settings.
+    public var client: LinqClient {
+        LinqClient(configuration: session.configuration(base: baseConfiguration), transport: transport)
+    }
+
+    /// Runs every command of a line; stops at the first failure, prints it, and returns its
+    /// exit status (0 when all succeeded).
+    @discardableResult
+    public func run(line: String) -> Int32 {
+        do {
+            try execute(line: line)
+            return 0
+        } catch {
+            report(error)
+            return error.exitCode
+        }
+    }
+
+    /// Runs every command of a line, throwing the first failure (unprinted).
+    public func execute(line: String) throws(ShellError) {
+        let commands: [[Word]]
+        do {
+            commands = try Tokenizer.split(line)
+        } catch {
+            throw ShellError.usage("\(error.message) at column \(error.column)")
+        }
+        for words in commands { try execute(words: words) }
+    }
+
+    /// Prints a failure on stderr.
+    public func report(_ error: ShellError) {
+        output.writeErr(errorRenderer.error(error))
+    }
+
+    /// Runs one command.
+    public func execute(words: [Word]) throws(ShellError) {
+        let args = try expander.expand(words)
+        guard let name = args.first else { return }
+        if let builtin = Builtins.command(named: name) {
+            try builtin.run(self, Array(args.dropFirst()))
+            return
+        }
+        if let resource = APICatalog.resource(named: name) {
+            guard args.count > 1 else {
+                throw ShellError.usage(
+                    "'\(name)' needs a verb: " + APICatalog.operations(of: resource.name).map(\.verb).joined(separator: ", "),
+                    "see: help \(resource.name)")
+            }
+            let verb = args[1]
+            guard let operation = APICatalog.operation(resource: resource.name, verb: verb) else {
+                let verbs = APICatalog.operations(of: resource.name).flatMap { [$0.verb] + $0.verbAliases }
+                throw ShellError.usage(
+                    "unknown command '\(resource.name) \(verb)'" + DidYouMean.hint(for: verb, in: verbs, prefix: "\(resource.name) "),
+                    "see: help \(resource.name)")
+            }
+            let call = try CallBinder(operation: operation, defaultNumber: session.number.value).bind(Array(args.dropFirst(2)))
+            try perform(call)
+            return
+        }
+        let known = Builtins.all.flatMap { [$0.name] + $0.aliases } + APICatalog.resources.flatMap { [$0.name] + $0.aliases }
+        throw ShellError.usage("unknown command '\(name)'" + DidYouMean.hint(for: name, in: known), "type 'help' for the list of commands")
+    }
+
+    var expander: Expander {
+        Expander(
+            variables: session.variables, lastJSON: session.lastResponse?.json, lastStatus: session.lastResponse?.status,
+            environment: environment)
+    }
+
+    /// Sends a bound API call and prints the result.
+    public func perform(_ call: BoundCall) throws(ShellError) {
+        let client = self.client
+        let request: HTTPRequestData
+        do {
+            request = try client.prepare(call.operation, arguments: call.arguments, body: call.body)
+        } catch {
+            throw ShellError.usage(error.message, UsageFormatter.line(for: call.operation))
+        }
+        try send(request, idempotent: call.operation.isIdempotent, output: call.output, operation: call.operation)
+    }
+
+    /// Sends a request, records it as the last response and prints it.
+    func send(_ request: HTTPRequestData, idempotent: Bool, output mode: OutputMode?, operation: APIOperation?) throws(ShellError) {
+        if session.verbose.value { output.writeErr(errorRenderer.request(request)) }
+        let client = self.client
+        let result = Blocking.run { () async -> Result<LinqResponse, LinqError> in
+            do throws(LinqError) {
+                return .success(try await client.send(request, idempotent: idempotent))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var renderer = self.renderer
+        if let mode { renderer.output = mode }
+        switch result {
+        case .success(let response):
+            session.lastResponse = response
+            session.lastError = nil
+            rememberIDs(in: response, operation: operation)
+            if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
+            let text = renderer.body(of: response)
+            if !text.isEmpty {
+                output.writeOut(text)
+            } else if terminal.stderrIsTTY || session.verbose.value {
+                output.writeErr(errorRenderer.dim("\(response.status) \(Renderer.reason(response.status))") + "\n")
+            }
+            if session.timing.value { output.writeErr(timingLine(response)) }
+        case .failure(let error):
+            if let response = error.response {
+                session.lastResponse = response
+                if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
+                if session.timing.value { output.writeErr(timingLine(response)) }
+            }
+            session.lastError = error
+            throw ShellError(.request, error.message, linqError: error)
+        }
+    }
+
+    func timingLine(_ response: LinqResponse) -> String {
+        var text = "time: \(Renderer.milliseconds(response.totalDuration))"
+        if response.attempts > 1 { text += " (\(response.attempts) attempts)" }
+        return errorRenderer.dim(text) + "\n"
+    }
+
+    /// Remembers ids from a response for completion: the operation's produced kind and any
+    /// `*_id`/`id` members of known kinds.
+    func rememberIDs(in response: LinqResponse, operation: APIOperation?) {
+        guard let json = response.json else { return }
+        if let kind = operation?.produces, let id = json["id"]?.stringValue { session.remember(id, as: kind) }
+    }
+}

@@ -1,0 +1,127 @@
+import LinqCore
+import LinqJSON
+
+/// Where a setting's current value came from (shown by `show`). Precedence when starting:
+/// flag > env > profile > default; `set` during the session overrides all.
+public enum SettingSource: String, Sendable {
+    case set, flag, env, profile, emulator, `default`
+}
+
+/// A setting's value and its source.
+public struct Sourced<Value: Sendable>: Sendable {
+    public var value: Value
+    public var source: SettingSource
+    public init(_ value: Value, _ source: SettingSource) {
+        self.value = value
+        self.source = source
+    }
+}
+
+/// How responses are printed.
+public enum OutputMode: String, Sendable, CaseIterable {
+    /// Indented JSON, coloured on a terminal.
+    case pretty
+    /// Compact JSON on one line (for jq and logs).
+    case json
+    /// The body exactly as received.
+    case raw
+}
+
+/// What the session talks to, for the prompt and banner.
+public enum Target: Sendable, Equatable {
+    /// The built-in emulator, started in this process.
+    case emulator(url: String)
+    case production
+    case custom(url: String)
+
+    /// The target for a base URL (`emulatorURL` is the in-process emulator's, if one runs).
+    public static func classify(_ baseURL: String, emulatorURL: String?) -> Target {
+        if let emulatorURL, baseURL == emulatorURL { return .emulator(url: baseURL) }
+        if baseURL == LinqConfiguration.defaultBaseURL { return .production }
+        return .custom(url: baseURL)
+    }
+
+    /// `emulator`, `production` or the URL's host and port.
+    public var label: String {
+        switch self {
+        case .emulator: return "emulator"
+        case .production: return "production"
+        case .custom(let url):
+            var rest = Substring(url)
+            if let r = rest.firstRange(of: "://") { rest = rest[r.upperBound...] }
+            return String(rest.prefix { $0 != "/" })
+        }
+    }
+}
+
+/// The shell's state: connection settings, display preferences, variables, the last response
+/// and ids seen in responses (for completion).
+public struct Session: Sendable {
+    public var apiKey: Sourced<String?>
+    public var baseURL: Sourced<String>
+    /// The default phone number for flags that take the session's number.
+    public var number: Sourced<String?>
+    public var output: Sourced<OutputMode>
+    public var color: Sourced<Bool>
+    public var verbose: Sourced<Bool>
+    public var timing: Sourced<Bool>
+    public var profile: String?
+    /// The in-process emulator's base URL, when one runs.
+    public var emulatorURL: String?
+    /// Variables set with `let` or `-v name=value`.
+    public var variables: [String: JSONValue] = [:]
+    /// The last response (success or API error) and the error, if it failed.
+    public var lastResponse: LinqResponse?
+    public var lastError: LinqError?
+    /// Ids seen in responses, newest last, per kind (for completion).
+    public var seenIDs: [IdentifierKind: [String]] = [:]
+
+    public init(
+        apiKey: Sourced<String?> = Sourced(nil, .default),
+        baseURL: Sourced<String> = Sourced(LinqConfiguration.defaultBaseURL, .default),
+        number: Sourced<String?> = Sourced(nil, .default), output: Sourced<OutputMode> = Sourced(.pretty, .default),
+        color: Sourced<Bool> = Sourced(false, .default), verbose: Sourced<Bool> = Sourced(false, .default),
+        timing: Sourced<Bool> = Sourced(false, .default)
+    ) {
+        self.apiKey = apiKey
+        self.baseURL = baseURL
+        self.number = number
+        self.output = output
+        self.color = color
+        self.verbose = verbose
+        self.timing = timing
+    }
+
+    /// What the session talks to.
+    public var target: Target { Target.classify(baseURL.value, emulatorURL: emulatorURL) }
+
+    /// The client configuration for the current settings.
+    public func configuration(base: LinqConfiguration) -> LinqConfiguration {
+        var configuration = base
+        configuration.apiKey = apiKey.value
+        configuration.baseURL = baseURL.value
+        return configuration
+    }
+
+    /// Remembers an id of a kind (most recent last, no duplicates, at most 200 per kind).
+    public mutating func remember(_ id: String, as kind: IdentifierKind) {
+        var ids = seenIDs[kind] ?? []
+        ids.removeAll { $0 == id }
+        ids.append(id)
+        if ids.count > 200 { ids.removeFirst(ids.count - 200) }
+        seenIDs[kind] = ids
+    }
+}
+
+/// Masks a secret for display: `…a1b2` (the last four characters), or `(none)`.
+public func maskSecret(_ secret: String?) -> String {
+    guard let secret, !secret.isEmpty else { return "(none)" }
+    if secret.count <= 8 { return "…" + String(repeating: "•", count: 4) }
+    return "…" + secret.suffix(4)
+}
+
+/// Replaces every occurrence of `secret` in `text` with its mask.
+public func redact(_ text: String, secret: String?) -> String {
+    guard let secret, secret.count >= 4 else { return text }
+    return text.replacingOccurrences(of: secret, with: maskSecret(secret))
+}

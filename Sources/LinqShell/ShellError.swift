@@ -1,0 +1,55 @@
+import LinqCore
+
+/// A failure of one command, with the exit status it maps to. The one place that decides exit
+/// codes (documented in the README):
+///
+/// | code | meaning |
+/// |---|---|
+/// | 0 | success |
+/// | 1 | the API answered with an error, or the request failed (network, timeout) |
+/// | 2 | usage or parse error: unknown command or flag, bad value, bad quoting — nothing was sent |
+/// | 3 | an `expect` assertion failed |
+/// | 130 | interrupted (Ctrl-C) |
+public struct ShellError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The line could not be understood; nothing was sent.
+        case usage
+        /// The request was sent and failed (API error or transport failure).
+        case request
+        /// An assertion did not hold.
+        case assertion
+        /// The user interrupted.
+        case interrupted
+    }
+
+    public var kind: Kind
+    public var message: String
+    /// The request failure behind a `.request` error.
+    public var linqError: LinqError?
+    /// Extra lines shown under the message (usage, hints).
+    public var details: [String]
+
+    public init(_ kind: Kind, _ message: String, details: [String] = [], linqError: LinqError? = nil) {
+        self.kind = kind
+        self.message = message
+        self.details = details
+        self.linqError = linqError
+    }
+
+    /// A usage error (exit 2).
+    public static func usage(_ message: String, _ details: String...) -> ShellError {
+        ShellError(.usage, message, details: details)
+    }
+
+    /// The process exit status for this failure.
+    public var exitCode: Int32 {
+        switch kind {
+        case .usage: 2
+        case .request: linqError?.kind == .cancelled ? 130 : 1
+        case .assertion: 3
+        case .interrupted: 130
+        }
+    }
+
+    public var description: String { message }
+}

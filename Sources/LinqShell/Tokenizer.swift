@@ -1,0 +1,227 @@
+/// One word of a command line, as typed: literal text and variable references (expanded later,
+/// each word to exactly one argument, whatever the variable holds).
+public struct Word: Sendable, Hashable {
+    public enum Part: Sendable, Hashable {
+        case text(String)
+        /// `$name.path[0]` or `${env:VAR:-default}`: the reference without `$`/braces.
+        case variable(String)
+    }
+
+    public var parts: [Part]
+    /// 1-based column of the word's first character.
+    public var column: Int
+    /// The word had quotes or escapes (so `--x` in quotes is still a flag, but `''` is an empty word).
+    public var quoted: Bool
+
+    /// The text when the word holds no variable references.
+    public var literal: String? {
+        var out = ""
+        for part in parts {
+            guard case .text(let t) = part else { return nil }
+            out += t
+        }
+        return out
+    }
+
+    /// The word as typed back (variables as `${…}`), for messages and recordings.
+    public var display: String {
+        parts.map { part in
+            switch part {
+            case .text(let t): t
+            case .variable(let v): "${\(v)}"
+            }
+        }.joined()
+    }
+}
+
+/// A tokenizer error: what is wrong and the 1-based column where it was noticed.
+public struct TokenizeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var column: Int
+    public var description: String { "\(message) (column \(column))" }
+}
+
+/// Splits a line into commands (at unquoted `;`) and each command into words. Knows nothing of
+/// commands: quoting follows the POSIX shell — `'…'` is literal, `"…"` allows `\"`, `\\`, `\$`
+/// and variables, a backslash outside quotes escapes the next character, and an unquoted `#` at the
+/// start of a word begins a comment that runs to the end of the line.
+public enum Tokenizer {
+    public static func split(_ line: String) throws(TokenizeError) -> [[Word]] {
+        let chars = Array(line.unicodeScalars)
+        var commands: [[Word]] = []
+        var words: [Word] = []
+        var parts: [Word.Part] = []
+        var text = ""
+        var inWord = false
+        var quoted = false
+        var wordColumn = 0
+        var i = 0
+
+        func flushText() {
+            if !text.isEmpty {
+                parts.append(.text(text))
+                text = ""
+            }
+        }
+        func endWord() {
+            guard inWord else { return }
+            flushText()
+            words.append(Word(parts: parts, column: wordColumn, quoted: quoted))
+            parts = []
+            inWord = false
+            quoted = false
+        }
+        func startWord(_ at: Int) {
+            if !inWord {
+                inWord = true
+                wordColumn = at + 1
+            }
+        }
+        // Reads a variable reference after a `$` at `i` (which is the `$`); returns nil if `$` is literal.
+        func variable(at start: Int) throws(TokenizeError) -> (String, Int)? {
+            var j = start + 1
+            guard j < chars.count else { return nil }
+            if chars[j] == "{" {
+                var depth = 1
+                var k = j + 1
+                while k < chars.count {
+                    if chars[k] == "{" { depth += 1 }
+                    if chars[k] == "}" {
+                        depth -= 1
+                        if depth == 0 { break }
+                    }
+                    k += 1
+                }
+                guard k < chars.count else { throw TokenizeError(message: "unterminated ${", column: start + 1) }
+                let name = String(String.UnicodeScalarView(chars[(j + 1)..<k]))
+                guard !name.isEmpty else { throw TokenizeError(message: "empty ${}", column: start + 1) }
+                return (name, k + 1)
+            }
+            guard isNameStart(chars[j]) else { return nil }
+            while j < chars.count, isNameChar(chars[j]) { j += 1 }
+            // Path: .field or [index]
+            while j < chars.count {
+                if chars[j] == ".", j + 1 < chars.count, isNameStart(chars[j + 1]) || chars[j + 1].properties.numericType != nil {
+                    j += 1
+                    while j < chars.count, isNameChar(chars[j]) { j += 1 }
+                } else if chars[j] == "[" {
+                    var k = j + 1
+                    while k < chars.count, chars[k] != "]" { k += 1 }
+                    guard k < chars.count else { throw TokenizeError(message: "unterminated [ in variable", column: j + 1) }
+                    j = k + 1
+                } else {
+                    break
+                }
+            }
+            return (String(String.UnicodeScalarView(chars[(start + 1)..<j])), j)
+        }
+
+        while i < chars.count {
+            let c = chars[i]
+            switch c {
+            case " ", "\t", "\n", "\r":
+                endWord()
+                i += 1
+            case ";":
+                endWord()
+                if !words.isEmpty { commands.append(words) }
+                words = []
+                i += 1
+            case "#" where !inWord:
+                i = chars.count
+            case "'":
+                startWord(i)
+                quoted = true
+                guard let close = chars[(i + 1)...].firstIndex(of: "'") else {
+                    throw TokenizeError(message: "unterminated single quote", column: i + 1)
+                }
+                text += String(String.UnicodeScalarView(chars[(i + 1)..<close]))
+                i = close + 1
+            case "\"":
+                startWord(i)
+                quoted = true
+                var j = i + 1
+                var closed = false
+                while j < chars.count {
+                    let d = chars[j]
+                    if d == "\"" {
+                        closed = true
+                        break
+                    }
+                    if d == "\\", j + 1 < chars.count, ["\"", "\\", "$", "`"].contains(chars[j + 1]) {
+                        text.unicodeScalars.append(chars[j + 1])
+                        j += 2
+                        continue
+                    }
+                    if d == "$", let (name, next) = try variable(at: j) {
+                        flushText()
+                        parts.append(.variable(name))
+                        j = next
+                        continue
+                    }
+                    text.unicodeScalars.append(d)
+                    j += 1
+                }
+                guard closed else { throw TokenizeError(message: "unterminated double quote", column: i + 1) }
+                i = j + 1
+            case "\\":
+                startWord(i)
+                quoted = true
+                guard i + 1 < chars.count else {
+                    throw TokenizeError(message: "a backslash ends the line (continue on the next line)", column: i + 1)
+                }
+                text.unicodeScalars.append(chars[i + 1])
+                i += 2
+            case "$":
+                startWord(i)
+                if let (name, next) = try variable(at: i) {
+                    flushText()
+                    parts.append(.variable(name))
+                    i = next
+                } else {
+                    text.unicodeScalars.append(c)
+                    i += 1
+                }
+            default:
+                startWord(i)
+                text.unicodeScalars.append(c)
+                i += 1
+            }
+        }
+        endWord()
+        if !words.isEmpty { commands.append(words) }
+        return commands
+    }
+
+    static func isNameStart(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z")
+    }
+
+    static func isNameChar(_ c: Unicode.Scalar) -> Bool {
+        isNameStart(c) || (c >= "0" && c <= "9")
+    }
+
+    /// Quotes `text` for a command line so that `split` gives it back as one word.
+    public static func quote(_ text: String) -> String {
+        if !text.isEmpty, text.unicodeScalars.allSatisfy({ isNameChar($0) || "+-./:@,=%^_".unicodeScalars.contains($0) }) {
+            return text
+        }
+        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+extension String {
+    /// Replaces every occurrence of `target` (Foundation-free).
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+}

@@ -1,0 +1,23 @@
+import LinqEmulator
+import LinqShell
+
+/// Starts the built-in emulator in this process on a loopback port (the zero-config default).
+enum EmbeddedEmulator {
+    /// Kept alive for the life of the process.
+    nonisolated(unsafe) static var server: EmulatorServer?
+
+    static func start(stateFile: String?) throws -> EmulatorHandle {
+        let emulator = try Emulator(stateFile: stateFile)
+        let result = Blocking.run { () async -> Result<EmulatorServer, any Error> in
+            do {
+                return .success(try await EmulatorServer.start(emulator))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let server = try result.get()
+        Self.server = server
+        let first = emulator.partners[0]
+        return EmulatorHandle(baseURL: server.baseURL, apiKey: first.apiKey, defaultNumber: first.lines[0].phoneNumber)
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import LinqEmulator
+import LinqShell
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `linq emulator [--port 4010] [--state FILE]`: serves the built-in emulator until Ctrl-C.
+struct EmulatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulator",
+        abstract: "Run the built-in Linq API emulator on 127.0.0.1 for other clients (e.g. the official SDK).",
+        discussion: "Control API (no key needed): GET /_emulator, POST /_emulator/faults, POST /_emulator/clock, GET /_emulator/requests, POST /_emulator/reset. See the README.")
+
+    @Option(help: "Port to listen on (0 = any free port).")
+    var port: Int = 4010
+
+    @Option(help: "Address to bind (loopback by default).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Keep state in this file across restarts (written atomically after every change).")
+    var state: String?
+
+    func run() throws {
+        let emulator: Emulator
+        do {
+            emulator = try Emulator(stateFile: state)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let (host, port) = (self.host, self.port)
+        let started = Blocking.run { () async -> Result<EmulatorServer, any Error> in
+            do {
+                return .success(try await EmulatorServer.start(emulator, host: host, port: port))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let server: EmulatorServer
+        switch started {
+        case .success(let s): server = s
+        case .failure(let error):
+            StandardOutput().writeErr("linq emulator: cannot listen on \(host):\(port): \(error)\n")
+            throw ExitCode(1)
+        }
+        var lines = ["Linq emulator listening", "  base URL: \(server.baseURL)"]
+        if let state { lines.append("  state:    \(state)") }
+        let chats = emulator.chats
+        for partner in emulator.partners {
+            lines.append("  partner \(partner.name): LINQ_API_V3_API_KEY=\(partner.apiKey)")
+            for line in partner.lines {
+                let chat = chats.first { $0.line == line.phoneNumber }?.id ?? "-"
+                lines.append("    line \(line.phoneNumber) (\(line.lineType))  chat \(chat)")
+            }
+        }
+        lines.append("  control:  \(server.baseURL.replacingSuffix("/api/partner", with: ""))/_emulator  (Ctrl-C to stop)")
+        StandardOutput().writeOut(lines.joined(separator: "\n") + "\n")
+        signal(SIGINT) { _ in _exit(0) }
+        signal(SIGTERM) { _ in _exit(0) }
+        _ = Blocking.run { () async -> Bool in
+            (try? await server.wait()) != nil
+        }
+    }
+}
+
+extension String {
+    func replacingSuffix(_ suffix: String, with replacement: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) + replacement : self
+    }
+}
