@@ -77,7 +77,9 @@ public final class AsyncHTTPTransport: LinqTransport {
         }
         let lower = detail.lowercased()
         if lower.contains("refused") { return TransportError(.connectionRefused, detail: detail) }
-        if lower.contains("reset") || lower.contains("closed") || lower.contains("eof") {
+        if lower.contains("reset") || lower.contains("closed") || lower.contains("eof")
+            || lower.contains("stream ended") || lower.contains("unexpected end")
+        {
             return TransportError(.connectionReset, detail: detail)
         }
         if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") {

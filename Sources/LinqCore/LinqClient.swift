@@ -47,7 +47,7 @@ public struct LinqClient: Sendable {
             attempt += 1
             let attemptStart = clock.now
             let outcome: RetryPolicy.Outcome
-            let failure: LinqError
+            var failure: LinqError
             do {
                 let raw = try await transport.send(request, timeouts: configuration.timeouts)
                 let now = clock.now
@@ -68,6 +68,7 @@ public struct LinqClient: Sendable {
                 failure = LinqError(kind: .transport, message: String(describing: error), transport: TransportError(.other, detail: String(describing: error)))
                 outcome = .transport(.other)
             }
+            failure.attempts = attempt
             switch configuration.retry.decide(outcome, retriesSoFar: attempt - 1, idempotent: idempotent) {
             case .stop:
                 throw failure

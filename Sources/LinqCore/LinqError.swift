@@ -41,6 +41,8 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
     public var transport: TransportError?
     /// The response, when there was one.
     public var response: LinqResponse?
+    /// How many times the request was sent before giving up (0 when it was never sent).
+    public var attempts: Int = 0
 
     public init(
         kind: Kind, message: String, status: Int? = nil, code: Int? = nil, docURL: String? = nil,
