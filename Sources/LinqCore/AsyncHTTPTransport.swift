@@ -4,8 +4,12 @@ import NIOHTTP1
 import NIOPosix
 
 /// The production transport: one AsyncHTTPClient with a keep-alive pool, shared for the life of
-/// the process. Call `shutdown()` once before exit.
+/// the process (`AsyncHTTPTransport.shared`). Call `shutdown()` once before exit; an instance made
+/// with `init` must be shut down before it is released (AsyncHTTPClient traps otherwise).
 public final class AsyncHTTPTransport: LinqTransport {
+    /// The process-wide transport (5 s connect timeout).
+    public static let shared = AsyncHTTPTransport()
+
     private let client: HTTPClient
     /// Upper bound on a response body we are willing to hold in memory.
     public static let maxBodyBytes = 64 * 1024 * 1024

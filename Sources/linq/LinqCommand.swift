@@ -79,7 +79,7 @@ struct LinqCommand: ParsableCommand {
             StandardOutput().writeErr("linq: cannot start the built-in emulator: \(error)\n")
             throw ExitCode(1)
         }
-        let transport = AsyncHTTPTransport()
+        let transport = AsyncHTTPTransport.shared
         let shell = Interpreter(
             session: session, transport: transport, output: StandardOutput(), terminal: terminal,
             environment: environment)

@@ -1,4 +1,6 @@
 // The `linq` executable: process flags and wiring only (see LinqCommand).
 import ArgumentParser
+import LinqShell
 
+Signals.unblockStandard()
 LinqCommand.main()

@@ -1,0 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Process-wide signal set-up.
+public enum Signals {
+    /// Unblocks the signals the shell relies on. A parent may start us with them blocked (a
+    /// thread of a Swift or Java program, for instance, blocks SIGINT and SIGTERM, and a child
+    /// inherits the mask), which would make Ctrl-C and `kill` do nothing. Call first in `main`.
+    public static func unblockStandard() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT, SIGWINCH, SIGCHLD, SIGALRM] {
+            sigaddset(&set, signal)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+}

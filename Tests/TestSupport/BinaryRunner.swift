@@ -1,0 +1,125 @@
+import Foundation
+
+/// Runs the built `linq` binary as a user would, through pipes.
+public enum LinqBinary {
+    /// `.build/<config>/linq`, next to the test bundle.
+    public static var path: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var dir = bundle
+        // The test runner may be inside `linqPackageTests.xctest/…` (macOS layout) or beside it.
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("linq").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return bundle.appendingPathComponent("linq").path
+    }
+
+    /// The outcome of one run.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// A clean environment for the binary: a private HOME and XDG folders, no API key, no colour
+    /// settings from the developer's shell.
+    public static func environment(home: String, extra: [String: String] = [:]) -> [String: String] {
+        var env: [String: String] = [
+            "HOME": home, "XDG_STATE_HOME": home + "/state", "XDG_CONFIG_HOME": home + "/config", "LANG": "C.UTF-8",
+            "PATH": "/usr/bin:/bin", "TERM": "xterm", "EDITRC": "/dev/null",
+        ]
+        for (k, v) in extra { env[k] = v }
+        return env
+    }
+
+    /// Runs `linq args…` with `stdin` as input (none: /dev/null) and waits for it.
+    public static func run(_ args: [String], environment: [String: String], stdin: String? = nil, timeout: Double = 30) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = args
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        if stdin != nil {
+            process.standardInput = input
+        } else {
+            process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        }
+        try process.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try? input.fileHandleForWriting.close()
+        }
+        // Read both pipes fully before waiting, so a large output cannot block the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            outData = out.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            throw RunnerError.timedOut(args)
+        }
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    public enum RunnerError: Error { case timedOut([String]), noBaseURL(String) }
+
+    /// A running `linq emulator` process.
+    public final class EmulatorProcess: @unchecked Sendable {
+        public let process: Process
+        public let baseURL: String
+        public let banner: String
+
+        /// Starts `linq emulator --port 0 [extra]` and waits for its banner.
+        public init(extra: [String] = [], environment: [String: String]) throws {
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: LinqBinary.path)
+            process.arguments = ["emulator", "--port", "0"] + extra
+            process.environment = environment
+            let out = Pipe()
+            process.standardOutput = out
+            // Real /dev/null handles: FileHandle.nullDevice made Process.run hang here.
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+            try process.run()
+            var text = ""
+            let handle = out.fileHandleForReading
+            let deadline = Date().addingTimeInterval(20)
+            // Raw read(2): FileHandle.availableData may wait for EOF on a pipe.
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !text.contains("(Ctrl-C to stop)") && Date() < deadline {
+                let n = read(handle.fileDescriptor, &buffer, buffer.count)
+                if n <= 0 { break }
+                text += String(decoding: buffer[0..<n], as: UTF8.self)
+            }
+            banner = text
+            guard let line = text.split(separator: "\n").first(where: { $0.contains("base URL:") }) else {
+                process.terminate()
+                throw RunnerError.noBaseURL(text)
+            }
+            baseURL = String(line.split(separator: " ").last!)
+        }
+
+        /// Stops the emulator (SIGTERM) and waits.
+        public func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
