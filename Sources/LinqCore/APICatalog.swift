@@ -3,7 +3,9 @@
 public enum APICatalog {
     /// All command groups, in the order `help` lists them.
     public static let resources: [APIResource] = [
-        APIResource("card", aliases: ["cards", "contact-card", "contact-cards"], summary: "Contact cards: the name and photo your lines share in iMessage")
+        APIResource(
+            "card", aliases: ["cards", "contact-card", "contact-cards"],
+            summary: "Contact cards: the name and photo your lines share in iMessage")
     ]
 
     /// All operations, grouped by resource in `resources` order.

@@ -5,8 +5,11 @@ public enum ParameterLocation: String, Sendable, Hashable {
 
 /// The kinds of ids the API hands out; the shell remembers ids by kind to complete them later.
 public enum IdentifierKind: String, Sendable, Hashable, CaseIterable {
-    case chat, message, attachment, subscription, reaction, phoneNumberID = "phone-number-id", audit
-    case paymentRequest = "payment-request", payment, experience, provider
+    case chat, message, attachment, subscription, reaction
+    case phoneNumberID = "phone-number-id"
+    case audit
+    case paymentRequest = "payment-request"
+    case payment, experience, provider
 }
 
 /// A parameter's value type; drives parsing of flag text, client-side validation, completion and help.

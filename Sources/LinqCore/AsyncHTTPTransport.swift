@@ -18,8 +18,9 @@ public final class AsyncHTTPTransport: LinqTransport {
     /// (it would hide a refused connection until the deadline); `LinqClient`'s retry policy decides.
     public init(connectTimeout: Duration = .seconds(5)) {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000
-            + connectTimeout.components.attoseconds / 1_000_000_000)
+        configuration.timeout.connect = .nanoseconds(
+            Int64(connectTimeout.components.seconds) * 1_000_000_000
+                + connectTimeout.components.attoseconds / 1_000_000_000)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.idleTimeout = .seconds(60)
         configuration.decompression = .disabled
@@ -27,7 +28,8 @@ public final class AsyncHTTPTransport: LinqTransport {
         client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }
 
-    public func send(_ request: HTTPRequestData, timeouts: LinqConfiguration.Timeouts) async throws -> HTTPResponseData {
+    public func send(_ request: HTTPRequestData, timeouts: LinqConfiguration.Timeouts) async throws -> HTTPResponseData
+    {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }

@@ -9,7 +9,9 @@ public struct ContactCard: Sendable, Hashable {
     /// Whether the card was applied to the line successfully.
     public var isActive: Bool
 
-    public init(phoneNumber: String, firstName: String, lastName: String? = nil, imageURL: String? = nil, isActive: Bool) {
+    public init(
+        phoneNumber: String, firstName: String, lastName: String? = nil, imageURL: String? = nil, isActive: Bool
+    ) {
         self.phoneNumber = phoneNumber
         self.firstName = firstName
         self.lastName = lastName
@@ -39,7 +41,8 @@ public struct ContactCards: Sendable {
         var arguments: [String: JSONValue] = ["phone_number": .string(phoneNumber), "first_name": .string(firstName)]
         if let lastName { arguments["last_name"] = .string(lastName) }
         if let imageURL { arguments["image_url"] = .string(imageURL) }
-        return try await card(from: client.perform(APICatalog.operation(id: "contactCard.create"), arguments: arguments))
+        return try await card(
+            from: client.perform(APICatalog.operation(id: "contactCard.create"), arguments: arguments))
     }
 
     /// `GET /v3/contact_card`: all your cards, or the card of one line.
@@ -68,12 +71,14 @@ public struct ContactCards: Sendable {
         if let firstName { arguments["first_name"] = .string(firstName) }
         if let lastName { arguments["last_name"] = .string(lastName) }
         if let imageURL { arguments["image_url"] = .string(imageURL) }
-        return try await card(from: client.perform(APICatalog.operation(id: "contactCard.update"), arguments: arguments))
+        return try await card(
+            from: client.perform(APICatalog.operation(id: "contactCard.update"), arguments: arguments))
     }
 
     /// `POST /v3/chats/{chatId}/share_contact_card`: shares the chat's line's active card (204).
     public func share(chatID: String) async throws(LinqError) {
-        _ = try await client.perform(APICatalog.operation(id: "contactCard.share"), arguments: ["chatId": .string(chatID)])
+        _ = try await client.perform(
+            APICatalog.operation(id: "contactCard.share"), arguments: ["chatId": .string(chatID)])
     }
 
     private func card(from response: LinqResponse) throws(LinqError) -> ContactCard {

@@ -65,7 +65,9 @@ public struct LinqClient: Sendable {
                 failure = LinqError(kind: .transport, message: error.kind.rawValue, transport: error)
                 outcome = .transport(error.kind)
             } catch {
-                failure = LinqError(kind: .transport, message: String(describing: error), transport: TransportError(.other, detail: String(describing: error)))
+                failure = LinqError(
+                    kind: .transport, message: String(describing: error),
+                    transport: TransportError(.other, detail: String(describing: error)))
                 outcome = .transport(.other)
             }
             failure.attempts = attempt

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Everything a `LinqClient` needs to reach the API. Defaults match the official SDK.
@@ -51,7 +51,9 @@ public struct LinqConfiguration: Sendable {
     }
 
     /// A configuration from `LINQ_API_V3_API_KEY` and `LINQ_API_V3_BASE_URL`; empty values count as unset.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessEnvironment.current) -> LinqConfiguration {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessEnvironment.current)
+        -> LinqConfiguration
+    {
         var configuration = LinqConfiguration()
         if let key = environment[apiKeyVariable], !key.isEmpty { configuration.apiKey = key }
         if let url = environment[baseURLVariable], !url.isEmpty { configuration.baseURL = url }

@@ -69,7 +69,8 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
             case .connectTimeout: return "The server did not accept the connection in time; check the network."
             case .timeout: return "The server did not answer in time; it may still have processed the request."
             case .tls: return "The TLS handshake failed; check the base URL's scheme and certificates."
-            case .invalidURL: return "Check the base URL (`show`); it should look like https://api.linqapp.com/api/partner."
+            case .invalidURL:
+                return "Check the base URL (`show`); it should look like https://api.linqapp.com/api/partner."
             case .connectionReset, .other: return "Retry; if it persists, check the network and the base URL."
             }
         }

@@ -56,7 +56,8 @@ public enum RequestBuilder {
     ) -> HTTPRequestData {
         var url = configuration.baseURL + (path.hasPrefix("/") ? path : "/" + path)
         if !query.isEmpty {
-            url += (url.contains("?") ? "&" : "?")
+            url +=
+                (url.contains("?") ? "&" : "?")
                 + query.map { encodeQueryComponent($0.0) + "=" + encodeQueryComponent($0.1) }.joined(separator: "&")
         }
         var headers: [HTTPHeader] = []

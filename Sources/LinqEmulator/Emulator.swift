@@ -184,7 +184,7 @@ extension String {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes a line to stderr.

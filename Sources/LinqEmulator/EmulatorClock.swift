@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The emulator's notion of now: real time plus an offset that tests and demos move forward
 /// (`POST /_emulator/clock`), so a 10-minute rate window passes in milliseconds.

@@ -49,7 +49,10 @@ public struct EmulatorRequest: Sendable {
     static func parseQuery(_ text: String) -> [(name: String, value: String)] {
         text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             if let eq = pair.firstIndex(of: "=") {
-                return (percentDecode(pair[..<eq], plusAsSpace: true), percentDecode(pair[pair.index(after: eq)...], plusAsSpace: true))
+                return (
+                    percentDecode(pair[..<eq], plusAsSpace: true),
+                    percentDecode(pair[pair.index(after: eq)...], plusAsSpace: true)
+                )
             }
             return (percentDecode(pair, plusAsSpace: true), "")
         }
@@ -102,7 +105,9 @@ public struct EmulatorResponse: Sendable {
     }
 
     /// A JSON answer.
-    static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = []) -> EmulatorResponse {
+    static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = [])
+        -> EmulatorResponse
+    {
         EmulatorResponse(
             status: status, headers: [("Content-Type", "application/json")] + headers, body: value.compactBytes)
     }

@@ -22,7 +22,9 @@ public final class EmulatorServer: Sendable {
     }
 
     /// Starts serving `emulator` on `host:port` (0 = an ephemeral port) and returns once it listens.
-    public static func start(_ emulator: Emulator, host: String = "127.0.0.1", port: Int = 0) async throws -> EmulatorServer {
+    public static func start(_ emulator: Emulator, host: String = "127.0.0.1", port: Int = 0) async throws
+        -> EmulatorServer
+    {
         let bound = BoundPort()
         let app = Application(
             responder: EmulatorResponder(emulator: emulator),

@@ -48,7 +48,8 @@ struct Route: Sendable {
     ) {
         self.method = method
         self.segments = pattern.split(separator: "/").map { part in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+            part.hasPrefix("{") && part.hasSuffix("}")
+                ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
         self.handler = handler
         self.handlesFaults = handlesFaults

@@ -13,15 +13,19 @@ public enum SeedData {
         EmulatedPartner(
             id: "partner-acme", name: "Acme Demo", apiKey: acmeKey,
             lines: [
-                EmulatedLine(id: "5e1f0000-0000-4000-8000-000000000001", phoneNumber: "+15551230001", lineType: "iMessage"),
-                EmulatedLine(id: "5e1f0000-0000-4000-8000-000000000002", phoneNumber: "+15551230002", lineType: "iMessage"),
+                EmulatedLine(
+                    id: "5e1f0000-0000-4000-8000-000000000001", phoneNumber: "+15551230001", lineType: "iMessage"),
+                EmulatedLine(
+                    id: "5e1f0000-0000-4000-8000-000000000002", phoneNumber: "+15551230002", lineType: "iMessage"),
                 EmulatedLine(id: "5e1f0000-0000-4000-8000-000000000003", phoneNumber: "+15551230003", lineType: "RCS"),
             ]),
         EmulatedPartner(
             id: "partner-globex", name: "Globex Sandbox", apiKey: globexKey,
             lines: [
-                EmulatedLine(id: "5e1f0000-0000-4000-8000-000000000004", phoneNumber: "+15559870001", lineType: "iMessage"),
-                EmulatedLine(id: "5e1f0000-0000-4000-8000-000000000005", phoneNumber: "+15559870002", lineType: "iMessage"),
+                EmulatedLine(
+                    id: "5e1f0000-0000-4000-8000-000000000004", phoneNumber: "+15559870001", lineType: "iMessage"),
+                EmulatedLine(
+                    id: "5e1f0000-0000-4000-8000-000000000005", phoneNumber: "+15559870002", lineType: "iMessage"),
             ]),
     ]
 

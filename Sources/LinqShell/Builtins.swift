@@ -13,11 +13,15 @@ public struct BuiltinCommand: Sendable {
 /// The shell's own commands.
 public enum Builtins {
     public static let all: [BuiltinCommand] = [
-        BuiltinCommand(name: "help", aliases: ["?"], usage: "help [command]", summary: "List commands, or show one command's help", run: help),
+        BuiltinCommand(
+            name: "help", aliases: ["?"], usage: "help [command]", summary: "List commands, or show one command's help",
+            run: help),
         BuiltinCommand(
             name: "request", aliases: ["req"], usage: "request METHOD PATH [json]",
             summary: "Send any request, e.g. request GET /v3/contact_card", run: request),
-        BuiltinCommand(name: "last", aliases: [], usage: "last [--headers] [--request]", summary: "Print the last response again", run: last),
+        BuiltinCommand(
+            name: "last", aliases: [], usage: "last [--headers] [--request]", summary: "Print the last response again",
+            run: last),
     ]
 
     public static func command(named name: String) -> BuiltinCommand? {
@@ -49,7 +53,8 @@ public enum Builtins {
         }
         let request = RequestBuilder.request(
             method: method, path: path, body: body, configuration: shell.client.configuration)
-        try shell.send(request, idempotent: ["GET", "HEAD", "PUT", "DELETE"].contains(method), output: nil, operation: nil)
+        try shell.send(
+            request, idempotent: ["GET", "HEAD", "PUT", "DELETE"].contains(method), output: nil, operation: nil)
     }
 
     static func last(_ shell: Interpreter, _ args: [String]) throws(ShellError) {
@@ -62,14 +67,17 @@ public enum Builtins {
         }
         let flags = Set(args)
         for flag in flags where !["--headers", "--request", "--body"].contains(flag) {
-            throw ShellError.usage("unknown flag \(flag) for 'last'" + DidYouMean.hint(for: flag, in: ["--headers", "--request", "--body"]))
+            throw ShellError.usage(
+                "unknown flag \(flag) for 'last'"
+                    + DidYouMean.hint(for: flag, in: ["--headers", "--request", "--body"]))
         }
         let renderer = shell.renderer
         if flags.contains("--request") { shell.output.writeOut(renderer.request(response.request)) }
         if flags.contains("--headers") { shell.output.writeOut(renderer.responseHead(response)) }
         if flags.isEmpty || flags.contains("--body") {
             let text = renderer.body(of: response)
-            shell.output.writeOut(text.isEmpty ? "(\(response.status) \(Renderer.reason(response.status)), no body)\n" : text)
+            shell.output.writeOut(
+                text.isEmpty ? "(\(response.status) \(Renderer.reason(response.status)), no body)\n" : text)
         }
     }
 }
@@ -97,7 +105,8 @@ enum HelpText {
         guard let operation = APICatalog.operation(resource: resource.name, verb: args[1]) else {
             let verbs = APICatalog.operations(of: resource.name).map(\.verb)
             throw ShellError.usage(
-                "no command '\(resource.name) \(args[1])'" + DidYouMean.hint(for: args[1], in: verbs, prefix: "\(resource.name) "))
+                "no command '\(resource.name) \(args[1])'"
+                    + DidYouMean.hint(for: args[1], in: verbs, prefix: "\(resource.name) "))
         }
         return UsageFormatter.help(for: operation)
     }

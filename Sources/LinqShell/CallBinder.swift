@@ -15,7 +15,9 @@ public struct BoundCall: Sendable {
 
 /// Options every API command accepts, besides its own parameters.
 enum CommonFlag: String, CaseIterable {
-    case json, noValidate = "no-validate", output
+    case json
+    case noValidate = "no-validate"
+    case output
 }
 
 /// Binds the words after `resource verb` to an operation's parameters: positionals in order,
@@ -90,7 +92,8 @@ public struct CallBinder {
                 } else {
                     let known = operation.parameters.flatMap(\.spellings) + CommonFlag.allCases.map(\.rawValue)
                     throw ShellError.usage(
-                        "unknown flag --\(name) for '\(operation.commandName)'" + DidYouMean.hint(for: name, in: known, prefix: "--"),
+                        "unknown flag --\(name) for '\(operation.commandName)'"
+                            + DidYouMean.hint(for: name, in: known, prefix: "--"),
                         usage)
                 }
             } else if !onlyPositionals, let item = bodyItem(word) {
@@ -114,7 +117,9 @@ public struct CallBinder {
         var arguments: [String: JSONValue] = [:]
         for (parameter, text) in raw {
             let value = try convert(text, for: parameter, validate: !noValidate)
-            if case .array = parameter.type, case .array(let more) = value, case .array(let existing)? = arguments[parameter.name] {
+            if case .array = parameter.type, case .array(let more) = value,
+                case .array(let existing)? = arguments[parameter.name]
+            {
                 arguments[parameter.name] = .array(existing + more)
             } else {
                 arguments[parameter.name] = value
@@ -161,7 +166,9 @@ public struct CallBinder {
 
 /// Turns flag text into typed JSON values, with messages that say what would be right.
 enum ValueConverter {
-    static func convert(_ text: String, type: ParameterType, flag: String, validate: Bool) throws(ShellError) -> JSONValue {
+    static func convert(_ text: String, type: ParameterType, flag: String, validate: Bool) throws(ShellError)
+        -> JSONValue
+    {
         switch type {
         case .integer:
             guard let n = Int(text) else {
@@ -198,7 +205,8 @@ enum ValueConverter {
             return .string(text)
         case .url:
             if validate && !(text.hasPrefix("https://") || text.hasPrefix("http://")) {
-                throw ShellError.usage("--\(flag) must be an http(s) URL, e.g. https://example.com/photo.jpg, not '\(text)'")
+                throw ShellError.usage(
+                    "--\(flag) must be an http(s) URL, e.g. https://example.com/photo.jpg, not '\(text)'")
             }
             return .string(text)
         case .enumeration(let values):

@@ -62,7 +62,9 @@ public struct Expander {
         switch path.root {
         case "last":
             guard let lastJSON else {
-                throw ShellError.usage(lastStatus == nil ? "$last is not set: no response yet" : "$last is not set: the last response had no JSON body")
+                throw ShellError.usage(
+                    lastStatus == nil
+                        ? "$last is not set: no response yet" : "$last is not set: the last response had no JSON body")
             }
             root = lastJSON
         case "status":
@@ -71,7 +73,8 @@ public struct Expander {
         default:
             guard let value = variables[path.root] else {
                 let names = Array(variables.keys) + ["last", "status"]
-                throw ShellError.usage("undefined variable $\(path.root)" + DidYouMean.hint(for: path.root, in: names, prefix: "$"))
+                throw ShellError.usage(
+                    "undefined variable $\(path.root)" + DidYouMean.hint(for: path.root, in: names, prefix: "$"))
             }
             root = value
         }

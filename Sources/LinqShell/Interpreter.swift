@@ -82,27 +82,33 @@ public final class Interpreter {
         if let resource = APICatalog.resource(named: name) {
             guard args.count > 1 else {
                 throw ShellError.usage(
-                    "'\(name)' needs a verb: " + APICatalog.operations(of: resource.name).map(\.verb).joined(separator: ", "),
+                    "'\(name)' needs a verb: "
+                        + APICatalog.operations(of: resource.name).map(\.verb).joined(separator: ", "),
                     "see: help \(resource.name)")
             }
             let verb = args[1]
             guard let operation = APICatalog.operation(resource: resource.name, verb: verb) else {
                 let verbs = APICatalog.operations(of: resource.name).flatMap { [$0.verb] + $0.verbAliases }
                 throw ShellError.usage(
-                    "unknown command '\(resource.name) \(verb)'" + DidYouMean.hint(for: verb, in: verbs, prefix: "\(resource.name) "),
+                    "unknown command '\(resource.name) \(verb)'"
+                        + DidYouMean.hint(for: verb, in: verbs, prefix: "\(resource.name) "),
                     "see: help \(resource.name)")
             }
-            let call = try CallBinder(operation: operation, defaultNumber: session.number.value).bind(Array(args.dropFirst(2)))
+            let call = try CallBinder(operation: operation, defaultNumber: session.number.value).bind(
+                Array(args.dropFirst(2)))
             try perform(call)
             return
         }
-        let known = Builtins.all.flatMap { [$0.name] + $0.aliases } + APICatalog.resources.flatMap { [$0.name] + $0.aliases }
-        throw ShellError.usage("unknown command '\(name)'" + DidYouMean.hint(for: name, in: known), "type 'help' for the list of commands")
+        let known =
+            Builtins.all.flatMap { [$0.name] + $0.aliases } + APICatalog.resources.flatMap { [$0.name] + $0.aliases }
+        throw ShellError.usage(
+            "unknown command '\(name)'" + DidYouMean.hint(for: name, in: known), "type 'help' for the list of commands")
     }
 
     var expander: Expander {
         Expander(
-            variables: session.variables, lastJSON: session.lastResponse?.json, lastStatus: session.lastResponse?.status,
+            variables: session.variables, lastJSON: session.lastResponse?.json,
+            lastStatus: session.lastResponse?.status,
             environment: environment)
     }
 
@@ -119,7 +125,9 @@ public final class Interpreter {
     }
 
     /// Sends a request, records it as the last response and prints it.
-    func send(_ request: HTTPRequestData, idempotent: Bool, output mode: OutputMode?, operation: APIOperation?) throws(ShellError) {
+    func send(_ request: HTTPRequestData, idempotent: Bool, output mode: OutputMode?, operation: APIOperation?)
+        throws(ShellError)
+    {
         if session.verbose.value { output.writeErr(errorRenderer.request(request)) }
         let client = self.client
         let result = Blocking.run { () async -> Result<LinqResponse, LinqError> in

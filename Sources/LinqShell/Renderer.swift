@@ -100,7 +100,8 @@ public struct Renderer: Sendable {
         if let body = request.body, !body.isEmpty {
             let bodyText = String(decoding: body, as: UTF8.self)
             if let value = try? JSONValue.parse(body) {
-                text += redact(value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil)), secret: secret) + "\n"
+                text +=
+                    redact(value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil)), secret: secret) + "\n"
             } else {
                 text += redact(bodyText, secret: secret) + "\n"
             }
@@ -113,7 +114,9 @@ public struct Renderer: Sendable {
         var lines = [bold("< \(response.status) \(Self.reason(response.status))")]
         for header in response.headers { lines.append(dim("< ") + "\(header.name): \(header.value)") }
         var meta = "\(Self.milliseconds(response.duration))"
-        if response.attempts > 1 { meta += ", \(response.attempts) attempts, \(Self.milliseconds(response.totalDuration)) in all" }
+        if response.attempts > 1 {
+            meta += ", \(response.attempts) attempts, \(Self.milliseconds(response.totalDuration)) in all"
+        }
         lines.append(dim("< (\(meta))"))
         return lines.joined(separator: "\n") + "\n"
     }

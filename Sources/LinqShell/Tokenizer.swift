@@ -101,13 +101,17 @@ public enum Tokenizer {
             while j < chars.count, isNameChar(chars[j]) { j += 1 }
             // Path: .field or [index]
             while j < chars.count {
-                if chars[j] == ".", j + 1 < chars.count, isNameStart(chars[j + 1]) || chars[j + 1].properties.numericType != nil {
+                if chars[j] == ".", j + 1 < chars.count,
+                    isNameStart(chars[j + 1]) || chars[j + 1].properties.numericType != nil
+                {
                     j += 1
                     while j < chars.count, isNameChar(chars[j]) { j += 1 }
                 } else if chars[j] == "[" {
                     var k = j + 1
                     while k < chars.count, chars[k] != "]" { k += 1 }
-                    guard k < chars.count else { throw TokenizeError(message: "unterminated [ in variable", column: j + 1) }
+                    guard k < chars.count else {
+                        throw TokenizeError(message: "unterminated [ in variable", column: j + 1)
+                    }
                     j = k + 1
                 } else {
                     break
@@ -203,7 +207,9 @@ public enum Tokenizer {
 
     /// Quotes `text` for a command line so that `split` gives it back as one word.
     public static func quote(_ text: String) -> String {
-        if !text.isEmpty, text.unicodeScalars.allSatisfy({ isNameChar($0) || "+-./:@,=%^_".unicodeScalars.contains($0) }) {
+        if !text.isEmpty,
+            text.unicodeScalars.allSatisfy({ isNameChar($0) || "+-./:@,=%^_".unicodeScalars.contains($0) })
+        {
             return text
         }
         return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"

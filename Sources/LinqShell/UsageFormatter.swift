@@ -49,7 +49,8 @@ public enum UsageFormatter {
             for (names, text) in rows {
                 lines.append("  " + names.padding(to: width) + "  " + text)
             }
-            lines.append("  " + "--json <object>".padding(to: width) + "  extra body fields; also name=value, name:=json")
+            lines.append(
+                "  " + "--json <object>".padding(to: width) + "  extra body fields; also name=value, name:=json")
             lines.append("  " + "--no-validate".padding(to: width) + "  send without client-side checks")
             lines.append("  " + "--output pretty|json|raw".padding(to: width) + "  how to print the response")
         }

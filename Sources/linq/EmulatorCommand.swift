@@ -3,7 +3,7 @@ import LinqEmulator
 import LinqShell
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `linq emulator [--port 4010] [--state FILE]`: serves the built-in emulator until Ctrl-C.
@@ -11,7 +11,9 @@ struct EmulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
         abstract: "Run the built-in Linq API emulator on 127.0.0.1 for other clients (e.g. the official SDK).",
-        discussion: "Control API (no key needed): GET /_emulator, POST /_emulator/faults, POST /_emulator/clock, GET /_emulator/requests, POST /_emulator/reset. See the README.")
+        discussion:
+            "Control API (no key needed): GET /_emulator, POST /_emulator/faults, POST /_emulator/clock, GET /_emulator/requests, POST /_emulator/reset. See the README."
+    )
 
     @Option(help: "Port to listen on (0 = any free port).")
     var port: Int = 4010
@@ -54,7 +56,8 @@ struct EmulatorCommand: ParsableCommand {
                 lines.append("    line \(line.phoneNumber) (\(line.lineType))  chat \(chat)")
             }
         }
-        lines.append("  control:  \(server.baseURL.replacingSuffix("/api/partner", with: ""))/_emulator  (Ctrl-C to stop)")
+        lines.append(
+            "  control:  \(server.baseURL.replacingSuffix("/api/partner", with: ""))/_emulator  (Ctrl-C to stop)")
         StandardOutput().writeOut(lines.joined(separator: "\n") + "\n")
         signal(SIGINT) { _ in _exit(0) }
         signal(SIGTERM) { _ in _exit(0) }

@@ -4,7 +4,7 @@ import LinqEmulator
 import LinqShell
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `linq [options] [FILE]`, `linq -c 'command'`, `linq emulator …`.
@@ -20,7 +20,8 @@ struct LinqCommand: ParsableCommand {
         version: LinqConfiguration.version,
         subcommands: [EmulatorCommand.self])
 
-    @Option(name: [.customShort("c"), .customLong("command")], help: "Run this command line and exit (may be repeated).")
+    @Option(
+        name: [.customShort("c"), .customLong("command")], help: "Run this command line and exit (may be repeated).")
     var commands: [String] = []
 
     @Flag(help: "Use the built-in emulator even when an API key is configured.")
@@ -47,7 +48,9 @@ struct LinqCommand: ParsableCommand {
     @Flag(help: "Print each command's duration on stderr.")
     var timing = false
 
-    @Option(name: .customLong("emulator-state"), help: "State file of the built-in emulator (default: $XDG_STATE_HOME/linq/emulator.json).")
+    @Option(
+        name: .customLong("emulator-state"),
+        help: "State file of the built-in emulator (default: $XDG_STATE_HOME/linq/emulator.json).")
     var emulatorState: String?
 
     func validate() throws {

@@ -51,7 +51,9 @@ import Testing
         let env = LinqBinary.environment(home: home.path)
         let result = try LinqBinary.run(
             [], environment: env,
-            stdin: "card create --first Ann --number +15551230002\ncard get +15551230002\ncard create --first Ann --number +15551230002\ncard get\n")
+            stdin:
+                "card create --first Ann --number +15551230002\ncard get +15551230002\ncard create --first Ann --number +15551230002\ncard get\n"
+        )
         #expect(result.status == 1)
         #expect(result.stdout.components(separatedBy: "\"first_name\": \"Ann\"").count == 3, "\(result.stdout)")
         #expect(result.stderr.contains("2014"))
@@ -66,7 +68,8 @@ import Testing
         #expect(emulator.banner.contains("LINQ_API_V3_API_KEY=linq-emulator-acme"))
         #expect(emulator.banner.contains("+15551230001"))
         let client = LinqBinary.environment(
-            home: home.path, extra: ["LINQ_API_V3_API_KEY": "linq-emulator-globex", "LINQ_API_V3_BASE_URL": emulator.baseURL])
+            home: home.path,
+            extra: ["LINQ_API_V3_API_KEY": "linq-emulator-globex", "LINQ_API_V3_BASE_URL": emulator.baseURL])
         let created = try LinqBinary.run(["-c", "card create --first Gail --number +15559870001"], environment: client)
         #expect(created.status == 0, "\(created.stderr)")
         let foreign = try LinqBinary.run(["-c", "card create --first Gail --number +15551230001"], environment: client)

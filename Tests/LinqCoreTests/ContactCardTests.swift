@@ -26,7 +26,8 @@ import Testing
         let response = try await client.perform(
             APICatalog.operation(id: "contactCard.create"),
             arguments: ["first_name": "Ann", "phone_number": .string(Seed.acmeLine2)])
-        #expect(response.json?.objectValue?.keys == ["phone_number", "first_name", "last_name", "image_url", "is_active"])
+        #expect(
+            response.json?.objectValue?.keys == ["phone_number", "first_name", "last_name", "image_url", "is_active"])
         #expect(response.status == 200)
         #expect(response.attempts == 1)
     }
@@ -86,7 +87,9 @@ import Testing
 
     @Test func getByNumberWithoutACardIs404With2012() async throws {
         let (client, _) = try makeInProcessClient()
-        let error = await linqError { () async throws(LinqError) in try await client.contactCards.get(phoneNumber: Seed.acmeLine2) }
+        let error = await linqError { () async throws(LinqError) in
+            try await client.contactCards.get(phoneNumber: Seed.acmeLine2)
+        }
         #expect(error?.code == 2012)
     }
 
@@ -104,7 +107,8 @@ import Testing
     @Test func missingFirstNameIs400With1001() async throws {
         let (client, _) = try makeInProcessClient()
         let error = await linqError { () async throws(LinqError) in
-            try await client.request(method: "POST", path: "/v3/contact_card", body: ["phone_number": .string(Seed.acmeLine1)])
+            try await client.request(
+                method: "POST", path: "/v3/contact_card", body: ["phone_number": .string(Seed.acmeLine1)])
         }
         #expect(error?.status == 400)
         #expect(error?.code == 1001)
@@ -206,7 +210,9 @@ import Testing
             APICatalog.operation(id: "contactCard.share"), arguments: ["chatId": .string(Seed.acmeChat1)])
         #expect(response.status == 204)
         #expect(response.body.isEmpty)
-        let error = await linqError { () async throws(LinqError) in try await client.contactCards.share(chatID: Seed.acmeChat1) }
+        let error = await linqError { () async throws(LinqError) in
+            try await client.contactCards.share(chatID: Seed.acmeChat1)
+        }
         #expect(error?.status == 429)
         #expect((error?.retryAfter ?? 0) > 290)
         emulator.clock.advance(by: 300)
@@ -215,7 +221,9 @@ import Testing
 
     @Test func shareWithoutAnActiveCardOnTheChatsLineIs404With2012() async throws {
         let (client, _) = try makeInProcessClient()
-        let error = await linqError { () async throws(LinqError) in try await client.contactCards.share(chatID: Seed.acmeChat2) }
+        let error = await linqError { () async throws(LinqError) in
+            try await client.contactCards.share(chatID: Seed.acmeChat2)
+        }
         #expect(error?.status == 404)
         #expect(error?.code == 2012)
     }
@@ -223,7 +231,9 @@ import Testing
     @Test func shareIntoAnUnknownOrForeignChatIs404With2001() async throws {
         let (client, _) = try makeInProcessClient()
         for chat in ["00000000-0000-4000-8000-000000000000", Seed.globexChat1] {
-            let error = await linqError { () async throws(LinqError) in try await client.contactCards.share(chatID: chat) }
+            let error = await linqError { () async throws(LinqError) in
+                try await client.contactCards.share(chatID: chat)
+            }
             #expect(error?.code == 2001)
         }
     }
@@ -245,7 +255,9 @@ import Testing
 
     @Test func unknownRoutesAndMethodsAnswerWithTheEnvelope() async throws {
         let (client, _) = try makeInProcessClient()
-        let notFound = await linqError { () async throws(LinqError) in try await client.request(method: "GET", path: "/v3/nope") }
+        let notFound = await linqError { () async throws(LinqError) in
+            try await client.request(method: "GET", path: "/v3/nope")
+        }
         #expect(notFound?.status == 404)
         #expect(notFound?.kind == .api)
         let notAllowed = await linqError { () async throws(LinqError) in

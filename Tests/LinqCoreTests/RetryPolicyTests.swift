@@ -7,12 +7,17 @@ import Testing
 @Suite struct RetryPolicyTests {
     let policy = RetryPolicy(jitter: false)
 
-    func decide(_ status: Int, code: Int? = nil, retryAfter: Double? = nil, header: Bool? = nil, retries: Int = 0) -> RetryPolicy.Decision {
-        policy.decide(.response(status: status, code: code, retryAfter: retryAfter, shouldRetryHeader: header), retriesSoFar: retries, idempotent: false)
+    func decide(_ status: Int, code: Int? = nil, retryAfter: Double? = nil, header: Bool? = nil, retries: Int = 0)
+        -> RetryPolicy.Decision
+    {
+        policy.decide(
+            .response(status: status, code: code, retryAfter: retryAfter, shouldRetryHeader: header),
+            retriesSoFar: retries, idempotent: false)
     }
 
     @Test(arguments: [
-        (408, nil as Int?), (502, nil), (504, nil), (500, nil), (503, nil), (500, 3001), (500, 3006), (504, 3005), (500, 2022),
+        (408, nil as Int?), (502, nil), (504, nil), (500, nil), (503, nil), (500, 3001), (500, 3006), (504, 3005),
+        (500, 2022),
     ])
     func retries(status: Int, code: Int?) {
         #expect(decide(status, code: code) == .retry(after: .milliseconds(500)))
@@ -83,7 +88,9 @@ import Testing
     @Test func clientGivesUpAfterThreeAttempts() async throws {
         let (client, emulator) = try makeInProcessClient()
         emulator.inject(Fault(path: "/v3/contact_card", status: 502, count: 5))
-        let error = await linqError { () async throws(LinqError) in try await client.request(method: "GET", path: "/v3/contact_card") }
+        let error = await linqError { () async throws(LinqError) in
+            try await client.request(method: "GET", path: "/v3/contact_card")
+        }
         #expect(error?.kind == .http)
         #expect(error?.status == 502)
         #expect(error?.attempts == 3)
@@ -123,8 +130,10 @@ import Testing
     @Test(arguments: [
         (1002, 400, "Phone number must be in E.164 format"), (1007, 429, "Rate limit exceeded"),
         (2012, 404, "Contact card not found"), (2014, 409, "A contact card already exists for this phone number"),
-        (2017, 409, "Operation not supported on this chat\u{2019}s service type"), (2022, 500, "Contact card setup failed"),
-        (3005, 504, "Network timeout"), (4004, 503, "Service unavailable"), (4005, 422, "Recipient does not support this message type"),
+        (2017, 409, "Operation not supported on this chat\u{2019}s service type"),
+        (2022, 500, "Contact card setup failed"),
+        (3005, 504, "Network timeout"), (4004, 503, "Service unavailable"),
+        (4005, 422, "Recipient does not support this message type"),
         (5007, 400, "Failed to download image from the provided URL"),
     ])
     func exactMessagesAndStatuses(code: Int, status: Int, message: String) throws {
@@ -139,7 +148,9 @@ import Testing
         let (client, emulator) = try makeInProcessClient(retry: .none)
         for info in ErrorCatalog.all where info.status != nil {
             emulator.inject(Fault(path: "/v3/contact_card", code: info.code))
-            let error = await linqError { () async throws(LinqError) in try await client.request(method: "GET", path: "/v3/contact_card") }
+            let error = await linqError { () async throws(LinqError) in
+                try await client.request(method: "GET", path: "/v3/contact_card")
+            }
             #expect(error?.status == info.status, "code \(info.code)")
             #expect(error?.code == info.code)
             if info.documentedMessage && ![2004, 2005].contains(info.code) {

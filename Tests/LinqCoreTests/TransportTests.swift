@@ -7,7 +7,8 @@ import Testing
 /// cancellation, and wire details (`+`/`@` in paths).
 @Suite(.serialized) struct TransportTests {
     func loopbackClient(
-        _ server: EmulatorServer, transport: AsyncHTTPTransport, total: Duration = .seconds(60), retry: RetryPolicy = .fastForTests
+        _ server: EmulatorServer, transport: AsyncHTTPTransport, total: Duration = .seconds(60),
+        retry: RetryPolicy = .fastForTests
     ) -> LinqClient {
         LinqClient(
             configuration: LinqConfiguration(
@@ -20,7 +21,8 @@ import Testing
         let server = try await EmulatorServer.start(Emulator())
         let transport = AsyncHTTPTransport()
         let client = loopbackClient(server, transport: transport)
-        let card = try await client.contactCards.create(phoneNumber: Seed.acmeLine1, firstName: "Zoë", lastName: "Łukasz")
+        let card = try await client.contactCards.create(
+            phoneNumber: Seed.acmeLine1, firstName: "Zoë", lastName: "Łukasz")
         #expect(card.firstName == "Zoë" && card.lastName == "Łukasz" && card.isActive)
         let response = try await client.request(method: "GET", path: "/v3/contact_card")
         #expect(response.traceID?.count == 32)
@@ -37,7 +39,9 @@ import Testing
         let client = loopbackClient(server, transport: transport, total: .milliseconds(300), retry: .none)
         let clock = ContinuousClock()
         let start = clock.now
-        let error = await linqError { () async throws(LinqError) in try await client.request(method: "POST", path: "/v3/contact_card") }
+        let error = await linqError { () async throws(LinqError) in
+            try await client.request(method: "POST", path: "/v3/contact_card")
+        }
         #expect(error?.kind == .transport)
         #expect(error?.transport?.kind == .timeout)
         #expect(clock.now - start < .seconds(2))
@@ -51,7 +55,9 @@ import Testing
         await server.stop()
         let transport = AsyncHTTPTransport()
         let client = loopbackClient(server, transport: transport)
-        let error = await linqError { () async throws(LinqError) in try await client.request(method: "GET", path: "/v3/contact_card") }
+        let error = await linqError { () async throws(LinqError) in
+            try await client.request(method: "GET", path: "/v3/contact_card")
+        }
         #expect(error?.kind == .transport)
         #expect(error?.transport?.kind == .connectionRefused)
         #expect(error?.attempts == 3)
@@ -65,7 +71,9 @@ import Testing
         emulator.inject(Fault(path: "/v3/contact_card", drop: true, count: 5))
         let transport = AsyncHTTPTransport()
         let client = loopbackClient(server, transport: transport)
-        let error = await linqError { () async throws(LinqError) in try await client.request(method: "GET", path: "/v3/contact_card") }
+        let error = await linqError { () async throws(LinqError) in
+            try await client.request(method: "GET", path: "/v3/contact_card")
+        }
         #expect(error?.kind == .transport)
         #expect(error?.transport?.kind == .connectionReset, "\(String(describing: error?.transport))")
         #expect(emulator.requestCount == 3)
@@ -82,7 +90,9 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         let task = Task { () async -> LinqError? in
-            await linqError { () async throws(LinqError) in try await client.request(method: "GET", path: "/v3/contact_card") }
+            await linqError { () async throws(LinqError) in
+                try await client.request(method: "GET", path: "/v3/contact_card")
+            }
         }
         try await Task.sleep(for: .milliseconds(200))
         task.cancel()

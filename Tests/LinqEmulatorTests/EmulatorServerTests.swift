@@ -11,7 +11,8 @@ import Testing
     let transport = AsyncHTTPTransport.shared
 
     func send(
-        _ server: EmulatorServer, _ method: String, _ target: String, body: String? = nil, key: String? = SeedData.acmeKey
+        _ server: EmulatorServer, _ method: String, _ target: String, body: String? = nil,
+        key: String? = SeedData.acmeKey
     ) async throws -> HTTPResponseData {
         var headers: [HTTPHeader] = []
         if let key { headers.append(HTTPHeader("Authorization", "Bearer \(key)")) }
@@ -36,7 +37,9 @@ import Testing
 
     @Test func everyResponseHasATraceIDHeaderThatMatchesTheBody() async throws {
         let server = try await EmulatorServer.start(Emulator())
-        for (method, target) in [("GET", "/v3/contact_card"), ("GET", "/v3/missing"), ("PUT", "/v3/contact_card"), ("GET", "/_emulator")] {
+        for (method, target) in [
+            ("GET", "/v3/contact_card"), ("GET", "/v3/missing"), ("PUT", "/v3/contact_card"), ("GET", "/_emulator"),
+        ] {
             let response = try await send(server, method, target)
             let trace = try #require(response.headers.value(for: "X-Trace-ID"), "\(method) \(target)")
             #expect(trace.count == 32)
@@ -47,7 +50,8 @@ import Testing
 
     @Test func aLiteralPlusInTheQueryIsASpaceSoTheSDKsEncodingMatters() async throws {
         let server = try await EmulatorServer.start(Emulator())
-        _ = try await send(server, "POST", "/v3/contact_card", body: #"{"first_name":"A","phone_number":"+15551230001"}"#)
+        _ = try await send(
+            server, "POST", "/v3/contact_card", body: #"{"first_name":"A","phone_number":"+15551230001"}"#)
         #expect(try await send(server, "GET", "/v3/contact_card?phone_number=%2B15551230001").status == 200)
         let literal = try await send(server, "GET", "/v3/contact_card?phone_number=+15551230001")
         #expect(literal.status == 400)
@@ -57,9 +61,12 @@ import Testing
 
     @Test func injectedFaultsApplyToTheNextMatchingRequestsOnly() async throws {
         let server = try await EmulatorServer.start(Emulator())
-        let created = try await send(server, "POST", "/_emulator/faults", body: #"{"code":3006,"count":2,"method":"GET","path":"/v3/contact_card"}"#)
+        let created = try await send(
+            server, "POST", "/_emulator/faults",
+            body: #"{"code":3006,"count":2,"method":"GET","path":"/v3/contact_card"}"#)
         #expect(created.status == 201)
-        #expect(try await send(server, "POST", "/v3/contact_card", body: "{}").status == 400, "other methods unaffected")
+        #expect(
+            try await send(server, "POST", "/v3/contact_card", body: "{}").status == 400, "other methods unaffected")
         for _ in 0..<2 {
             let failed = try await send(server, "GET", "/v3/contact_card")
             #expect(failed.status == 500)
@@ -92,7 +99,9 @@ import Testing
         let server = try await EmulatorServer.start(Emulator())
         let card = #"{"first_name":"A","phone_number":"+15551230002"}"#
         #expect(try await send(server, "POST", "/v3/contact_card", body: card).status == 200)
-        #expect(try await send(server, "PATCH", "/v3/contact_card?phone_number=%2B15551230002", body: #"{"last_name":"B"}"#).status == 200)
+        #expect(
+            try await send(server, "PATCH", "/v3/contact_card?phone_number=%2B15551230002", body: #"{"last_name":"B"}"#)
+                .status == 200)
         #expect(try await send(server, "POST", "/v3/contact_card", body: card).status == 409)
         let limited = try await send(server, "POST", "/v3/contact_card", body: card)
         #expect(limited.status == 429)
@@ -102,7 +111,9 @@ import Testing
         #expect(try json(moved)["offset_seconds"] == .number("599.0"))
         #expect(try await send(server, "POST", "/v3/contact_card", body: card).status == 429)
         _ = try await send(server, "POST", "/_emulator/clock", body: #"{"advance_seconds":2}"#)
-        #expect(try await send(server, "POST", "/v3/contact_card", body: card).status == 409, "the budget is back; the card is still active")
+        #expect(
+            try await send(server, "POST", "/v3/contact_card", body: card).status == 409,
+            "the budget is back; the card is still active")
         await server.stop()
     }
 
@@ -120,7 +131,8 @@ import Testing
 
     @Test func resetRestoresTheSeed() async throws {
         let server = try await EmulatorServer.start(Emulator())
-        _ = try await send(server, "POST", "/v3/contact_card", body: #"{"first_name":"A","phone_number":"+15551230001"}"#)
+        _ = try await send(
+            server, "POST", "/v3/contact_card", body: #"{"first_name":"A","phone_number":"+15551230001"}"#)
         let info = try json(try await send(server, "POST", "/_emulator/reset"))
         #expect(info["partners"]?[0]?["api_key"]?.stringValue == SeedData.acmeKey)
         #expect(info["partners"]?[0]?["lines"]?[0]?["chat_id"]?.stringValue == SeedData.chatID(1))
@@ -133,7 +145,8 @@ import Testing
         defer { dir.remove() }
         let path = dir.file("state.json")
         let first = try await EmulatorServer.start(Emulator(stateFile: path))
-        _ = try await send(first, "POST", "/v3/contact_card", body: #"{"first_name":"Zoë","phone_number":"+15551230001"}"#)
+        _ = try await send(
+            first, "POST", "/v3/contact_card", body: #"{"first_name":"Zoë","phone_number":"+15551230001"}"#)
         _ = try await send(first, "POST", "/_emulator/clock", body: #"{"advance_seconds":30}"#)
         await first.stop()
         #expect(fileMode(path) == 0o600)
@@ -143,7 +156,10 @@ import Testing
         let second = try await EmulatorServer.start(restarted)
         let cards = try json(try await send(second, "GET", "/v3/contact_card"))
         #expect(cards["contact_cards"]?[0]?["first_name"] == "Zoë")
-        #expect(try await send(second, "POST", "/v3/contact_card", body: #"{"first_name":"X","phone_number":"+15551230001"}"#).status == 409)
+        #expect(
+            try await send(
+                second, "POST", "/v3/contact_card", body: #"{"first_name":"X","phone_number":"+15551230001"}"#
+            ).status == 409)
         await second.stop()
         // No temporary files are left behind.
         #expect(readTextFile(path + ".tmp.\(getpid())") == nil)
@@ -170,7 +186,7 @@ import Testing
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension String {

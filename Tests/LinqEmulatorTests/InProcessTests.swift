@@ -4,7 +4,9 @@ import Testing
 
 /// The emulator's in-process mode: `handle(_:)` without sockets.
 @Suite struct InProcessTests {
-    func request(_ method: String, _ target: String, _ body: String = "", key: String? = SeedData.acmeKey) -> EmulatorRequest {
+    func request(_ method: String, _ target: String, _ body: String = "", key: String? = SeedData.acmeKey)
+        -> EmulatorRequest
+    {
         EmulatorRequest(
             method: method, target: target, headers: key.map { [("Authorization", "Bearer \($0)")] } ?? [],
             body: Array(body.utf8))
@@ -22,10 +24,12 @@ import Testing
 
     @Test func partnersAreIsolated() async throws {
         let emulator = try Emulator()
-        _ = await emulator.handle(request("POST", "/v3/contact_card", #"{"first_name":"A","phone_number":"+15551230001"}"#))
+        _ = await emulator.handle(
+            request("POST", "/v3/contact_card", #"{"first_name":"A","phone_number":"+15551230001"}"#))
         let globex = await emulator.handle(request("GET", "/v3/contact_card", key: SeedData.globexKey))
         #expect(globex.json == ["contact_cards": []])
-        let foreign = await emulator.handle(request("GET", "/v3/contact_card?phone_number=%2B15551230001", key: SeedData.globexKey))
+        let foreign = await emulator.handle(
+            request("GET", "/v3/contact_card?phone_number=%2B15551230001", key: SeedData.globexKey))
         #expect(foreign.status == 403)
     }
 
@@ -34,7 +38,8 @@ import Testing
         let noNumber = await emulator.handle(request("PATCH", "/v3/contact_card", #"{"first_name":"A"}"#))
         #expect(noNumber.status == 400)
         #expect(noNumber.json?["error"]?["code"] == 1001)
-        _ = await emulator.handle(request("POST", "/v3/contact_card", #"{"first_name":"A","phone_number":"+15551230001"}"#))
+        _ = await emulator.handle(
+            request("POST", "/v3/contact_card", #"{"first_name":"A","phone_number":"+15551230001"}"#))
         let empty = await emulator.handle(request("PATCH", "/v3/contact_card?phone_number=%2B15551230001", "{}"))
         #expect(empty.json?["error"]?["code"] == 1001)
     }
@@ -42,15 +47,19 @@ import Testing
     @Test func anUnfetchableImageURLIs5007() async throws {
         let emulator = try Emulator()
         let response = await emulator.handle(
-            request("POST", "/v3/contact_card", #"{"first_name":"A","phone_number":"+15551230001","image_url":"not a url"}"#))
+            request(
+                "POST", "/v3/contact_card", #"{"first_name":"A","phone_number":"+15551230001","image_url":"not a url"}"#
+            ))
         #expect(response.status == 400)
         #expect(response.json?["error"]?["code"] == 5007)
     }
 
     @Test func patchCanClearTheLastNameWithNull() async throws {
         let emulator = try Emulator()
-        _ = await emulator.handle(request("POST", "/v3/contact_card", #"{"first_name":"A","last_name":"B","phone_number":"+15551230001"}"#))
-        let patched = await emulator.handle(request("PATCH", "/v3/contact_card?phone_number=%2B15551230001", #"{"last_name":null}"#))
+        _ = await emulator.handle(
+            request("POST", "/v3/contact_card", #"{"first_name":"A","last_name":"B","phone_number":"+15551230001"}"#))
+        let patched = await emulator.handle(
+            request("PATCH", "/v3/contact_card?phone_number=%2B15551230001", #"{"last_name":null}"#))
         #expect(patched.json?["last_name"] == .null)
         #expect(patched.json?["first_name"] == "A")
     }

@@ -87,7 +87,9 @@ import Testing
 
     @Test func roundTripsThroughParseAndPrint() throws {
         let text = #"{"b":[true,false,null,{"x":"y"}],"a":-12.5e-3,"s":"\u0000\n"}"#
-        #expect(try JSONValue.parse(text).formatted(.compact) == #"{"b":[true,false,null,{"x":"y"}],"a":-12.5e-3,"s":"\u0000\n"}"#)
+        #expect(
+            try JSONValue.parse(text).formatted(.compact)
+                == #"{"b":[true,false,null,{"x":"y"}],"a":-12.5e-3,"s":"\u0000\n"}"#)
     }
 }
 

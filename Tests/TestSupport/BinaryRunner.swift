@@ -34,7 +34,9 @@ public enum LinqBinary {
     }
 
     /// Runs `linq args…` with `stdin` as input (none: /dev/null) and waits for it.
-    public static func run(_ args: [String], environment: [String: String], stdin: String? = nil, timeout: Double = 30) throws -> Result {
+    public static func run(_ args: [String], environment: [String: String], stdin: String? = nil, timeout: Double = 30)
+        throws -> Result
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = args

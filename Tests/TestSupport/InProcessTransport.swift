@@ -8,7 +8,8 @@ public struct InProcessTransport: LinqTransport {
 
     public init(_ emulator: Emulator) { self.emulator = emulator }
 
-    public func send(_ request: HTTPRequestData, timeouts: LinqConfiguration.Timeouts) async throws -> HTTPResponseData {
+    public func send(_ request: HTTPRequestData, timeouts: LinqConfiguration.Timeouts) async throws -> HTTPResponseData
+    {
         // Strip scheme and authority: the emulator routes on the path.
         var target = Substring(request.url)
         if let scheme = target.firstRange(of: "://") {
@@ -33,7 +34,8 @@ public struct InProcessTransport: LinqTransport {
         guard let response else { throw TransportError(.timeout, detail: "in-process deadline") }
         if response.drop { throw TransportError(.connectionReset, detail: "the emulator dropped the connection") }
         return HTTPResponseData(
-            status: response.status, headers: response.headers.map { HTTPHeader($0.name, $0.value) }, body: response.body)
+            status: response.status, headers: response.headers.map { HTTPHeader($0.name, $0.value) },
+            body: response.body)
     }
 }
 

@@ -29,7 +29,8 @@ enum ContactCardRoutes {
         var hosted: JSONValue = .null
         if let image { hosted = .string(try rehost(image, context)) }
         var card: JSONObject = [
-            "phone_number": .string(number), "first_name": .string(first), "last_name": last.map { .string($0) } ?? .null,
+            "phone_number": .string(number), "first_name": .string(first),
+            "last_name": last.map { .string($0) } ?? .null,
             "image_url": hosted, "is_active": false,
             "_partner": .string(context.partner.id),
         ]
@@ -100,7 +101,8 @@ enum ContactCardRoutes {
     }
 
     /// Counts one POST/PATCH against the number's budget, or throws 429/1007 with the wait.
-    static func spendBudget(_ number: String, _ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) {
+    static func spendBudget(_ number: String, _ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure)
+    {
         var calls = (store.cardCalls[number] ?? []).filter { context.now - $0 < budgetWindow }
         if calls.count >= budgetCalls {
             let wait = max(1, Int((calls[0] + budgetWindow - context.now).rounded(.up)))
@@ -113,7 +115,9 @@ enum ContactCardRoutes {
 
     /// Applies the stored (inactive) card to the line: activates it, or leaves it inactive and
     /// throws when a 2022/4004 fault was injected for this request.
-    static func apply(_ card: inout JSONObject, _ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) {
+    static func apply(_ card: inout JSONObject, _ context: RouteContext, _ store: inout EmulatorStore)
+        throws(APIFailure)
+    {
         let number = card["phone_number"]?.stringValue ?? ""
         if let code = context.fault?.code {
             card["is_active"] = false

@@ -1,5 +1,5 @@
-import Synchronization
 import LinqJSON
+import Synchronization
 
 /// The emulator's own control API under `/_emulator` (no API key needed; loopback only):
 ///
@@ -12,7 +12,9 @@ import LinqJSON
 /// | `GET` / `DELETE /_emulator/requests` | API requests counted so far (and the last 100) / reset the count |
 /// | `POST /_emulator/reset` | back to the seed data |
 enum ControlRoutes {
-    static func handle(_ request: EmulatorRequest, path: String, emulator: Emulator, traceID: String) -> EmulatorResponse {
+    static func handle(_ request: EmulatorRequest, path: String, emulator: Emulator, traceID: String)
+        -> EmulatorResponse
+    {
         let method = request.method.uppercased()
         do throws(APIFailure) {
             switch (method, path) {
@@ -64,7 +66,9 @@ enum ControlRoutes {
 
     static func clock(_ emulator: Emulator) -> JSONValue {
         let now = emulator.clock.now()
-        return ["now": .string(EmulatorClock.iso8601(now)), "offset_seconds": .number(String(emulator.clock.currentOffset))]
+        return [
+            "now": .string(EmulatorClock.iso8601(now)), "offset_seconds": .number(String(emulator.clock.currentOffset)),
+        ]
     }
 
     static func info(_ emulator: Emulator) -> JSONValue {
@@ -79,7 +83,8 @@ enum ControlRoutes {
                                 [
                                     "phone_number": .string(line.phoneNumber), "id": .string(line.id),
                                     "line_type": .string(line.lineType),
-                                    "chat_id": chats.first { $0.line == line.phoneNumber }.map { .string($0.id) } ?? .null,
+                                    "chat_id": chats.first { $0.line == line.phoneNumber }.map { .string($0.id) }
+                                        ?? .null,
                                 ]
                             }),
                     ]
