@@ -25,9 +25,9 @@ public final class Emulator: Sendable {
         clock = EmulatorClock()
         self.stateFile = stateFile
         var initial = SeedData.store(now: EmulatorClock.realNow())
-        if let stateFile, let bytes = try StateFile.read(stateFile) {
+        if let stateFile, let bytes = try JSONFile.readBytes(stateFile) {
             guard let json = try? JSONValue.parse(bytes), let saved = EmulatorStore(json: json) else {
-                throw StateFile.Failure(description: "\(stateFile) is not an emulator state file")
+                throw JSONFile.Failure(description: "\(stateFile) is not an emulator state file")
             }
             initial = saved
             clock.currentOffset = json["clock_offset"]?.doubleValue ?? 0
@@ -165,9 +165,9 @@ public final class Emulator: Sendable {
     /// Writes the state file, if there is one. Failures are reported on stderr, not to the client.
     func persist() {
         guard let stateFile else { return }
-        let bytes = store.withLock { $0.json(clockOffset: clock.currentOffset).formatted(.pretty) }
+        let document = store.withLock { $0.json(clockOffset: clock.currentOffset) }
         do {
-            try StateFile.write(stateFile, Array(bytes.utf8) + [0x0A])
+            try JSONFile.write(document, to: stateFile)
         } catch {
             printError("linq emulator: \(error)")
         }

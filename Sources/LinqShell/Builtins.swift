@@ -22,6 +22,30 @@ public enum Builtins {
         BuiltinCommand(
             name: "last", aliases: [], usage: "last [--headers] [--request]", summary: "Print the last response again",
             run: last),
+        BuiltinCommand(
+            name: "set", aliases: [], usage: "set NAME VALUE",
+            summary: "Change a setting (key, base-url, number, output, color, verbose, timing)",
+            run: SessionCommands.set),
+        BuiltinCommand(
+            name: "unset", aliases: [], usage: "unset NAME", summary: "Put a setting back to its starting value",
+            run: SessionCommands.unset),
+        BuiltinCommand(
+            name: "show", aliases: [], usage: "show",
+            summary: "Show the settings (key masked) and where each came from",
+            run: SessionCommands.show),
+        BuiltinCommand(
+            name: "verbose", aliases: [], usage: "verbose on|off",
+            summary: "Print requests and response headers on stderr",
+            run: SessionCommands.toggle("verbose")),
+        BuiltinCommand(
+            name: "timing", aliases: [], usage: "timing on|off", summary: "Print each request's duration",
+            run: SessionCommands.toggle("timing")),
+        BuiltinCommand(
+            name: "profile", aliases: [], usage: "profile list|save|use|delete [NAME]",
+            summary: "Saved connection settings", run: SessionCommands.profile),
+        BuiltinCommand(
+            name: "exit", aliases: ["quit"], usage: "exit [STATUS]", summary: "Leave the shell",
+            run: SessionCommands.exit),
     ]
 
     public static func command(named name: String) -> BuiltinCommand? {

@@ -12,12 +12,22 @@ public final class Interpreter {
     /// Timeouts, retry policy and user agent; key and base URL come from the session.
     public var baseConfiguration: LinqConfiguration
     public var environment: [String: String]
+    /// The session as it started (what `unset` returns to).
+    public let initialSession: Session
+    /// Set by `exit`: the REPL or script stops with this status.
+    public var exitRequested: Int32?
+    /// The profiles file.
+    public var profilePath: String
+    /// Starts the built-in emulator on demand (for `profile use` of an emulator profile).
+    public var startEmulator: (() throws -> EmulatorHandle)?
 
     public init(
         session: Session, transport: any LinqTransport, output: any OutputSink, terminal: TerminalInfo,
         baseConfiguration: LinqConfiguration = LinqConfiguration(), environment: [String: String] = [:]
     ) {
         self.session = session
+        self.initialSession = session
+        self.profilePath = ProfileStore.defaultPath(environment: environment)
         self.transport = transport
         self.output = output
         self.terminal = terminal
@@ -169,10 +179,36 @@ public final class Interpreter {
         return errorRenderer.dim(text) + "\n"
     }
 
-    /// Remembers ids from a response for completion: the operation's produced kind and any
-    /// `*_id`/`id` members of known kinds.
+    /// Remembers ids from a response for completion: the operation's produced kind, ids under
+    /// known keys (`chat_id`, `chats[].id`, …) and phone numbers.
     func rememberIDs(in response: LinqResponse, operation: APIOperation?) {
         guard let json = response.json else { return }
         if let kind = operation?.produces, let id = json["id"]?.stringValue { session.remember(id, as: kind) }
+        IDHarvester.harvest(json, into: &session)
+    }
+
+    /// Switches to a saved profile (settings from it get the source `profile`).
+    func apply(_ profile: ProfileStore.Profile, named name: String) throws(ShellError) {
+        if profile.emulator {
+            if session.emulatorURL == nil {
+                guard let start = startEmulator else {
+                    throw ShellError.usage("the built-in emulator is not available here")
+                }
+                do {
+                    let handle = try start()
+                    session.emulatorURL = handle.baseURL
+                    session.emulatorKey = handle.apiKey
+                } catch {
+                    throw ShellError(.request, "cannot start the built-in emulator: \(error)")
+                }
+            }
+            session.baseURL = Sourced(session.emulatorURL!, .profile)
+            session.apiKey = Sourced(session.emulatorKey, .profile)
+        } else {
+            session.apiKey = Sourced(profile.apiKey, .profile)
+            session.baseURL = Sourced(profile.baseURL ?? LinqConfiguration.defaultBaseURL, .profile)
+        }
+        if let number = profile.number { session.number = Sourced(number, .profile) }
+        session.profile = name
     }
 }

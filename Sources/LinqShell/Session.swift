@@ -66,8 +66,9 @@ public struct Session: Sendable {
     public var verbose: Sourced<Bool>
     public var timing: Sourced<Bool>
     public var profile: String?
-    /// The in-process emulator's base URL, when one runs.
+    /// The in-process emulator's base URL and key, when one runs.
     public var emulatorURL: String?
+    public var emulatorKey: String?
     /// Variables set with `let` or `-v name=value`.
     public var variables: [String: JSONValue] = [:]
     /// The last response (success or API error) and the error, if it failed.
@@ -75,6 +76,10 @@ public struct Session: Sendable {
     public var lastError: LinqError?
     /// Ids seen in responses, newest last, per kind (for completion).
     public var seenIDs: [IdentifierKind: [String]] = [:]
+    /// The user's own numbers (the emulator's lines, numbers seen in responses), for completion.
+    public var knownNumbers: [String] = []
+    /// Names of the saved profiles (for completion).
+    public var profileNames: [String] = []
 
     public init(
         apiKey: Sourced<String?> = Sourced(nil, .default),
@@ -101,6 +106,11 @@ public struct Session: Sendable {
         configuration.apiKey = apiKey.value
         configuration.baseURL = baseURL.value
         return configuration
+    }
+
+    /// Remembers one of the user's numbers (no duplicates, first seen first).
+    public mutating func rememberNumber(_ number: String) {
+        if !knownNumbers.contains(number) { knownNumbers.append(number) }
     }
 
     /// Remembers an id of a kind (most recent last, no duplicates, at most 200 per kind).

@@ -16,3 +16,16 @@ public enum Signals {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
+
+extension Signals {
+    /// Counts SIGINT in `Interrupts` instead of dying (no SA_RESTART, so a blocking read returns).
+    /// While libedit edits a line, Ctrl-C is a key instead (see `LineEditor`).
+    public static func countInterrupts() {
+        _ = Interrupts.count  // initialise the atomic before the handler can run
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in Interrupts.record() }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+    }
+}

@@ -5,8 +5,10 @@ import LinqShell
 enum EmbeddedEmulator {
     /// Kept alive for the life of the process.
     nonisolated(unsafe) static var server: EmulatorServer?
+    nonisolated(unsafe) static var handle: EmulatorHandle?
 
     static func start(stateFile: String?) throws -> EmulatorHandle {
+        if let running = handle { return running }
         let emulator = try Emulator(stateFile: stateFile)
         let result = Blocking.run { () async -> Result<EmulatorServer, any Error> in
             do {
@@ -18,6 +20,10 @@ enum EmbeddedEmulator {
         let server = try result.get()
         Self.server = server
         let first = emulator.partners[0]
-        return EmulatorHandle(baseURL: server.baseURL, apiKey: first.apiKey, defaultNumber: first.lines[0].phoneNumber)
+        let numbers = first.lines.map(\.phoneNumber)
+        handle = EmulatorHandle(
+            baseURL: server.baseURL, apiKey: first.apiKey, defaultNumber: numbers[0], numbers: numbers,
+            chatIDs: emulator.chats.filter { numbers.contains($0.line) }.map(\.id))
+        return handle!
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LinqCore
 import LinqEmulator
+import LinqJSON
 import LinqShell
 
 #if canImport(Glibc)
@@ -35,6 +36,9 @@ struct LinqCommand: ParsableCommand {
 
     @Option(help: "Default phone number (E.164) for commands that take your line.")
     var number: String?
+
+    @Option(help: "Use a saved profile (see `profile list`).")
+    var profile: String?
 
     @Option(help: "Output mode: pretty, json or raw.")
     var output: String?
@@ -71,43 +75,46 @@ struct LinqCommand: ParsableCommand {
         if verbose { options.verbose = true }
         if timing { options.timing = true }
         options.forceEmulator = emulator
+        options.profile = profile
+        Signals.countInterrupts()
 
+        let output = StandardOutput()
         let statePath = emulatorState ?? Paths.emulatorState(environment: environment)
+        let startEmulator = { try EmbeddedEmulator.start(stateFile: statePath) }
         let session: Session
+        let profilePath = ProfileStore.defaultPath(environment: environment)
         do {
-            session = try SessionFactory.make(options: options, environment: environment, terminal: terminal) {
-                try EmbeddedEmulator.start(stateFile: statePath)
-            }
+            let profiles = try ProfileStore(path: profilePath)
+            session = try SessionFactory.make(
+                options: options, environment: environment, terminal: terminal, profiles: profiles,
+                startEmulator: startEmulator)
+        } catch let error as ShellError {
+            output.writeErr(Renderer(color: false, output: .pretty, secret: nil).error(error))
+            throw ExitCode(error.exitCode)
         } catch {
-            StandardOutput().writeErr("linq: cannot start the built-in emulator: \(error)\n")
+            output.writeErr("linq: cannot start the built-in emulator: \(error)\n")
             throw ExitCode(1)
         }
         let transport = AsyncHTTPTransport.shared
         let shell = Interpreter(
-            session: session, transport: transport, output: StandardOutput(), terminal: terminal,
-            environment: environment)
+            session: session, transport: transport, output: output, terminal: terminal, environment: environment)
+        shell.profilePath = profilePath
+        shell.startEmulator = startEmulator
         var status: Int32 = 0
         if !commands.isEmpty {
             for line in commands {
                 status = shell.run(line: line)
-                if status != 0 { break }
+                if let code = shell.exitRequested { status = code }
+                if status != 0 || shell.exitRequested != nil { break }
             }
+        } else if terminal.interactive {
+            let source = EditorLineSource(historyPath: Paths.history(environment: environment))
+            status = Repl(shell: shell, source: source).run()
         } else {
-            status = PlainLoop.run(shell)
+            status = Repl(shell: shell, source: PlainLineSource()).run()
         }
         Blocking.run { await transport.shutdown() }
         if status != 0 { throw ExitCode(status) }
-    }
-}
-
-/// Reads lines from stdin without a prompt and runs them; stops at the first failure.
-enum PlainLoop {
-    static func run(_ shell: Interpreter) -> Int32 {
-        while let line = readLine(strippingNewline: true) {
-            let status = shell.run(line: line)
-            if status != 0 { return status }
-        }
-        return 0
     }
 }
 
@@ -118,18 +125,17 @@ enum Paths {
         return (environment["HOME"] ?? "/tmp") + "/.local/state"
     }
 
+    /// `$XDG_STATE_HOME/linq/history`; the folder is created (0700) if missing.
+    static func history(environment: [String: String]) -> String {
+        let dir = stateHome(environment: environment) + "/linq"
+        JSONFile.makeDirectories(dir)
+        return dir + "/history"
+    }
+
     /// `$XDG_STATE_HOME/linq/emulator.json`; the folder is created (0700) if missing.
     static func emulatorState(environment: [String: String]) -> String {
         let dir = stateHome(environment: environment) + "/linq"
-        makeDirectories(dir)
+        JSONFile.makeDirectories(dir)
         return dir + "/emulator.json"
-    }
-
-    static func makeDirectories(_ path: String) {
-        var current = ""
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            mkdir(current, 0o700)
-        }
     }
 }

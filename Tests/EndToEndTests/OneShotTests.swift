@@ -56,7 +56,30 @@ import Testing
         )
         #expect(result.status == 1)
         #expect(result.stdout.components(separatedBy: "\"first_name\": \"Ann\"").count == 3, "\(result.stdout)")
+        #expect(!result.stdout.contains("linq("), "no prompt without a terminal")
+        #expect(!result.stderr.contains("linq("), "no banner without a terminal")
+        #expect(!(result.stdout + result.stderr).contains("\u{1B}["), "no colour without a terminal")
         #expect(result.stderr.contains("2014"))
+    }
+
+    @Test func invalidUTF8OnStdinIsAUsageError() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let env = LinqBinary.environment(home: home.path)
+        let result = try LinqBinary.run([], environment: env, stdin: "card get \u{FFFD}\n")
+        #expect(result.status == 2)
+        let bad = try LinqBinary.runBytes([], environment: env, stdin: Array("card get ".utf8) + [0xC3, 0x28, 0x0A])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("not valid UTF-8: byte 0xC3 at column 10"), "\(bad.stderr)")
+        #expect(bad.stdout.isEmpty)
+    }
+
+    @Test func exitStopsWithItsStatus() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let env = LinqBinary.environment(home: home.path)
+        #expect(try LinqBinary.run([], environment: env, stdin: "show\nexit 7\nshow\n").status == 7)
+        #expect(try LinqBinary.run(["-c", "exit 3"], environment: env).status == 3)
     }
 
     @Test func emulatorCommandServesAnotherClient() throws {

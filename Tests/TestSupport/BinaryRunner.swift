@@ -37,6 +37,13 @@ public enum LinqBinary {
     public static func run(_ args: [String], environment: [String: String], stdin: String? = nil, timeout: Double = 30)
         throws -> Result
     {
+        try runBytes(args, environment: environment, stdin: stdin.map { Array($0.utf8) }, timeout: timeout)
+    }
+
+    /// Like `run`, with raw bytes on stdin.
+    public static func runBytes(_ args: [String], environment: [String: String], stdin: [UInt8]?, timeout: Double = 30)
+        throws -> Result
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = args
@@ -52,8 +59,8 @@ public enum LinqBinary {
             process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         }
         try process.run()
-        if let stdin {
-            input.fileHandleForWriting.write(Data(stdin.utf8))
+        if let bytes: [UInt8] = stdin {
+            input.fileHandleForWriting.write(Data(bytes))
             try? input.fileHandleForWriting.close()
         }
         // Read both pipes fully before waiting, so a large output cannot block the child.

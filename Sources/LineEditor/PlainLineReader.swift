@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Reads lines from a file descriptor without any editing (stdin from a pipe or file). Checks
+/// UTF-8 so that invalid bytes are reported precisely instead of silently replaced.
+public final class PlainLineReader {
+    /// One line, or why it could not be read as text.
+    public enum Line: Equatable, Sendable {
+        case text(String)
+        /// The line's bytes are not UTF-8: the first bad byte and its 1-based column.
+        case invalidUTF8(byte: UInt8, column: Int)
+    }
+
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEOF = false
+    /// Lines longer than this are cut (and reported) to bound memory.
+    public static let maxLineBytes = 1 << 20
+
+    public init(fd: Int32 = 0) { self.fd = fd }
+
+    /// The next line without its `\n` (and `\r`), or `nil` at the end of input. A read interrupted
+    /// by a signal (Ctrl-C) also ends the input.
+    public func readLine() -> Line? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                var end = newline
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let bytes = Array(buffer[start..<end])
+                start = newline + 1
+                compact()
+                return Self.decode(bytes)
+            }
+            if atEOF {
+                guard start < buffer.count else { return nil }
+                let bytes = Array(buffer[start...])
+                start = buffer.count
+                compact()
+                return Self.decode(bytes)
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 {
+                atEOF = true
+            } else {
+                buffer.append(contentsOf: chunk[0..<n])
+                if buffer.count - start > Self.maxLineBytes, buffer[start...].firstIndex(of: 0x0A) == nil {
+                    atEOF = true
+                }
+            }
+        }
+    }
+
+    private func compact() {
+        if start > 65536 || start == buffer.count {
+            buffer.removeFirst(start)
+            start = 0
+        }
+    }
+
+    /// The bytes as text, or the first invalid byte and its column.
+    public static func decode(_ bytes: [UInt8]) -> Line {
+        if let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
+        var column = 1
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let length: Int
+            switch b {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return .invalidUTF8(byte: b, column: column)
+            }
+            if i + length > bytes.count { return .invalidUTF8(byte: b, column: column) }
+            if String(validating: bytes[i..<(i + length)], as: UTF8.self) == nil {
+                return .invalidUTF8(byte: b, column: column)
+            }
+            i += length
+            column += 1
+        }
+        return .invalidUTF8(byte: bytes.last ?? 0, column: column)
+    }
+}

@@ -1,0 +1,65 @@
+import LineEditor
+
+/// Where the REPL gets its lines: libedit on a terminal, plain reads otherwise.
+public protocol LineSource: AnyObject {
+    /// Reads the next line, showing `prompt` when interactive.
+    func next(prompt: String) -> LineSourceInput
+    /// Records a line in the history (interactive sources only).
+    func remember(_ line: String)
+    /// Sets the completion callback (interactive sources only).
+    func setCompleter(_ completer: @escaping (String) -> CompletionResult)
+    /// Whether a person is typing (prompts, banner, Ctrl-C keeps the shell).
+    var interactive: Bool { get }
+}
+
+/// One read from a `LineSource`.
+public enum LineSourceInput: Equatable {
+    case line(String)
+    /// Ctrl-C on the line being edited.
+    case interrupted
+    case end
+    /// The bytes were not text; the message says where.
+    case invalid(String)
+}
+
+/// libedit on a terminal.
+public final class EditorLineSource: LineSource {
+    let editor: LineEditor
+    public init(historyPath: String?) { editor = LineEditor(programName: "linq", historyPath: historyPath) }
+    public var interactive: Bool { true }
+
+    public func next(prompt: String) -> LineSourceInput {
+        editor.setPrompt(prompt)
+        switch editor.readLine() {
+        case .line(let line): return .line(line)
+        case .invalidUTF8(let line):
+            let column = (line.firstIndex(of: "\u{FFFD}").map { line.distance(from: line.startIndex, to: $0) } ?? 0) + 1
+            return .invalid("the line is not valid UTF-8 (an invalid byte at column \(column), shown as \u{FFFD})")
+        case .interrupted: return .interrupted
+        case .endOfInput: return .end
+        }
+    }
+
+    public func remember(_ line: String) { editor.addToHistory(line) }
+    public func setCompleter(_ completer: @escaping (String) -> CompletionResult) { editor.completer = completer }
+}
+
+/// Plain lines from stdin (a pipe or a file): no prompt, no history.
+public final class PlainLineSource: LineSource {
+    let reader: PlainLineReader
+    public init(fd: Int32 = 0) { reader = PlainLineReader(fd: fd) }
+    public var interactive: Bool { false }
+
+    public func next(prompt: String) -> LineSourceInput {
+        switch reader.readLine() {
+        case .text(let line): return .line(line)
+        case .invalidUTF8(let byte, let column):
+            let hex = String(byte, radix: 16, uppercase: true)
+            return .invalid("the line is not valid UTF-8: byte 0x\(hex) at column \(column)")
+        case nil: return .end
+        }
+    }
+
+    public func remember(_ line: String) {}
+    public func setCompleter(_ completer: @escaping (String) -> CompletionResult) {}
+}

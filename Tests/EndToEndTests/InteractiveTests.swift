@@ -1,0 +1,197 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The built `linq` binary in a real pseudo-terminal against its built-in emulator.
+@Suite(.serialized) struct InteractiveTests {
+    static let prompt = "+15551230001> "
+
+    func start(home: TempDirectory, extra: [String: String] = [:]) throws -> PseudoTerminal {
+        let env = LinqBinary.environment(home: home.path, extra: extra)
+        let pty = try PseudoTerminal(LinqBinary.path, [], environment: env)
+        try pty.expect(Self.prompt)
+        return pty
+    }
+
+    /// Runs a line and returns what it printed up to the next prompt (escapes stripped).
+    func run(_ pty: PseudoTerminal, _ line: String) throws -> String {
+        pty.send(line + "\r")
+        return PseudoTerminal.strip(try pty.expect(Self.prompt))
+    }
+
+    @Test func bannerNamesTheEmulatorAndTheDefaultNumberAndTheKeyIsNeverShown() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let env = LinqBinary.environment(home: home.path)
+        let pty = try PseudoTerminal(LinqBinary.path, [], environment: env)
+        let banner = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(banner.contains("built-in emulator"))
+        #expect(banner.contains("default number +15551230001"))
+        let shown = try run(pty, "show")
+        #expect(shown.contains("…acme"), "masked key")
+        #expect(shown.contains("(emulator)"))
+        pty.send(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+        #expect(!String(decoding: pty.transcript, as: UTF8.self).contains("linq-emulator-acme"))
+    }
+
+    @Test func tabCompletesCommandsFlagsAndSeededNumbers() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home: home)
+        // "car" → "card ", "cre" → "create ", "--fi" → "--first ".
+        pty.send("car\tcre\t--fi\tTab --la\tCompleted\r")
+        let created = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(created.contains("\"first_name\": \"Tab\""))
+        #expect(created.contains("\"last_name\": \"Completed\""))
+        // Several numbers: the first TAB inserts their common prefix, the second lists them.
+        pty.send("card get \t")
+        try pty.expect("+1555123000")
+        pty.send("\t")
+        let listed = try pty.expect("+15551230003")
+        #expect(PseudoTerminal.strip(listed).contains("+15551230002"))
+        pty.send(PseudoTerminal.ctrlC)
+        try pty.expect(Self.prompt)
+        pty.send(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+    }
+
+    @Test func historyIsRecalledAfterARestartAndKeptPrivate() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let first = try start(home: home)
+        _ = try run(first, "card create --first Hist --number +15551230002")
+        _ = try run(first, "set key sk-very-secret-value")
+        first.send(PseudoTerminal.ctrlD)
+        #expect(try first.waitForExit() == 0)
+        let historyPath = home.path + "/state/linq/history"
+        #expect(fileMode(historyPath) == 0o600)
+        let history = readTextFile(historyPath) ?? ""
+        #expect(history.contains("Hist"))
+        #expect(!history.contains("sk-very-secret-value"), "lines holding the key stay out of the history")
+
+        let second = try start(home: home)
+        second.send(PseudoTerminal.up)
+        second.send("\r")
+        let rerun = PseudoTerminal.strip(try second.expect(Self.prompt))
+        #expect(rerun.contains("2014"), "the recalled create ran again and hit the conflict")
+        second.send(PseudoTerminal.ctrlD)
+        #expect(try second.waitForExit() == 0)
+    }
+
+    @Test func ctrlCClearsAHalfTypedLineAndTheShellKeepsRunning() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home: home)
+        pty.send("card crea")
+        pty.send(PseudoTerminal.ctrlC)
+        try pty.expect(Self.prompt)
+        let shown = try run(pty, "show")
+        #expect(shown.contains("base-url"))
+        #expect(!shown.contains("unknown command"))
+        pty.send(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+    }
+
+    @Test func ctrlCCancelsARequestTheEmulatorDelaysAndKeepsState() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home: home)
+        _ = try run(pty, "set output json")
+        let injected = try run(pty, #"request POST /_emulator/faults '{"delay_ms":8000,"path":"/v3/contact_card"}'"#)
+        #expect(injected.contains("\"delay_ms\":8000"))
+        pty.send("card get\r")
+        Thread.sleep(forTimeInterval: 0.4)
+        let start = Date()
+        pty.send(PseudoTerminal.ctrlC)
+        let cancelled = PseudoTerminal.strip(try pty.expect(Self.prompt, timeout: 5))
+        #expect(Date().timeIntervalSince(start) < 1.0, "back at the prompt within a second")
+        #expect(cancelled.contains("cancelled"))
+        let shown = try run(pty, "show")
+        #expect(shown.contains("output   json"), "settings survive the cancellation")
+        pty.send(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+    }
+
+    @Test func utf8RoundTripsThroughTheEditorAndTheAPI() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home: home)
+        let output = try run(pty, "card create --first Zoë --last 'Ødegård 😀' --number +15551230003")
+        #expect(output.contains("\"first_name\": \"Zoë\""))
+        #expect(output.contains("\"last_name\": \"Ødegård 😀\""))
+        pty.send(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+    }
+
+    @Test func badInputGivesOneClearErrorAndTheShellStaysAtItsPrompt() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home: home)
+        let cases: [(String, String)] = [
+            ("card create --first 'John", "unterminated single quote"),
+            ("cardz get", "unknown command 'cardz'"),
+            ("card create --first John --nmber +15551230001", "unknown flag --nmber"),
+            ("card create --last Doe", "missing required flag --first"),
+            ("card create --first John --number 555", "not an E.164 number"),
+            ("set", "set needs a setting and a value"),
+            ("set output", "set output needs a value"),
+            ("set output yaml", "output must be pretty, json or raw"),
+            ("card get " + String(repeating: "x", count: 10_000), "not an E.164 number"),
+        ]
+        for (line, message) in cases {
+            let output = try run(pty, line)
+            let errors = output.split(separator: "\n").filter { $0.hasPrefix("error:") }
+            #expect(errors.count == 1, "\(line.prefix(40)): \(output.suffix(300))")
+            #expect(output.contains(message), "\(line.prefix(40)): \(output.suffix(300))")
+        }
+        // An empty line: no error, just the prompt again.
+        let empty = try run(pty, "")
+        #expect(!empty.contains("error"))
+        // Invalid UTF-8 bytes.
+        pty.send(bytes: Array("card get ".utf8) + [0xFF, 0xFE] + [0x0D])
+        let invalid = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(invalid.contains("error: the line is not valid UTF-8 (an invalid byte at column 10"), "\(invalid)")
+        #expect(!invalid.contains("contact_cards"), "nothing was sent")
+        // Still alive and working.
+        #expect(try run(pty, "show").contains("base-url"))
+        pty.send(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+        #expect(!String(decoding: pty.transcript, as: UTF8.self).contains("linq-emulator-acme"))
+    }
+
+    @Test func verboseShowsTheRequestWithTheKeyMaskedAndLastReprints() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home: home)
+        _ = try run(pty, "verbose on")
+        let verbose = try run(pty, "card get")
+        #expect(verbose.contains("> GET http://127.0.0.1:"))
+        #expect(verbose.contains("Authorization: Bearer …acme"))
+        #expect(verbose.contains("< 200 OK"))
+        #expect(verbose.contains("X-Trace-ID"))
+        _ = try run(pty, "verbose off")
+        _ = try run(pty, "timing on")
+        let timed = try run(pty, "card get")
+        #expect(timed.contains("time: "))
+        let last = try run(pty, "last --headers --request")
+        #expect(last.contains("> GET"))
+        #expect(last.contains("< 200 OK"))
+        pty.send(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+        #expect(!String(decoding: pty.transcript, as: UTF8.self).contains("linq-emulator-acme"))
+    }
+
+    @Test func backslashContinuesALine() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home: home)
+        pty.send("card create --first Multi \\\r")
+        try pty.expect("...> ")
+        pty.send("--last Line --number +15551230002\r")
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(output.contains("\"last_name\": \"Line\""))
+        pty.send(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+    }
+}
