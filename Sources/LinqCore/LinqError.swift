@@ -117,14 +117,3 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
             response: response)
     }
 }
-
-extension String {
-    /// The string without leading and trailing characters from `set` (Foundation-free).
-    func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        var s = Substring(self)
-        while let f = s.first, chars.contains(f) { s.removeFirst() }
-        while let l = s.last, chars.contains(l) { s.removeLast() }
-        return String(s)
-    }
-}

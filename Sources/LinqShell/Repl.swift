@@ -98,13 +98,13 @@ public final class Repl {
         let session = shell.session
         var parts = ["linq \(LinqConfiguration.version)"]
         switch session.target {
-        case .emulator(let url):
-            parts.append("built-in emulator at \(url) (no API key set; LINQ_API_V3_API_KEY targets the real API)")
+        case .emulator:
+            parts.append("built-in emulator (no API key set)")
         case .production: parts.append("production API, key \(maskSecret(session.apiKey.value))")
         case .custom(let url): parts.append("\(url), key \(maskSecret(session.apiKey.value))")
         }
         if let number = session.number.value { parts.append("default number \(number)") }
-        parts.append("type help, TAB completes, Ctrl-D exits")
+        parts.append("help · TAB completes · Ctrl-D exits")
         return Renderer(color: session.color.value, output: .pretty, secret: nil).dim(parts.joined(separator: " · "))
     }
 }

@@ -1,3 +1,5 @@
+import LinqCore
+
 /// One word of a command line, as typed: literal text and variable references (expanded later,
 /// each word to exactly one argument, whatever the variable holds).
 public struct Word: Sendable, Hashable {
@@ -213,21 +215,5 @@ public enum Tokenizer {
             return text
         }
         return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-}
-
-extension String {
-    /// Replaces every occurrence of `target` (Foundation-free).
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        result += rest
-        return result
     }
 }

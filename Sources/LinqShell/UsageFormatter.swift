@@ -33,10 +33,11 @@ public enum UsageFormatter {
         if !operation.parameters.isEmpty {
             lines.append("")
             lines.append("flags:")
+            let typeWidth = operation.parameters.map(\.type.displayName.count).max() ?? 0
             let rows: [(String, String)] = operation.parameters.map { p in
                 var names = p.spellings.map { "--\($0)" }.joined(separator: ", ")
                 if p.positional { names += " (or positional)" }
-                var text = "\(p.type.displayName)  \(p.help)"
+                var text = p.type.displayName.padding(to: typeWidth) + "  " + p.help
                 var notes: [String] = []
                 if p.required && !p.defaultsToSessionNumber { notes.append("required") }
                 if p.defaultsToSessionNumber { notes.append("default: the session's number") }

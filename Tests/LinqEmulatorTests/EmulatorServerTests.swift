@@ -188,9 +188,3 @@ import Testing
 #if canImport(Glibc)
     import Glibc
 #endif
-
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}
