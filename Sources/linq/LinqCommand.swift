@@ -114,7 +114,10 @@ struct LinqCommand: ParsableCommand {
             status = Repl(shell: shell, source: PlainLineSource()).run()
         }
         Blocking.run { await transport.shutdown() }
-        if status != 0 { throw ExitCode(status) }
+        // Output is unbuffered and the emulator saves after every change, so leave at once:
+        // `exit` would run atexit handlers and static destructors while the emulator's threads
+        // still run, which costs time and can race.
+        _exit(status)
     }
 }
 

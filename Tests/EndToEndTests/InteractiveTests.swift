@@ -30,7 +30,7 @@ import Testing
         let shown = try run(pty, "show")
         #expect(shown.contains("…acme"), "masked key")
         #expect(shown.contains("(emulator)"))
-        pty.send(PseudoTerminal.ctrlD)
+        pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
         #expect(!String(decoding: pty.transcript, as: UTF8.self).contains("linq-emulator-acme"))
     }
@@ -50,9 +50,9 @@ import Testing
         pty.send("\t")
         let listed = try pty.expect("+15551230003")
         #expect(PseudoTerminal.strip(listed).contains("+15551230002"))
-        pty.send(PseudoTerminal.ctrlC)
+        pty.sendKey(PseudoTerminal.ctrlC)
         try pty.expect(Self.prompt)
-        pty.send(PseudoTerminal.ctrlD)
+        pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
     }
 
@@ -62,7 +62,7 @@ import Testing
         let first = try start(home: home)
         _ = try run(first, "card create --first Hist --number +15551230002")
         _ = try run(first, "set key sk-very-secret-value")
-        first.send(PseudoTerminal.ctrlD)
+        first.sendKey(PseudoTerminal.ctrlD)
         #expect(try first.waitForExit() == 0)
         let historyPath = home.path + "/state/linq/history"
         #expect(fileMode(historyPath) == 0o600)
@@ -71,11 +71,11 @@ import Testing
         #expect(!history.contains("sk-very-secret-value"), "lines holding the key stay out of the history")
 
         let second = try start(home: home)
-        second.send(PseudoTerminal.up)
+        second.sendKey(PseudoTerminal.up)
         second.send("\r")
         let rerun = PseudoTerminal.strip(try second.expect(Self.prompt))
         #expect(rerun.contains("2014"), "the recalled create ran again and hit the conflict")
-        second.send(PseudoTerminal.ctrlD)
+        second.sendKey(PseudoTerminal.ctrlD)
         #expect(try second.waitForExit() == 0)
     }
 
@@ -84,12 +84,12 @@ import Testing
         defer { home.remove() }
         let pty = try start(home: home)
         pty.send("card crea")
-        pty.send(PseudoTerminal.ctrlC)
+        pty.sendKey(PseudoTerminal.ctrlC)
         try pty.expect(Self.prompt)
         let shown = try run(pty, "show")
         #expect(shown.contains("base-url"))
         #expect(!shown.contains("unknown command"))
-        pty.send(PseudoTerminal.ctrlD)
+        pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
     }
 
@@ -109,7 +109,7 @@ import Testing
         #expect(cancelled.contains("cancelled"))
         let shown = try run(pty, "show")
         #expect(shown.contains("output   json"), "settings survive the cancellation")
-        pty.send(PseudoTerminal.ctrlD)
+        pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
     }
 
@@ -120,7 +120,7 @@ import Testing
         let output = try run(pty, "card create --first Zoë --last 'Ødegård 😀' --number +15551230003")
         #expect(output.contains("\"first_name\": \"Zoë\""))
         #expect(output.contains("\"last_name\": \"Ødegård 😀\""))
-        pty.send(PseudoTerminal.ctrlD)
+        pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
     }
 
@@ -155,7 +155,7 @@ import Testing
         #expect(!invalid.contains("contact_cards"), "nothing was sent")
         // Still alive and working.
         #expect(try run(pty, "show").contains("base-url"))
-        pty.send(PseudoTerminal.ctrlD)
+        pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
         #expect(!String(decoding: pty.transcript, as: UTF8.self).contains("linq-emulator-acme"))
     }
@@ -177,7 +177,7 @@ import Testing
         let last = try run(pty, "last --headers --request")
         #expect(last.contains("> GET"))
         #expect(last.contains("< 200 OK"))
-        pty.send(PseudoTerminal.ctrlD)
+        pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
         #expect(!String(decoding: pty.transcript, as: UTF8.self).contains("linq-emulator-acme"))
     }
@@ -191,7 +191,7 @@ import Testing
         pty.send("--last Line --number +15551230002\r")
         let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
         #expect(output.contains("\"last_name\": \"Line\""))
-        pty.send(PseudoTerminal.ctrlD)
+        pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
     }
 }

@@ -71,6 +71,25 @@ public final class PseudoTerminal: @unchecked Sendable {
         }
     }
 
+    /// Sends a control key once the program is reading in raw mode. A control key that arrives
+    /// while the terminal is still in cooked mode (between two lines, even after the prompt was
+    /// printed) is handled by the kernel's line discipline instead: ^C becomes SIGINT and ^D a
+    /// pending end-of-file that is lost when the editor switches to raw mode.
+    public func sendKey(_ key: String) {
+        waitForRawMode()
+        send(key)
+    }
+
+    /// Waits (up to 2 s) until the terminal is out of canonical mode, i.e. the editor is reading.
+    public func waitForRawMode() {
+        let deadline = Date().addingTimeInterval(2)
+        var modes = termios()
+        while deadline.timeIntervalSinceNow > 0 {
+            if tcgetattr(master, &modes) == 0, modes.c_lflag & tcflag_t(ICANON) == 0 { return }
+            _ = readMore(timeout: 0.005)
+        }
+    }
+
     public static let ctrlC = "\u{03}"
     public static let ctrlD = "\u{04}"
     public static let tab = "\t"
@@ -135,11 +154,23 @@ public final class PseudoTerminal: @unchecked Sendable {
         while true {
             let r = waitpid(pid, &status, WNOHANG)
             if r == pid { break }
-            if deadline.timeIntervalSinceNow <= 0 { throw Timeout(needle: "<exit>", tail: pending) }
+            if deadline.timeIntervalSinceNow <= 0 {
+                throw Timeout(needle: "<exit>", tail: pending + " " + threadStates())
+            }
             _ = readMore(timeout: 0.05)
         }
         if status & 0x7f == 0 { return (status >> 8) & 0xff }
         return 128 + (status & 0x7f)
+    }
+
+    /// The kernel wait channel of each of the child's threads (for diagnosing a hang).
+    func threadStates() -> String {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.map { t in
+            let comm = (try? String(contentsOfFile: "/proc/\(pid)/task/\(t)/comm", encoding: .utf8)) ?? "?"
+            let wchan = (try? String(contentsOfFile: "/proc/\(pid)/task/\(t)/wchan", encoding: .utf8)) ?? "?"
+            return comm.trimmingCharacters(in: .whitespacesAndNewlines) + ":" + wchan
+        }.joined(separator: ", ")
     }
 
     /// Removes ANSI escape sequences and `\r`.
