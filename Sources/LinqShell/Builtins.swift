@@ -48,8 +48,11 @@ public enum Builtins {
             run: SessionCommands.exit),
     ]
 
+    /// Every built-in: the shell's own and the script commands.
+    public static let everything: [BuiltinCommand] = all + ScriptCommands.builtins
+
     public static func command(named name: String) -> BuiltinCommand? {
-        all.first { $0.name == name || $0.aliases.contains(name) }
+        everything.first { $0.name == name || $0.aliases.contains(name) }
     }
 
     static func help(_ shell: Interpreter, _ args: [String]) throws(ShellError) {
@@ -114,7 +117,7 @@ enum HelpText {
             return "\(builtin.summary)\n\nusage: \(builtin.usage)"
         }
         guard let resource = APICatalog.resource(named: args[0]) else {
-            let names = APICatalog.resources.map(\.name) + Builtins.all.map(\.name)
+            let names = APICatalog.resources.map(\.name) + Builtins.everything.map(\.name)
             throw ShellError.usage("no help for '\(args[0])'" + DidYouMean.hint(for: args[0], in: names))
         }
         if args.count == 1 {
@@ -138,7 +141,8 @@ enum HelpText {
     static func overview() -> String {
         var lines = ["API commands (help <group> for details):"]
         let width = max(
-            APICatalog.operations.map(\.commandName.count).max() ?? 0, Builtins.all.map(\.usage.count).max() ?? 0)
+            APICatalog.operations.map(\.commandName.count).max() ?? 0, Builtins.everything.map(\.usage.count).max() ?? 0
+        )
         for resource in APICatalog.resources {
             lines.append("")
             lines.append("  \(resource.name) — \(resource.summary)")
@@ -148,7 +152,9 @@ enum HelpText {
         }
         lines.append("")
         lines.append("Shell commands:")
-        for builtin in Builtins.all { lines.append("    " + builtin.usage.padding(to: width) + "  " + builtin.summary) }
+        for builtin in Builtins.everything {
+            lines.append("    " + builtin.usage.padding(to: width) + "  " + builtin.summary)
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -17,7 +17,7 @@ public struct Completer: Sendable {
 
     func candidates(words: [String], current: String, session: Session) -> [String] {
         guard let first = words.first else {
-            return Builtins.all.map(\.name).filter { $0 != "?" } + APICatalog.resources.map(\.name)
+            return Builtins.everything.map(\.name).filter { $0 != "?" } + APICatalog.resources.map(\.name)
         }
         if let resource = APICatalog.resource(named: first) {
             let operations = APICatalog.operations(of: resource.name)
@@ -27,7 +27,7 @@ public struct Completer: Sendable {
         }
         switch first {
         case "help", "?":
-            if words.count == 1 { return APICatalog.resources.map(\.name) + Builtins.all.map(\.name) }
+            if words.count == 1 { return APICatalog.resources.map(\.name) + Builtins.everything.map(\.name) }
             if words.count == 2, let resource = APICatalog.resource(named: words[1]) {
                 return APICatalog.operations(of: resource.name).map(\.verb)
             }

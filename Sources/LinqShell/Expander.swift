@@ -10,6 +10,8 @@ public struct Expander {
     public var lastJSON: JSONValue?
     public var lastStatus: Int?
     public var environment: [String: String]
+    /// Variables a dry run could not fill: they expand to `<$name.path>`.
+    public var placeholders: Set<String> = []
 
     public init(
         variables: [String: JSONValue], lastJSON: JSONValue?, lastStatus: Int?, environment: [String: String]
@@ -58,6 +60,7 @@ public struct Expander {
             return .string(value)
         }
         let path = try JSONPath(reference)
+        if placeholders.contains(path.root) { return .string("<$\(reference)>") }
         let root: JSONValue
         switch path.root {
         case "last":

@@ -20,6 +20,18 @@ public final class Interpreter {
     public var profilePath: String
     /// Starts the built-in emulator on demand (for `profile use` of an emulator profile).
     public var startEmulator: (() throws -> EmulatorHandle)?
+    /// The script line being run (for messages and reports).
+    public var location: SourceLocation?
+    /// Assertions and failures so far.
+    public let log = RunLog()
+    /// Print requests (and curl lines) instead of sending them.
+    public var dryRun = false
+    /// Variables whose value would come from a response that a dry run did not get.
+    var placeholders: Set<String> = []
+    /// The active `record FILE`, if any.
+    public var recorder: Recorder?
+    /// Runs `source FILE` (set by `ScriptRunner`).
+    public var sourceHandler: ((String) throws(ShellError) -> Void)?
 
     public init(
         session: Session, transport: any LinqTransport, output: any OutputSink, terminal: TerminalInfo,
@@ -65,24 +77,44 @@ public final class Interpreter {
         }
     }
 
-    /// Runs every command of a line, throwing the first failure (unprinted).
-    public func execute(line: String) throws(ShellError) {
-        let commands: [[Word]]
+    /// Runs every command of a line, throwing the first failure (unprinted). `before` runs
+    /// before each command (`--echo`, `--step`).
+    public func execute(line: String, before: ((Tokenizer.Command) throws(ShellError) -> Void)? = nil)
+        throws(ShellError)
+    {
+        let commands: [Tokenizer.Command]
         do {
-            commands = try Tokenizer.split(line)
+            commands = try Tokenizer.commands(line)
         } catch {
             throw ShellError.usage("\(error.message) at column \(error.column)")
         }
-        for words in commands { try execute(words: words) }
+        for command in commands {
+            try before?(command)
+            log.commandRan()
+            do {
+                try execute(words: command.words)
+            } catch {
+                if error.kind != .assertion { log.commandFailed(command.text, at: location, details: [error.message]) }
+                throw error
+            }
+            try recorder?.record(command, session: session)
+            if exitRequested != nil { return }
+        }
     }
 
-    /// Prints a failure on stderr.
+    /// Prints a failure on stderr (after its script location, if any).
     public func report(_ error: ShellError) {
-        output.writeErr(errorRenderer.error(error))
+        var text = errorRenderer.error(error)
+        if let location, !location.file.isEmpty, error.kind != .assertion { text = "\(location): " + text }
+        output.writeErr(text)
     }
 
     /// Runs one command.
     public func execute(words: [Word]) throws(ShellError) {
+        if let special = words.first?.literal, let handler = ScriptCommands.special[special] {
+            try handler(self, words)
+            return
+        }
         let args = try expander.expand(words)
         guard let name = args.first else { return }
         if let builtin = Builtins.command(named: name) {
@@ -110,7 +142,8 @@ public final class Interpreter {
             return
         }
         let known =
-            Builtins.all.flatMap { [$0.name] + $0.aliases } + APICatalog.resources.flatMap { [$0.name] + $0.aliases }
+            Builtins.everything.flatMap { [$0.name] + $0.aliases }
+            + APICatalog.resources.flatMap { [$0.name] + $0.aliases }
         throw ShellError.usage(
             "unknown command '\(name)'" + DidYouMean.hint(for: name, in: known), "type 'help' for the list of commands")
     }

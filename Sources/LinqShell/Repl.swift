@@ -7,10 +7,13 @@ import LinqCore
 public final class Repl {
     public let shell: Interpreter
     public let source: any LineSource
+    /// Runs `source FILE` (stopping at the file's first failure).
+    let scripts: ScriptRunner
 
     public init(shell: Interpreter, source: any LineSource) {
         self.shell = shell
         self.source = source
+        scripts = ScriptRunner(shell: shell, options: ScriptOptions())
         let completer = Completer()
         source.setCompleter { [unowned shell] before in completer.complete(before, session: shell.session) }
     }

@@ -28,6 +28,8 @@ public struct ShellError: Error, Sendable, CustomStringConvertible {
     public var linqError: LinqError?
     /// Extra lines shown under the message (usage, hints).
     public var details: [String]
+    /// Already printed (by a nested script run); not to be printed again.
+    public var alreadyReported = false
 
     public init(_ kind: Kind, _ message: String, details: [String] = [], linqError: LinqError? = nil) {
         self.kind = kind
@@ -39,6 +41,13 @@ public struct ShellError: Error, Sendable, CustomStringConvertible {
     /// A usage error (exit 2).
     public static func usage(_ message: String, _ details: String...) -> ShellError {
         ShellError(.usage, message, details: details)
+    }
+
+    /// The same error, marked as printed.
+    public func markedReported() -> ShellError {
+        var copy = self
+        copy.alreadyReported = true
+        return copy
     }
 
     /// The process exit status for this failure.

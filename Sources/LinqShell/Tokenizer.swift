@@ -14,6 +14,8 @@ public struct Word: Sendable, Hashable {
     public var column: Int
     /// The word had quotes or escapes (so `--x` in quotes is still a flag, but `''` is an empty word).
     public var quoted: Bool
+    /// Where the word is in the line, in Unicode scalars (quotes included).
+    public var span: Range<Int> = 0..<0
 
     /// The text when the word holds no variable references.
     public var literal: String? {
@@ -30,7 +32,7 @@ public struct Word: Sendable, Hashable {
         parts.map { part in
             switch part {
             case .text(let t): t
-            case .variable(let v): "${\(v)}"
+            case .variable(let v): v.contains(":") ? "${\(v)}" : "$\(v)"
             }
         }.joined()
     }
@@ -68,7 +70,7 @@ public enum Tokenizer {
         func endWord() {
             guard inWord else { return }
             flushText()
-            words.append(Word(parts: parts, column: wordColumn, quoted: quoted))
+            words.append(Word(parts: parts, column: wordColumn, quoted: quoted, span: (wordColumn - 1)..<i))
             parts = []
             inWord = false
             quoted = false
@@ -205,6 +207,22 @@ public enum Tokenizer {
 
     static func isNameChar(_ c: Unicode.Scalar) -> Bool {
         isNameStart(c) || (c >= "0" && c <= "9")
+    }
+
+    /// One command of a line with its source text (from its first word to its last).
+    public struct Command: Sendable {
+        public var words: [Word]
+        public var text: String
+    }
+
+    /// Like `split`, keeping each command's text (for recordings and messages).
+    public static func commands(_ line: String) throws(TokenizeError) -> [Command] {
+        let scalars = Array(line.unicodeScalars)
+        return try split(line).map { words in
+            let start = words.first?.span.lowerBound ?? 0
+            let end = min(scalars.count, words.last?.span.upperBound ?? 0)
+            return Command(words: words, text: String(String.UnicodeScalarView(scalars[start..<max(start, end)])))
+        }
     }
 
     /// Quotes `text` for a command line so that `split` gives it back as one word.

@@ -8,7 +8,7 @@ import LinqShell
     import Glibc
 #endif
 
-/// `linq [options] [FILE]`, `linq -c 'command'`, `linq emulator …`.
+/// `linq [options] [FILE]`, `linq -c 'command'`, `linq run FILE`, `linq emulator …`.
 struct LinqCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "linq",
@@ -19,12 +19,48 @@ struct LinqCommand: ParsableCommand {
             Exit status: 0 success, 1 API or network failure, 2 usage or parse error, 3 assertion failed, 130 interrupted.
             """,
         version: LinqConfiguration.version,
-        subcommands: [EmulatorCommand.self])
+        subcommands: [RunCommand.self, EmulatorCommand.self])
 
     @Option(
         name: [.customShort("c"), .customLong("command")], help: "Run this command line and exit (may be repeated).")
     var commands: [String] = []
 
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var script: ScriptFlags
+
+    func validate() throws {
+        try connection.check()
+        try script.check()
+    }
+
+    func run() throws {
+        Launcher.launch(connection: connection, script: script, commands: commands, file: nil)
+    }
+}
+
+/// `linq run FILE`: runs a script.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a .linq script (stops at the first failure unless --keep-going).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var script: ScriptFlags
+
+    @Argument(help: "The .linq script.")
+    var file: String
+
+    func validate() throws {
+        try connection.check()
+        try script.check()
+    }
+
+    func run() throws {
+        Launcher.launch(connection: connection, script: script, commands: [], file: file)
+    }
+}
+
+/// Where to send requests and how to show them.
+struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Use the built-in emulator even when an API key is configured.")
     var emulator = false
 
@@ -57,31 +93,79 @@ struct LinqCommand: ParsableCommand {
         help: "State file of the built-in emulator (default: $XDG_STATE_HOME/linq/emulator.json).")
     var emulatorState: String?
 
-    func validate() throws {
+    func check() throws {
         if let output, OutputMode(rawValue: output) == nil {
             throw ValidationError("--output must be pretty, json or raw, not '\(output)'")
         }
     }
+}
 
-    func run() throws {
+/// How scripts run.
+struct ScriptFlags: ParsableArguments {
+    @Flag(name: .customLong("keep-going"), help: "Run on after failures and report them all.")
+    var keepGoing = false
+
+    @Flag(help: "Print each command, styled like the prompt, before running it.")
+    var echo = false
+
+    @Flag(help: "Wait for Enter before each command.")
+    var step = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print each request and its curl line; send nothing.")
+    var dryRun = false
+
+    @Option(
+        name: .customLong("report"), parsing: .upToNextOption,
+        help: ArgumentHelp("Write a report: --report tap FILE or --report junit FILE.", valueName: "format file"))
+    var report: [String] = []
+
+    @Option(name: [.customShort("v"), .customLong("var")], help: "Set a variable: -v name=value (repeatable).")
+    var variables: [String] = []
+
+    func check() throws {
+        if !report.isEmpty {
+            guard report.count == 2, ReportFormat(rawValue: report[0]) != nil else {
+                throw ValidationError("--report takes a format (tap or junit) and a file, e.g. --report junit out.xml")
+            }
+        }
+        for variable in variables {
+            guard let eq = variable.firstIndex(of: "="), Tokenizer.isIdentifier(String(variable[..<eq])) else {
+                throw ValidationError("--var takes name=value (a name of letters, digits and _), not '\(variable)'")
+            }
+        }
+    }
+
+    var options: ScriptOptions {
+        var options = ScriptOptions()
+        options.keepGoing = keepGoing
+        options.echo = echo
+        options.step = step
+        if report.count == 2, let format = ReportFormat(rawValue: report[0]) { options.report = (format, report[1]) }
+        return options
+    }
+}
+
+/// Wires a session, an interpreter and the right loop (script, -c, REPL or stdin) together.
+enum Launcher {
+    static func launch(connection: ConnectionOptions, script: ScriptFlags, commands: [String], file: String?) -> Never {
         let environment = ProcessEnvironment.current
         let terminal = TerminalInfo.current(environment: environment)
         var options = LaunchOptions()
-        options.apiKey = apiKey
-        options.baseURL = baseURL
-        options.number = number
-        options.output = output.flatMap(OutputMode.init(rawValue:))
-        if noColor { options.color = false }
-        if verbose { options.verbose = true }
-        if timing { options.timing = true }
-        options.forceEmulator = emulator
-        options.profile = profile
+        options.apiKey = connection.apiKey
+        options.baseURL = connection.baseURL
+        options.number = connection.number
+        options.output = connection.output.flatMap(OutputMode.init(rawValue:))
+        if connection.noColor { options.color = false }
+        if connection.verbose { options.verbose = true }
+        if connection.timing { options.timing = true }
+        options.forceEmulator = connection.emulator
+        options.profile = connection.profile
         Signals.countInterrupts()
 
         let output = StandardOutput()
-        let statePath = emulatorState ?? Paths.emulatorState(environment: environment)
+        let statePath = connection.emulatorState ?? Paths.emulatorState(environment: environment)
         let startEmulator = { try EmbeddedEmulator.start(stateFile: statePath) }
-        let session: Session
+        var session: Session
         let profilePath = ProfileStore.defaultPath(environment: environment)
         do {
             let profiles = try ProfileStore(path: profilePath)
@@ -90,28 +174,31 @@ struct LinqCommand: ParsableCommand {
                 startEmulator: startEmulator)
         } catch let error as ShellError {
             output.writeErr(Renderer(color: false, output: .pretty, secret: nil).error(error))
-            throw ExitCode(error.exitCode)
+            _exit(error.exitCode)
         } catch {
             output.writeErr("linq: cannot start the built-in emulator: \(error)\n")
-            throw ExitCode(1)
+            _exit(1)
+        }
+        for variable in script.variables {
+            let eq = variable.firstIndex(of: "=")!
+            session.variables[String(variable[..<eq])] = .string(String(variable[variable.index(after: eq)...]))
         }
         let transport = AsyncHTTPTransport.shared
         let shell = Interpreter(
             session: session, transport: transport, output: output, terminal: terminal, environment: environment)
         shell.profilePath = profilePath
         shell.startEmulator = startEmulator
-        var status: Int32 = 0
-        if !commands.isEmpty {
-            for line in commands {
-                status = shell.run(line: line)
-                if let code = shell.exitRequested { status = code }
-                if status != 0 || shell.exitRequested != nil { break }
-            }
+        shell.dryRun = script.dryRun
+        let status: Int32
+        if let file {
+            status = ScriptRunner(shell: shell, options: script.options).run(file: file)
+        } else if !commands.isEmpty {
+            status = ScriptRunner(shell: shell, options: script.options).run(lines: commands, name: "")
         } else if terminal.interactive {
             let source = EditorLineSource(historyPath: Paths.history(environment: environment))
             status = Repl(shell: shell, source: source).run()
         } else {
-            status = Repl(shell: shell, source: PlainLineSource()).run()
+            status = ScriptRunner(shell: shell, options: script.options).run(stream: PlainLineSource(), name: "stdin")
         }
         Blocking.run { await transport.shutdown() }
         // Output is unbuffered and the emulator saves after every change, so leave at once:

@@ -3,4 +3,4 @@ import ArgumentParser
 import LinqShell
 
 Signals.unblockStandard()
-LinqCommand.main()
+LinqCommand.main(ScriptArgument.rewrite(Array(CommandLine.arguments.dropFirst())))

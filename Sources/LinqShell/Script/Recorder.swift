@@ -1,0 +1,107 @@
+import LinqCore
+import LinqJSON
+
+/// `record FILE` … `record stop`: keeps the commands that succeeded, in order, as a replayable
+/// script. The API key never reaches the file (it becomes `${env:LINQ_API_V3_API_KEY}`), and a
+/// literal id that came from a variable's response is written as that variable's reference.
+public final class Recorder {
+    public let path: String
+    private var lines: [String] = []
+    private let header: [String]
+
+    /// Commands that only show things; they are not worth replaying.
+    static let skipped: Set<String> = ["record", "help", "?", "show", "last", "exit", "quit", "profile"]
+
+    init(path: String, target: String, date: String) {
+        self.path = path
+        header = [
+            "#!/usr/bin/env linq",
+            "# Recorded by linq \(LinqConfiguration.version) on \(date) against \(target).",
+            "# Replay: linq \(Self.baseName(path))   (the key comes from LINQ_API_V3_API_KEY; none needed for the emulator)",
+        ]
+    }
+
+    static func baseName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+
+    /// Adds one successful command and rewrites the file (so nothing is lost if the shell dies).
+    func record(_ command: Tokenizer.Command, session: Session) throws(ShellError) {
+        guard let first = command.words.first?.literal, !Self.skipped.contains(first) else { return }
+        lines.append(Self.rewrite(command, session: session))
+        try write()
+    }
+
+    /// The command's text with secrets and copied ids replaced.
+    static func rewrite(_ command: Tokenizer.Command, session: Session) -> String {
+        let keyReference = "${env:\(LinqConfiguration.apiKeyVariable)}"
+        let words = command.words
+        // `set key VALUE` → the environment variable.
+        if words.count >= 3, words[0].literal == "set", ["key", "api-key", "api_key"].contains(words[1].literal ?? "") {
+            return "set key \(keyReference)"
+        }
+        let index = valueIndex(session.variables)
+        let scalars = Array(command.text.unicodeScalars)
+        let offset = words.first?.span.lowerBound ?? 0
+        var out = ""
+        var position = 0
+        for word in words {
+            let start = word.span.lowerBound - offset
+            let end = min(scalars.count, word.span.upperBound - offset)
+            guard start >= position, start <= end else { continue }
+            out += String(String.UnicodeScalarView(scalars[position..<start]))
+            var text = String(String.UnicodeScalarView(scalars[start..<end]))
+            if let literal = word.literal, let reference = index[literal] {
+                text = reference
+            }
+            out += text
+            position = end
+        }
+        out += String(String.UnicodeScalarView(scalars[min(position, scalars.count)...]))
+        if let key = session.apiKey.value, key.count >= 4 {
+            out = out.replacingOccurrences(of: key, with: keyReference)
+        }
+        return out
+    }
+
+    /// Id-like string values inside variables (UUIDs, E.164 numbers, long tokens) → `$name.path`.
+    static func valueIndex(_ variables: [String: JSONValue]) -> [String: String] {
+        var index: [String: String] = [:]
+        func walk(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .string(let s):
+                if index[s] == nil, looksLikeID(s) { index[s] = path }
+            case .array(let items):
+                for (i, item) in items.prefix(50).enumerated() { walk(item, path + "[\(i)]") }
+            case .object(let object):
+                for member in object where Tokenizer.isIdentifier(member.key) {
+                    walk(member.value, path + "." + member.key)
+                }
+            default: break
+            }
+        }
+        for name in variables.keys.sorted() { walk(variables[name]!, "$" + name) }
+        return index
+    }
+
+    static func looksLikeID(_ s: String) -> Bool {
+        guard s.count >= 8, !s.contains(" ") else { return false }
+        if PhoneNumber.isE164(s) { return true }
+        return s.contains(where: \.isNumber) && (s.contains("-") || s.count >= 16) && !s.hasPrefix("http")
+    }
+
+    func write() throws(ShellError) {
+        let text = (header + lines).joined(separator: "\n") + "\n"
+        do {
+            try JSONFile.writeBytes(Array(text.utf8), to: path, mode: 0o644)
+        } catch {
+            throw ShellError.usage("cannot write the recording: \(error.description)")
+        }
+    }
+}
+
+extension Tokenizer {
+    /// A plain name: a letter or `_`, then letters, digits or `_`.
+    public static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, isNameStart(first) else { return false }
+        return text.unicodeScalars.allSatisfy(isNameChar)
+    }
+}
