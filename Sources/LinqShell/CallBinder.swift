@@ -169,6 +169,8 @@ enum ValueConverter {
     static func convert(_ text: String, type: ParameterType, flag: String, validate: Bool) throws(ShellError)
         -> JSONValue
     {
+        // A dry run's placeholder for a value a response would have given (`<$card.id>`).
+        if text.hasPrefix("<$") && text.hasSuffix(">") { return .string(text) }
         switch type {
         case .integer:
             guard let n = Int(text) else {

@@ -91,13 +91,14 @@ public final class Interpreter {
         for command in commands {
             try before?(command)
             log.commandRan()
+            let variablesBefore = session.variables
             do {
                 try execute(words: command.words)
             } catch {
                 if error.kind != .assertion { log.commandFailed(command.text, at: location, details: [error.message]) }
                 throw error
             }
-            try recorder?.record(command, session: session)
+            try recorder?.record(command, session: session, variablesBefore: variablesBefore)
             if exitRequested != nil { return }
         }
     }
@@ -149,10 +150,12 @@ public final class Interpreter {
     }
 
     var expander: Expander {
-        Expander(
+        var expander = Expander(
             variables: session.variables, lastJSON: session.lastResponse?.json,
             lastStatus: session.lastResponse?.status,
             environment: environment)
+        expander.placeholders = placeholders
+        return expander
     }
 
     /// Sends a bound API call and prints the result.
@@ -171,6 +174,12 @@ public final class Interpreter {
     func send(_ request: HTTPRequestData, idempotent: Bool, output mode: OutputMode?, operation: APIOperation?)
         throws(ShellError)
     {
+        if dryRun {
+            output.writeOut(DryRun.describe(request, renderer: renderer))
+            placeholders.formUnion(["last", "status"])
+            return
+        }
+        placeholders.subtract(["last", "status"])
         if session.verbose.value { output.writeErr(errorRenderer.request(request)) }
         let client = self.client
         let result = Blocking.run { () async -> Result<LinqResponse, LinqError> in

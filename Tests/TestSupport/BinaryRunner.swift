@@ -40,12 +40,25 @@ public enum LinqBinary {
         try runBytes(args, environment: environment, stdin: stdin.map { Array($0.utf8) }, timeout: timeout)
     }
 
+    /// Runs an executable script directly (its shebang line picks the interpreter).
+    public static func runExecutable(_ file: String, environment: [String: String]) throws -> Result {
+        try runProcess(file, [], environment: environment, stdin: nil, timeout: 30)
+    }
+
     /// Like `run`, with raw bytes on stdin.
     public static func runBytes(_ args: [String], environment: [String: String], stdin: [UInt8]?, timeout: Double = 30)
         throws -> Result
     {
+        try runProcess(path, args, environment: environment, stdin: stdin, timeout: timeout)
+    }
+
+    static func runProcess(
+        _ executable: String, _ args: [String], environment: [String: String], stdin: [UInt8]?, timeout: Double
+    )
+        throws -> Result
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = args
         process.environment = environment
         let out = Pipe()

@@ -10,7 +10,7 @@ import Synchronization
 /// | `GET` / `DELETE /_emulator/faults` | list / clear pending faults |
 /// | `GET /_emulator/clock`, `POST /_emulator/clock` `{"advance_seconds":600}` | read / move the clock |
 /// | `GET` / `DELETE /_emulator/requests` | API requests counted so far (and the last 100) / reset the count |
-/// | `POST /_emulator/reset` | back to the seed data |
+/// | `POST /_emulator/reset` | back to the seed data (204) |
 enum ControlRoutes {
     static func handle(_ request: EmulatorRequest, path: String, emulator: Emulator, traceID: String)
         -> EmulatorResponse
@@ -55,7 +55,7 @@ enum ControlRoutes {
                 return EmulatorResponse(status: 204)
             case ("POST", "/_emulator/reset"):
                 emulator.reset()
-                return .json(200, info(emulator))
+                return EmulatorResponse(status: 204)
             default:
                 throw APIFailure(2001, message: "Resource not found", status: 404)
             }

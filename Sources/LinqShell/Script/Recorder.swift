@@ -24,21 +24,24 @@ public final class Recorder {
     static func baseName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
     /// Adds one successful command and rewrites the file (so nothing is lost if the shell dies).
-    func record(_ command: Tokenizer.Command, session: Session) throws(ShellError) {
+    /// `variablesBefore` are the variables as they were before the command ran (so that a `let`
+    /// is not rewritten in terms of the variable it defines).
+    func record(_ command: Tokenizer.Command, session: Session, variablesBefore: [String: JSONValue]) throws(ShellError)
+    {
         guard let first = command.words.first?.literal, !Self.skipped.contains(first) else { return }
-        lines.append(Self.rewrite(command, session: session))
+        lines.append(Self.rewrite(command, apiKey: session.apiKey.value, variables: variablesBefore))
         try write()
     }
 
     /// The command's text with secrets and copied ids replaced.
-    static func rewrite(_ command: Tokenizer.Command, session: Session) -> String {
+    static func rewrite(_ command: Tokenizer.Command, apiKey: String?, variables: [String: JSONValue]) -> String {
         let keyReference = "${env:\(LinqConfiguration.apiKeyVariable)}"
         let words = command.words
         // `set key VALUE` → the environment variable.
         if words.count >= 3, words[0].literal == "set", ["key", "api-key", "api_key"].contains(words[1].literal ?? "") {
             return "set key \(keyReference)"
         }
-        let index = valueIndex(session.variables)
+        let index = valueIndex(variables)
         let scalars = Array(command.text.unicodeScalars)
         let offset = words.first?.span.lowerBound ?? 0
         var out = ""
@@ -56,7 +59,7 @@ public final class Recorder {
             position = end
         }
         out += String(String.UnicodeScalarView(scalars[min(position, scalars.count)...]))
-        if let key = session.apiKey.value, key.count >= 4 {
+        if let key = apiKey, key.count >= 4 {
             out = out.replacingOccurrences(of: key, with: keyReference)
         }
         return out
