@@ -42,6 +42,19 @@ public struct Completer: Sendable {
             if words.count == 1 { return ["list", "save", "use", "delete"] }
             if words.count == 2, ["use", "delete", "save"].contains(words[1]) { return session.profileNames }
             return []
+        case "expect":
+            if words.count == 1 {
+                return ["status", "error", "$last", "$status"] + session.variables.keys.sorted().map { "$" + $0 }
+            }
+            if words.count == 2, words[1].hasPrefix("$") { return ["==", "!=", "contains", "exists", "missing"] }
+            return []
+        case "record":
+            return words.count == 1 ? ["stop"] : []
+        case "try":
+            return candidates(words: Array(words.dropFirst()), current: current, session: session)
+        case "let":
+            guard words.count >= 3, words[2] == "=" else { return [] }
+            return candidates(words: Array(words.dropFirst(3)), current: current, session: session)
         case "last":
             return ["--headers", "--request", "--body"].filter { !words.contains($0) }
         case "request", "req":

@@ -240,6 +240,9 @@ import Testing
         #expect(complete("set output ") == ["pretty", "json", "raw"])
         #expect(complete("show; ca") == ["card"])
         #expect(complete("zzz ").isEmpty)
+        #expect(complete("try card cr") == ["create"])
+        #expect(complete("let c = card sh") == ["share"])
+        #expect(complete("expect $last ") == ["==", "!=", "contains", "exists", "missing"])
     }
 }
 

@@ -132,12 +132,8 @@ enum ScriptCommands {
     }
 
     static func pause(_ shell: Interpreter, _ args: [String]) throws(ShellError) {
-        guard shell.terminal.stdinIsTTY || shell.location != nil, let tty = ScriptRunner.terminal() else { return }
-        defer { close(tty) }
-        guard isatty(tty) == 1 else { return }
-        shell.output.writeErr((args.isEmpty ? "Press Enter to continue…" : args.joined(separator: " ")) + " ")
-        var byte: UInt8 = 0
-        while read(tty, &byte, 1) == 1 && byte != 0x0A {}
+        ScriptRunner.waitForEnter(
+            shell, prompt: args.isEmpty ? "Press Enter to continue…" : args.joined(separator: " "))
     }
 
     static func source(_ shell: Interpreter, _ args: [String]) throws(ShellError) {

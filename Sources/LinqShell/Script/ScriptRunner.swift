@@ -187,19 +187,20 @@ public final class ScriptRunner {
             let prompt = Prompt.text(for: shell.session).replacingOccurrences(of: "\u{1}", with: "")
             shell.output.writeOut(prompt + command.text + "\n")
         }
-        if options.step, let tty = Self.terminal() {
-            shell.output.writeErr(
-                Renderer(color: false, output: .pretty, secret: nil).dim("[Enter] runs: \(command.text)") + "\n")
-            var byte: UInt8 = 0
-            while read(tty, &byte, 1) == 1 && byte != 0x0A {}
-            close(tty)
+        if options.step {
+            Self.waitForEnter(
+                shell, prompt: Renderer(color: false, output: .pretty, secret: nil).dim("[Enter] runs: \(command.text)")
+            )
         }
     }
 
-    /// The controlling terminal for `--step` and `pause`, if there is one.
-    static func terminal() -> Int32? {
-        let fd = open("/dev/tty", O_RDONLY)
-        return fd >= 0 ? fd : nil
+    /// Shows `prompt` and waits for Enter, only when stdin is a terminal (a piped script is never
+    /// held up, and its lines are never read as the answer).
+    static func waitForEnter(_ shell: Interpreter, prompt: String) {
+        guard shell.terminal.stdinIsTTY else { return }
+        shell.output.writeErr(prompt + " ")
+        var byte: UInt8 = 0
+        while read(0, &byte, 1) == 1 && byte != 0x0A {}
     }
 
     static func realPath(_ path: String) -> String? {
