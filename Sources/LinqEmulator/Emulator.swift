@@ -11,7 +11,10 @@ public final class Emulator: Sendable {
     let store: Mutex<EmulatorStore>
     let faults = Mutex<[Fault]>([])
     let stats = Mutex<RequestStats>(RequestStats())
-    let router = Router(routes: ContactCardRoutes.routes)
+    let router = Router(
+        routes: ContactCardRoutes.routes + ChatRoutes.routes + MessageRoutes.routes + AttachmentRoutes.routes
+            + NumberRoutes.routes + BlockedHandleRoutes.routes + CapabilityRoutes.routes + WebhookRoutes.routes
+            + ExperienceRoutes.routes + PaymentRoutes.routes)
 
     /// Counts of API requests seen (control requests excluded), so tests can check that a dry
     /// run sent nothing.
@@ -77,6 +80,14 @@ public final class Emulator: Sendable {
         if path == "/_emulator" || path.hasPrefix("/_emulator/") {
             return ControlRoutes.handle(request, path: path, emulator: self, traceID: traceID)
         }
+        if path.hasPrefix("/_uploads/") {
+            // Presigned attachment uploads: no bearer token, the URL itself is the credential.
+            let response = store.withLock { store in
+                AttachmentRoutes.upload(request, path: path, store: &store, now: clock.now(), traceID: traceID)
+            }
+            persist()
+            return response
+        }
         let method = request.method.uppercased()
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
             EmulatorRequest.percentDecode($0, plusAsSpace: false)
@@ -126,7 +137,8 @@ public final class Emulator: Sendable {
             }
         }
         let context = RouteContext(
-            request: request, params: params, partner: partner, now: clock.now(), fault: routeFault)
+            request: request, params: params, partner: partner, now: clock.now(), fault: routeFault,
+            origin: "http://" + (request.header("Host") ?? "127.0.0.1"))
         let result = store.withLock { store -> Result<Reply, APIFailure> in
             Result { () throws(APIFailure) -> Reply in try route.handler(context, &store) }
         }

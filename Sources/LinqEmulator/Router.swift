@@ -14,6 +14,8 @@ struct RouteContext {
     let partner: EmulatedPartner
     let now: Double
     let fault: Fault?
+    /// `http://host:port` as the client reached this emulator (for URLs it hands out, e.g. uploads).
+    var origin: String = "http://127.0.0.1"
 
     /// The path parameter `name` (always present when the route matched).
     func param(_ name: String) -> String { params[name] ?? "" }

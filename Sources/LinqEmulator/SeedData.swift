@@ -32,6 +32,31 @@ public enum SeedData {
     /// The seeded chat of the n-th line (1-based, over all partners in order).
     public static func chatID(_ n: Int) -> String { "7b3c3a10-0001-4c2e-9a51-00000000000\(n)" }
 
+    /// Fixed ids of other seed records (so that examples and tests can name them). Each resource's
+    /// route file seeds its own records with these ids (the group chat is seeded here).
+    public enum IDs {
+        /// Acme's group chat on +15551230001 (with three other members: four handles).
+        public static let groupChat = "7b3c3a10-0001-4c2e-9a51-000000000009"
+        /// The earlier outbound text message in seeded chat n (1…5); `message(9)` is the group chat's.
+        public static func message(_ n: Int) -> String { "3e55a9e0-0001-4000-8000-00000000000\(n)" }
+        /// A poll in the group chat (its poll-definition message id).
+        public static let pollMessage = "3e55a9e0-0002-4000-8000-000000000009"
+        /// A sticker reaction on message(1).
+        public static let stickerReaction = "4ea00000-0001-4000-8000-000000000001"
+        /// An uploaded (complete) PNG attachment of Acme.
+        public static let attachment = "a77ac400-0001-4000-8000-000000000001"
+        /// Acme's webhook subscription.
+        public static let subscription = "5ab5c000-0001-4000-8000-000000000001"
+        /// Acme's payment request (status requested).
+        public static let paymentRequest = "9a7e0000-0001-4000-8000-000000000001"
+        /// Acme's agent payment (status ready).
+        public static let payment = "9a7e0000-0002-4000-8000-000000000001"
+        /// A completed reputation audit of +15551230001.
+        public static let audit = "a0d10000-0001-4000-8000-000000000001"
+        /// A handle Acme has blocked.
+        public static let blockedHandle = "+15550000666"
+    }
+
     /// The contact each seeded chat talks to.
     public static func contact(_ n: Int) -> String { "+1555777000\(n)" }
 
@@ -71,7 +96,37 @@ public enum SeedData {
                 ]
             }
         }
+        // Acme's group chat: the first line and three contacts.
+        let created = EmulatorClock.iso8601(now - 3600)
+        let members = [partners[0].lines[0].phoneNumber, "+15557770011", "+15557770012", "someone@example.com"]
+        chats[IDs.groupChat] = [
+            "id": .string(IDs.groupChat), "created_at": .string(created), "updated_at": .string(created),
+            "display_name": "Demo group",
+            "handles": .array(
+                members.enumerated().map { i, handle in
+                    [
+                        "id": .string(Identifiers.stableHashUUID("group-handle-\(i)")), "handle": .string(handle),
+                        "joined_at": .string(created), "service": "iMessage", "is_me": .bool(i == 0), "left_at": nil,
+                        "line_type": i == 0 ? "iMessage" : nil, "status": "active",
+                    ]
+                }),
+            "health_status": [
+                "status": "HEALTHY", "doc_url": "https://docs.linqapp.com/channel/imessage/guides/chat-health",
+                "updated_at": .string(created),
+            ],
+            "is_archived": false, "is_group": true, "group_chat_icon": nil, "service": "iMessage",
+            "_partner": .string(partners[0].id), "_line": .string(members[0]), "_outbound_messages": 1,
+        ]
         store[table: "chats"] = chats
+        ChatRoutes.seed(&store, now: now)
+        MessageRoutes.seed(&store, now: now)
+        AttachmentRoutes.seed(&store, now: now)
+        NumberRoutes.seed(&store, now: now)
+        BlockedHandleRoutes.seed(&store, now: now)
+        CapabilityRoutes.seed(&store, now: now)
+        WebhookRoutes.seed(&store, now: now)
+        ExperienceRoutes.seed(&store, now: now)
+        PaymentRoutes.seed(&store, now: now)
         return store
     }
 }

@@ -18,8 +18,9 @@ import Testing
         #expect(Set(emulator.partners.map(\.apiKey)).count == emulator.partners.count)
         let lines = emulator.partners.flatMap(\.lines)
         #expect(lines.allSatisfy { $0.phoneNumber.hasPrefix("+") })
-        #expect(emulator.chats.count == lines.count)
+        #expect(emulator.chats.count == lines.count + 1, "a chat per line and Acme's group chat")
         #expect(Set(emulator.chats.map(\.line)) == Set(lines.map(\.phoneNumber)))
+        #expect(emulator.chats.contains { $0.id == SeedData.IDs.groupChat })
     }
 
     @Test func partnersAreIsolated() async throws {
