@@ -5,11 +5,37 @@ public enum APICatalog {
     public static let resources: [APIResource] = [
         APIResource(
             "card", aliases: ["cards", "contact-card", "contact-cards"],
-            summary: "Contact cards: the name and photo your lines share in iMessage")
+            summary: "Contact cards: the name and photo your lines share in iMessage"),
+        APIResource("chat", aliases: ["chats"], summary: "Chats: one-to-one and group conversations"),
+        APIResource("message", aliases: ["messages", "msg"], summary: "Messages: send, read, edit, react"),
+        APIResource("participant", aliases: ["participants", "member"], summary: "Members of group chats"),
+        APIResource("typing", summary: "The typing indicator"),
+        APIResource("location", summary: "Location sharing in a chat"),
+        APIResource("background", summary: "A chat's transcript background"),
+        APIResource("reaction", aliases: ["reactions"], summary: "Sticker reactions you placed"),
+        APIResource("poll", aliases: ["polls"], summary: "Polls in iMessage chats"),
+        APIResource("attachment", aliases: ["attachments", "file"], summary: "Files to send as media"),
+        APIResource(
+            "number", aliases: ["numbers", "phone-number", "line", "lines"], summary: "Your lines (phone numbers)"),
+        APIResource("audit", aliases: ["audits", "reputation"], summary: "Reputation audits of your lines"),
+        APIResource("blocked", aliases: ["block", "blocklist"], summary: "Blocked handles"),
+        APIResource("capability", aliases: ["cap"], summary: "What an address can receive (iMessage, RCS)"),
+        APIResource("webhook", aliases: ["webhooks"], summary: "Webhook event types and subscriptions"),
+        APIResource("experience", aliases: ["experiences"], summary: "Experiences that app cards invoke"),
+        APIResource(
+            "payment-request", aliases: ["payment-requests", "payreq"], summary: "Payment requests (checkout links)"),
+        APIResource("provider", aliases: ["providers"], summary: "Payment providers for agent payments"),
+        APIResource("payment-handle", aliases: ["handle"], summary: "People connected for agent payments"),
+        APIResource("payment", aliases: ["payments"], summary: "Agent payments (virtual cards)"),
     ]
 
     /// All operations, grouped by resource in `resources` order.
-    public static let operations: [APIOperation] = contactCardOperations
+    public static let operations: [APIOperation] = {
+        let all =
+            contactCardOperations + chatOperations + messageOperations + accountOperations + webhookOperations
+            + paymentOperations
+        return resources.flatMap { resource in all.filter { $0.resource == resource.name } }
+    }()
 
     /// The operation with this id (`contactCard.create`); a programming error if absent.
     public static func operation(id: String) -> APIOperation {

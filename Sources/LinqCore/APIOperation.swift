@@ -1,6 +1,9 @@
 /// Where a parameter travels in the HTTP request.
 public enum ParameterLocation: String, Sendable, Hashable {
     case path, query, body, header
+    /// A piece of the JSON body's `message` object, composed by `MessageComposer` (`--text`,
+    /// `--media`, `--effect`, `--reply-to`, …).
+    case message
 }
 
 /// The kinds of ids the API hands out; the shell remembers ids by kind to complete them later.
@@ -70,12 +73,17 @@ public struct APIParameter: Sendable, Hashable {
     public var help: String
     /// The API's documented default, for help.
     public var defaultDescription: String?
+    /// A value sent when the flag is not given (the API requires the field but one value is usual,
+    /// e.g. a reaction's `operation: add`).
+    public var sentDefault: String?
+    /// For arrays: wrap each element as an object with this key (`--option A` → `[{"text":"A"}]`).
+    public var elementKey: String?
 
     public init(
         _ name: String, in location: ParameterLocation, flag: String? = nil, aliases: [String] = [],
         type: ParameterType = .string, required: Bool = false, positional: Bool = false,
         sessionNumber: Bool = false, bodyPath: [String]? = nil, default defaultDescription: String? = nil,
-        help: String
+        sends sentDefault: String? = nil, elementKey: String? = nil, help: String
     ) {
         self.name = name
         self.location = location
@@ -87,7 +95,9 @@ public struct APIParameter: Sendable, Hashable {
         self.defaultsToSessionNumber = sessionNumber
         self.bodyPath = bodyPath
         self.help = help
-        self.defaultDescription = defaultDescription
+        self.defaultDescription = defaultDescription ?? sentDefault
+        self.sentDefault = sentDefault
+        self.elementKey = elementKey
     }
 
     /// `first_name` → `first-name`, `chatId` → `chat-id`.

@@ -14,13 +14,19 @@ public enum RequestBuilder {
         var query: [(String, String)] = []
         var body: JSONObject?
         var headers: [HTTPHeader] = []
+        var message: [String: JSONValue] = [:]
         for parameter in operation.parameters {
-            guard let value = arguments[parameter.name], !(value.isNull && parameter.location != .body) else {
+            var given = arguments[parameter.name]
+            if given == nil, let fallback = parameter.sentDefault { given = .string(fallback) }
+            guard var value = given, !(value.isNull && parameter.location != .body) else {
                 if parameter.required, parameter.location != .body || extraBody?[parameter.name] == nil {
                     throw LinqError(
                         kind: .invalidRequest, message: "missing required parameter --\(parameter.flag)")
                 }
                 continue
+            }
+            if let key = parameter.elementKey, case .array(let items) = value {
+                value = .array(items.map { [key: $0] })
             }
             switch parameter.location {
             case .path:
@@ -37,7 +43,14 @@ public enum RequestBuilder {
                 var object = body ?? JSONObject()
                 object.set(value, at: parameter.bodyPath ?? [parameter.name])
                 body = object
+            case .message:
+                message[parameter.name] = value
             }
+        }
+        if !message.isEmpty {
+            var object = body ?? JSONObject()
+            object["message"] = .object(MessageComposer.compose(message))
+            body = object
         }
         if let extraBody {
             var object = body ?? JSONObject()

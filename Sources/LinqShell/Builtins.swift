@@ -23,6 +23,9 @@ public enum Builtins {
             name: "last", aliases: [], usage: "last [--headers] [--request]", summary: "Print the last response again",
             run: last),
         BuiltinCommand(
+            name: "more", aliases: ["next"], usage: "more", summary: "The next page of the last list command",
+            run: Interpreter.more),
+        BuiltinCommand(
             name: "set", aliases: [], usage: "set NAME VALUE",
             summary: "Change a setting (key, base-url, number, output, color, verbose, timing)",
             run: SessionCommands.set),

@@ -11,6 +11,10 @@ public struct BoundCall: Sendable {
     public var noValidate: Bool
     /// `--output` for this command only.
     public var output: OutputMode?
+    /// `--all`: follow every page of a list.
+    public var all = false
+    /// `--max-pages N` with `--all`.
+    public var maxPages: Int?
 }
 
 /// Options every API command accepts, besides its own parameters.
@@ -18,6 +22,8 @@ enum CommonFlag: String, CaseIterable {
     case json
     case noValidate = "no-validate"
     case output
+    case all
+    case maxPages = "max-pages"
 }
 
 /// Binds the words after `resource verb` to an operation's parameters: positionals in order,
@@ -39,6 +45,8 @@ public struct CallBinder {
         var body: JSONObject?
         var noValidate = false
         var output: OutputMode?
+        var all = false
+        var maxPages: Int?
         var i = 0
         var onlyPositionals = false
         func value(for flag: String, inline: String?) throws(ShellError) -> String {
@@ -88,6 +96,18 @@ public struct CallBinder {
                                     + DidYouMean.hint(for: text, in: OutputMode.allCases.map(\.rawValue)))
                         }
                         output = mode
+                    case .all:
+                        guard operation.pagination != nil else {
+                            throw ShellError.usage(
+                                "--all follows pages of list commands; '\(operation.commandName)' has none")
+                        }
+                        all = true
+                    case .maxPages:
+                        let text = try value(for: name, inline: inline)
+                        guard let n = Int(text), n > 0 else {
+                            throw ShellError.usage("--max-pages must be a positive integer, not '\(text)'")
+                        }
+                        maxPages = n
                     }
                 } else {
                     let known = operation.parameters.flatMap(\.spellings) + CommonFlag.allCases.map(\.rawValue)
@@ -134,7 +154,10 @@ public struct CallBinder {
                 throw ShellError.usage(message, usage)
             }
         }
-        return BoundCall(operation: operation, arguments: arguments, body: body, noValidate: noValidate, output: output)
+        if maxPages != nil && !all { throw ShellError.usage("--max-pages goes with --all") }
+        return BoundCall(
+            operation: operation, arguments: arguments, body: body, noValidate: noValidate, output: output, all: all,
+            maxPages: maxPages)
     }
 
     /// `name=value` (a string) or `name:=json` (raw JSON) when `word` looks like one.

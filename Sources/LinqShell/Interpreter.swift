@@ -130,8 +130,14 @@ public final class Interpreter {
                     "see: help \(resource.name)")
             }
             let verb = args[1]
+            if resource.name == "attachment" && verb == "upload" {
+                try AttachmentUpload.run(self, Array(args.dropFirst(2)))
+                return
+            }
             guard let operation = APICatalog.operation(resource: resource.name, verb: verb) else {
-                let verbs = APICatalog.operations(of: resource.name).flatMap { [$0.verb] + $0.verbAliases }
+                let verbs =
+                    APICatalog.operations(of: resource.name).flatMap { [$0.verb] + $0.verbAliases }
+                    + (resource.name == "attachment" ? ["upload"] : [])
                 throw ShellError.usage(
                     "unknown command '\(resource.name) \(verb)'"
                         + DidYouMean.hint(for: verb, in: verbs, prefix: "\(resource.name) "),
@@ -160,24 +166,47 @@ public final class Interpreter {
 
     /// Sends a bound API call and prints the result.
     public func perform(_ call: BoundCall) throws(ShellError) {
-        let client = self.client
-        let request: HTTPRequestData
+        if call.all {
+            try followAllPages(call)
+            return
+        }
+        try send(prepare(call), idempotent: call.operation.isIdempotent, output: call.output, operation: call.operation)
+        if call.operation.pagination != nil { session.listPosition = nextPage(after: call) }
+    }
+
+    /// The wire request for a bound call (a usage error when it cannot be built).
+    func prepare(_ call: BoundCall) throws(ShellError) -> HTTPRequestData {
         do {
-            request = try client.prepare(call.operation, arguments: call.arguments, body: call.body)
+            return try client.prepare(call.operation, arguments: call.arguments, body: call.body)
         } catch {
             throw ShellError.usage(error.message, UsageFormatter.line(for: call.operation))
         }
-        try send(request, idempotent: call.operation.isIdempotent, output: call.output, operation: call.operation)
     }
 
     /// Sends a request, records it as the last response and prints it.
     func send(_ request: HTTPRequestData, idempotent: Bool, output mode: OutputMode?, operation: APIOperation?)
         throws(ShellError)
     {
+        guard let response = try fetch(request, idempotent: idempotent, operation: operation) else { return }
+        var renderer = self.renderer
+        if let mode { renderer.output = mode }
+        let text = renderer.body(of: response)
+        if !text.isEmpty {
+            output.writeOut(text)
+        } else if terminal.stderrIsTTY || session.verbose.value {
+            output.writeErr(errorRenderer.dim("\(response.status) \(Renderer.reason(response.status))") + "\n")
+        }
+    }
+
+    /// Sends a request (or, in a dry run, describes it and returns `nil`), records the response as
+    /// the last one, prints verbose and timing lines, and throws API and transport failures.
+    func fetch(_ request: HTTPRequestData, idempotent: Bool, operation: APIOperation?) throws(ShellError)
+        -> LinqResponse?
+    {
         if dryRun {
             output.writeOut(DryRun.describe(request, renderer: renderer))
             placeholders.formUnion(["last", "status"])
-            return
+            return nil
         }
         placeholders.subtract(["last", "status"])
         if session.verbose.value { output.writeErr(errorRenderer.request(request)) }
@@ -189,21 +218,14 @@ public final class Interpreter {
                 return .failure(error)
             }
         }
-        var renderer = self.renderer
-        if let mode { renderer.output = mode }
         switch result {
         case .success(let response):
             session.lastResponse = response
             session.lastError = nil
             rememberIDs(in: response, operation: operation)
             if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
-            let text = renderer.body(of: response)
-            if !text.isEmpty {
-                output.writeOut(text)
-            } else if terminal.stderrIsTTY || session.verbose.value {
-                output.writeErr(errorRenderer.dim("\(response.status) \(Renderer.reason(response.status))") + "\n")
-            }
             if session.timing.value { output.writeErr(timingLine(response)) }
+            return response
         case .failure(let error):
             if let response = error.response {
                 session.lastResponse = response

@@ -80,6 +80,8 @@ public struct Session: Sendable {
     public var knownNumbers: [String] = []
     /// Names of the saved profiles (for completion).
     public var profileNames: [String] = []
+    /// The next page of the last list command (`more`).
+    public var listPosition: BoundCall?
 
     public init(
         apiKey: Sourced<String?> = Sourced(nil, .default),

@@ -225,7 +225,8 @@ import Testing
     func complete(_ text: String) -> [String] { Completer().complete(text, session: session).candidates }
 
     @Test func commandsVerbsFlagsAndValues() {
-        #expect(complete("ca") == ["card"])
+        #expect(complete("car") == ["card"])
+        #expect(complete("ca") == ["card", "capability"])
         #expect(complete("card ") == ["create", "get", "update", "share"])
         #expect(complete("card cr") == ["create"])
         #expect(complete("card create --fi") == ["--first"])
@@ -238,7 +239,7 @@ import Testing
         #expect(complete("help card u") == ["update"])
         #expect(complete("set out") == ["output"])
         #expect(complete("set output ") == ["pretty", "json", "raw"])
-        #expect(complete("show; ca") == ["card"])
+        #expect(complete("show; car") == ["card"])
         #expect(complete("zzz ").isEmpty)
         #expect(complete("try card cr") == ["create"])
         #expect(complete("let c = card sh") == ["share"])

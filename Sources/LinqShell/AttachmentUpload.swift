@@ -1,0 +1,131 @@
+import LinqCore
+import LinqJSON
+
+/// `attachment upload FILE [--content-type TYPE] [--filename NAME]`: creates the attachment with
+/// the file's content type and size, PUTs the bytes to the returned `upload_url` with the
+/// `required_headers`, then shows the attachment. Large files get a progress line on stderr.
+enum AttachmentUpload {
+    static let usage = "usage: attachment upload FILE [--content-type TYPE] [--filename NAME]"
+
+    /// Content types by file extension (the common ones; others need --content-type).
+    static let types: [String: String] = [
+        "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "heic": "image/heic",
+        "heif": "image/heif", "tif": "image/tiff", "tiff": "image/tiff", "bmp": "image/bmp", "mp4": "video/mp4",
+        "mov": "video/quicktime", "m4v": "video/x-m4v", "3gp": "video/3gpp", "mp3": "audio/mpeg", "m4a": "audio/x-m4a",
+        "caf": "audio/x-caf", "wav": "audio/x-wav", "aiff": "audio/x-aiff", "aac": "audio/aac", "amr": "audio/amr",
+        "pdf": "application/pdf", "pkpass": "application/vnd.apple.pkpass", "txt": "text/plain", "md": "text/markdown",
+        "vcf": "text/vcard", "rtf": "text/rtf", "csv": "text/csv", "html": "text/html", "ics": "text/calendar",
+        "doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "epub": "application/epub+zip",
+        "xml": "text/xml", "json": "application/json", "zip": "application/zip", "gz": "application/x-gzip",
+    ]
+
+    static func run(_ shell: Interpreter, _ args: [String]) throws(ShellError) {
+        var file: String?
+        var contentType: String?
+        var filename: String?
+        var i = 0
+        while i < args.count {
+            switch args[i] {
+            case "--content-type", "--type":
+                guard i + 1 < args.count else { throw ShellError.usage("\(args[i]) needs a value", usage) }
+                contentType = args[i + 1]
+                i += 2
+            case "--filename", "--name":
+                guard i + 1 < args.count else { throw ShellError.usage("\(args[i]) needs a value", usage) }
+                filename = args[i + 1]
+                i += 2
+            default:
+                if args[i].hasPrefix("--") {
+                    throw ShellError.usage(
+                        "unknown flag \(args[i]) for 'attachment upload'"
+                            + DidYouMean.hint(for: args[i], in: ["--content-type", "--filename"]), usage)
+                }
+                guard file == nil else { throw ShellError.usage("attachment upload takes one file", usage) }
+                file = args[i]
+                i += 1
+            }
+        }
+        guard let file else { throw ShellError.usage("attachment upload needs a file", usage) }
+        let read: [UInt8]?
+        do {
+            read = try JSONFile.readBytes(file)
+        } catch {
+            throw ShellError.usage("cannot read \(file): \(error.description)")
+        }
+        guard let bytes = read else { throw ShellError.usage("no such file: \(file)") }
+        let name = filename ?? (file.split(separator: "/").last.map(String.init) ?? file)
+        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        guard let type = contentType ?? types[ext] else {
+            throw ShellError.usage(
+                "cannot tell the content type of '\(name)': add --content-type, e.g. --content-type image/png")
+        }
+        guard APICatalog.contentTypes.contains(type) else {
+            throw ShellError.usage(
+                "unsupported content type '\(type)'" + DidYouMean.hint(for: type, in: APICatalog.contentTypes))
+        }
+        let create = APICatalog.operation(id: "attachment.create")
+        let call = BoundCall(
+            operation: create,
+            arguments: ["filename": .string(name), "content_type": .string(type), "size_bytes": .int(bytes.count)],
+            body: nil, noValidate: false, output: nil)
+        guard let created = try shell.fetch(shell.prepare(call), idempotent: false, operation: create),
+            let json = created.json, let uploadURL = json["upload_url"]?.stringValue,
+            let id = json["attachment_id"]?.stringValue
+        else {
+            if shell.dryRun { return }
+            throw ShellError(.request, "the attachment was created but the response has no upload_url or attachment_id")
+        }
+        var headers: [HTTPHeader] = []
+        for member in json["required_headers"]?.objectValue ?? [:] {
+            if let value = member.value.stringValue { headers.append(HTTPHeader(member.key, value)) }
+        }
+        let method = json["http_method"]?.stringValue ?? "PUT"
+        let large = bytes.count >= 1 << 20
+        if large {
+            shell.output.writeErr("uploading \(name) (\(megabytes(bytes.count)))…\n")
+        }
+        let upload = HTTPRequestData(method: method, url: uploadURL, headers: headers, body: bytes)
+        let transport = shell.transport
+        let timeouts = LinqConfiguration.Timeouts(
+            total: .seconds(600), connect: shell.baseConfiguration.timeouts.connect)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = Blocking.run { () async -> Result<HTTPResponseData, any Error> in
+            do {
+                return .success(try await transport.send(upload, timeouts: timeouts))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .failure(let error):
+            throw ShellError(.request, "the upload of \(name) failed: \(error)")
+        case .success(let response) where !(200..<300).contains(response.status):
+            let body = String(decoding: response.body.prefix(200), as: UTF8.self)
+            throw ShellError(.request, "the upload of \(name) failed: HTTP \(response.status) \(body)")
+        case .success:
+            if large {
+                let seconds =
+                    Double((clock.now - started).components.seconds) + Double(
+                        (clock.now - started).components.attoseconds) / 1e18
+                shell.output.writeErr(
+                    "uploaded \(megabytes(bytes.count)) in \(Int(seconds * 10) / 10 == 0 ? "<0.1" : String(Double(Int(seconds * 10)) / 10)) s\n"
+                )
+            }
+        }
+        shell.session.remember(id, as: .attachment)
+        let get = APICatalog.operation(id: "attachment.get")
+        try shell.perform(
+            BoundCall(
+                operation: get, arguments: ["attachmentId": .string(id)], body: nil, noValidate: false, output: nil))
+    }
+
+    static func megabytes(_ count: Int) -> String {
+        let mb = Double(count) / 1_048_576
+        return "\(Double(Int(mb * 10)) / 10) MB"
+    }
+}
