@@ -1,5 +1,6 @@
 extension APICatalog {
     static let chat1 = "7b3c3a10-0001-4c2e-9a51-000000000001"
+    static let chat2 = "7b3c3a10-0001-4c2e-9a51-000000000002"
     static let groupChat = "7b3c3a10-0001-4c2e-9a51-000000000009"
 
     /// Chats and what happens inside them (reference §D.3–D.6, D.10, D.11).
@@ -26,7 +27,7 @@ extension APICatalog {
                 .limit(default: 20), .cursor,
             ],
             summary: "List your chats, newest first (--all follows every page)", example: "chat list --limit 5",
-            pagination: .cursor(itemsKey: "chats")),
+            pagination: .cursor(itemsKey: "chats"), produces: .chat),
         APIOperation(
             id: "chat.get", resource: "chat", verb: "get", verbAliases: ["show"], method: "GET",
             path: "/v3/chats/{chatId}", parameters: [.chat()], summary: "Show one chat",
@@ -99,7 +100,7 @@ extension APICatalog {
         APIOperation(
             id: "location.request", resource: "location", verb: "request", method: "POST",
             path: "/v3/chats/{chatId}/location/request", parameters: [.chat("A one-to-one iMessage chat")],
-            summary: "Ask the other person to share their location", example: "location request \(chat1)"),
+            summary: "Ask the other person to share their location", example: "location request \(chat2)"),
         APIOperation(
             id: "location.stop", resource: "location", verb: "stop", method: "DELETE",
             path: "/v3/chats/{chatId}/location",

@@ -46,7 +46,7 @@ extension APICatalog {
             ],
             summary: "Change fields of an existing contact card (the others are kept)",
             details: "Shares the 3-per-10-minutes budget with `card create`.",
-            example: "card update --last Smith --number +15551230001"),
+            example: "card create --first John --number +15551230001; card update --last Smith --number +15551230001"),
         APIOperation(
             id: "contactCard.share", resource: "card", verb: "share",
             method: "POST", path: "/v3/chats/{chatId}/share_contact_card",
@@ -57,6 +57,7 @@ extension APICatalog {
             ],
             summary: "Share your line's active contact card into a chat",
             details: "At most once per chat every 5 minutes. The chat's line needs an active card (else 404/2012).",
-            example: "card share 7b3c3a10-0001-4c2e-9a51-000000000001", successStatus: 204),
+            example: "card create --first John --number +15551230001; card share 7b3c3a10-0001-4c2e-9a51-000000000001",
+            successStatus: 204),
     ]
 }

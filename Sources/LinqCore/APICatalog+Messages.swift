@@ -17,7 +17,7 @@ extension APICatalog {
             id: "message.list", resource: "message", verb: "list", verbAliases: ["ls"], method: "GET",
             path: "/v3/chats/{chatId}/messages", parameters: [.chat(), .limit(default: 50), .cursor],
             summary: "List a chat's messages (--all follows every page)", example: "message list \(chat1)",
-            pagination: .cursor(itemsKey: "messages")),
+            pagination: .cursor(itemsKey: "messages"), produces: .message),
         APIOperation(
             id: "message.create", resource: "message", verb: "create", verbAliases: ["send-to"], method: "POST",
             path: "/v3/messages",
@@ -49,7 +49,7 @@ extension APICatalog {
                 APIParameter("part_index", in: .body, flag: "part", type: .integer, default: "0", help: "Which part"),
             ],
             summary: "Edit the text of a message you sent (up to 5 times within 15 minutes)",
-            example: "message edit \(message1) --text 'Corrected text'"),
+            example: "message send \(chat1) --text 'See you at 5'; message edit $last.message.id --text 'See you at 6'"),
         APIOperation(
             id: "message.delete", resource: "message", verb: "delete", verbAliases: ["rm"], method: "DELETE",
             path: "/v3/messages/{messageId}", parameters: [.message()],
@@ -63,7 +63,7 @@ extension APICatalog {
                 APIParameter("order", in: .query, type: .enumeration(["asc", "desc"]), default: "asc", help: "Order"),
             ],
             summary: "The thread a message starts (or the message alone)", example: "message thread \(message1)",
-            pagination: .cursor(itemsKey: "messages")),
+            pagination: .cursor(itemsKey: "messages"), produces: .message),
         APIOperation(
             id: "message.react", resource: "message", verb: "react", method: "POST",
             path: "/v3/messages/{messageId}/reactions",

@@ -134,7 +134,7 @@ extension APICatalog {
                     help: "Only this status"),
             ],
             summary: "Your payment requests, newest first (--all follows every page)",
-            example: "payment-request list", pagination: .offset(itemsKey: "data")),
+            example: "payment-request list", pagination: .offset(itemsKey: "data"), produces: .paymentRequest),
         APIOperation(
             id: "payment-request.get", resource: "payment-request", verb: "get", verbAliases: ["show"], method: "GET",
             path: "/v3/payment_requests/{paymentRequestId}",

@@ -138,7 +138,7 @@ public final class Emulator: Sendable {
         }
         let context = RouteContext(
             request: request, params: params, partner: partner, now: clock.now(), fault: routeFault,
-            origin: "http://" + (request.header("Host") ?? "127.0.0.1"))
+            origin: "http://" + (request.header("Host") ?? "127.0.0.1"), traceID: traceID)
         let result = store.withLock { store -> Result<Reply, APIFailure> in
             Result { () throws(APIFailure) -> Reply in try route.handler(context, &store) }
         }

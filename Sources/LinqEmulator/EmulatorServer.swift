@@ -101,9 +101,10 @@ struct EmulatorResponder: HTTPResponder {
         let body = try await request.body.collect(upTo: Self.maxBody)
         let bytes = body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? []
         let target = request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path
-        let incoming = EmulatorRequest(
-            method: request.method.rawValue, target: target,
-            headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: bytes)
+        var headers = request.headers.map { ($0.name.canonicalName, $0.value) }
+        // HTTPTypes moves `Host` into the authority pseudo-header; routes read it back as `Host`.
+        if let authority = request.head.authority { headers.append(("Host", authority)) }
+        let incoming = EmulatorRequest(method: request.method.rawValue, target: target, headers: headers, body: bytes)
         let answer = await emulator.handle(incoming)
         var fields = HTTPFields()
         for header in answer.headers {

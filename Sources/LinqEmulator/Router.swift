@@ -16,6 +16,8 @@ struct RouteContext {
     let fault: Fault?
     /// `http://host:port` as the client reached this emulator (for URLs it hands out, e.g. uploads).
     var origin: String = "http://127.0.0.1"
+    /// The response's trace id (also in `X-Trace-ID`), for bodies that carry a `trace_id`.
+    var traceID: String = ""
 
     /// The path parameter `name` (always present when the route matched).
     func param(_ name: String) -> String { params[name] ?? "" }

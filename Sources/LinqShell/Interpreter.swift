@@ -247,7 +247,15 @@ public final class Interpreter {
     /// known keys (`chat_id`, `chats[].id`, …) and phone numbers.
     func rememberIDs(in response: LinqResponse, operation: APIOperation?) {
         guard let json = response.json else { return }
-        if let kind = operation?.produces, let id = json["id"]?.stringValue { session.remember(id, as: kind) }
+        if let kind = operation?.produces {
+            if let id = json["id"]?.stringValue { session.remember(id, as: kind) }
+            // A list's items are of the kind the operation produces.
+            if case .cursor(let key)? = operation?.pagination, let items = json[key]?.arrayValue {
+                for item in items { if let id = item["id"]?.stringValue { session.remember(id, as: kind) } }
+            } else if case .offset(let key)? = operation?.pagination, let items = json[key]?.arrayValue {
+                for item in items { if let id = item["id"]?.stringValue { session.remember(id, as: kind) } }
+            }
+        }
         IDHarvester.harvest(json, into: &session)
     }
 

@@ -1,9 +1,612 @@
 import LinqJSON
 
-/// Payment requests and agent payments (reference §D.19–D.20).
+/// Payment requests (reference §D.19) and agent payments with virtual cards (§D.20).
+///
+/// Payment requests: create (Idempotency-Key returns the first request again), list newest first
+/// with offset pagination, get (404/2021), cancel (409/2015 unless `requested`). An unpaid request
+/// moves to `expired` once the emulated clock passes its `expires_at` (24 h after creation).
+///
+/// Agent payments: a partner's `agentcard` provider, customer handles connected by a code
+/// ceremony (`connect` → `verify`), and payments that are `ready` (card minted, `id` set) when
+/// the handle is connected and `needs_connection` (no `id`) otherwise; re-sending the create with
+/// the same Idempotency-Key advances it once the handle is connected.
+///
+/// Choices where the sources are silent (all documented in the README):
+/// - Acme has Stripe connected (Natural too) and a `ready` `agentcard` provider; Globex has neither:
+///   its payment-request creates and its handle connects and payment creates are `403/2011`, and
+///   its provider reads `disabled` (`onboarding` after a connect call).
+/// - Payments, providers: an unknown (or another partner's) id or provider is the API's generic
+///   404 (`2001`, `Resource not found`).
+/// - The verification code is always `123456`; a wrong code, a `connect_id` that is not the pending
+///   one, or a code older than 10 minutes is `400/1005`.
+/// - A handle (path or body) is an email (`@`) or else must be E.164 (`1002`); a bad email is `1005`.
+/// - Subscription mode prices every `price_…` at 5000 (usd, monthly) per unit; a trial makes the
+///   first invoice 0. Members that do not apply are omitted (`paid_at` until paid, `natural` on
+///   the Stripe rail, subscription members in payment mode).
+/// - Success statuses not stated anywhere are 200.
 enum PaymentRoutes {
-    static let routes: [Route] = []
+    static let routes: [Route] = [
+        Route("POST", "/v3/payment_requests", createRequest),
+        Route("GET", "/v3/payment_requests", listRequests),
+        Route("GET", "/v3/payment_requests/{paymentRequestId}", getRequest),
+        Route("POST", "/v3/payment_requests/{paymentRequestId}/cancel", cancelRequest),
+        Route("GET", "/v3/payments/providers/{provider}", getProvider),
+        Route("POST", "/v3/payments/providers/{provider}/connect", connectProvider),
+        Route("POST", "/v3/payments/handles/{handle}/connect", connectHandle),
+        Route("POST", "/v3/payments/handles/{handle}/verify", verifyHandle),
+        Route("GET", "/v3/payments/handles/{handle}/connection", getConnection),
+        Route("DELETE", "/v3/payments/handles/{handle}/connection", revokeConnection),
+        Route("POST", "/v3/payments", createPayment),
+        Route("GET", "/v3/payments/{paymentId}", getPayment),
+        Route("POST", "/v3/payments/{paymentId}/cancel", cancelPayment),
+        Route("GET", "/v3/payments/{paymentId}/credentials", credentials),
+    ]
 
-    /// Adds this resource's seed records (see `SeedData`).
-    static func seed(_ store: inout EmulatorStore, now: Double) {}
+    /// Store tables: payment requests and payments by id, providers and handle connections by
+    /// `partner|name`, and per-partner account flags (`_stripe_connected`).
+    static let requestsTable = "payment_requests"
+    static let paymentsTable = "payments"
+    static let providersTable = "payment_providers"
+    static let handlesTable = "payment_handles"
+    static let accountsTable = "payment_accounts"
+
+    /// Payment providers the emulator knows.
+    static let providers = ["agentcard"]
+    /// The one-time code every handle-connect ceremony accepts.
+    static let verificationCode = "123456"
+    /// How long a connect ceremony's code stays valid (seconds).
+    static let codeLifetime = 600.0
+    /// How long an unpaid payment request stays open (seconds).
+    static let requestLifetime = 86_400.0
+    /// What the emulator charges per unit of any recurring price (minor units of usd, monthly).
+    static let unitPrice = 5000
+    static let requestStatuses: Set<String> = [
+        "requested", "authorized", "succeeded", "canceled", "expired", "declined",
+    ]
+    /// Payment statuses that can still be canceled.
+    static let openPaymentStatuses: Set<String> = [
+        "needs_connection", "connecting", "awaiting_user_action", "ready", "authorized",
+    ]
+
+    // MARK: Payment requests
+
+    /// `POST /v3/payment_requests` → 200, a PaymentRequest (`requested`, with `checkout_url`).
+    static func createRequest(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let partner = context.partner.id
+        let key = context.request.header("Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
+        if let key,
+            let id = store[table: requestsTable].all.first(where: {
+                $0["_partner"]?.stringValue == partner && $0["_idempotency_key"]?.stringValue == key
+            })?["id"]?.stringValue
+        {
+            return .json(200, try refreshedRequest(id, context, &store).publicView)
+        }
+        let body = try context.body()
+        let mode = try oneOf(body, "mode", ["payment", "subscription"]) ?? "payment"
+        let rail = try oneOf(body, "rail", ["stripe", "natural"]) ?? "stripe"
+        guard store[table: accountsTable][partner]?["_stripe_connected"]?.boolValue == true else {
+            throw APIFailure(2011)
+        }
+        let description = try Validate.optionalString(body, "description")
+        let metadata = try metadataValue(body, reserved: true)
+        let customer = try Validate.optionalString(body, "customer_id")
+        if let customer, !customer.hasPrefix("cus_") || customer.count < 5 { throw APIFailure(1005) }
+        let subscriptionOnly = ["price_id", "quantity", "discount", "trial_period_days", "trial_end"]
+
+        var amount: Int
+        let currency: String
+        var subscription: JSONObject = [:]
+        var trialEnd: Double?
+        if mode == "payment" {
+            guard let given = try int(body, "amount") else { throw APIFailure(1001) }
+            guard let code = try Validate.optionalString(body, "currency") else { throw APIFailure(1001) }
+            guard code.lowercased() == "usd", given >= 50 else { throw APIFailure(1005) }
+            if subscriptionOnly.contains(where: { body[$0].map { !$0.isNull } ?? false }) { throw APIFailure(1005) }
+            amount = given
+            currency = "usd"
+        } else {
+            if body["amount"].map({ !$0.isNull }) ?? false || body["currency"].map({ !$0.isNull }) ?? false {
+                throw APIFailure(1005)
+            }
+            if rail == "natural" { throw APIFailure(1005) }
+            let price = try Validate.requiredString(body, "price_id")
+            guard price.hasPrefix("price_"), price.count > 6 else { throw APIFailure(1005) }
+            let quantity = try int(body, "quantity") ?? 1
+            guard quantity >= 1 else { throw APIFailure(1005) }
+            let days = try int(body, "trial_period_days")
+            let end = try Validate.optionalString(body, "trial_end")
+            if days != nil && end != nil { throw APIFailure(1005) }
+            if let days {
+                guard (1...730).contains(days) else { throw APIFailure(1005) }
+                trialEnd = context.now + Double(days) * 86_400
+            }
+            if let end {
+                guard let seconds = parseISO8601(end), seconds > context.now else { throw APIFailure(1005) }
+                trialEnd = seconds
+            }
+            if let value = body["discount"], !value.isNull {
+                guard let discount = value.objectValue else { throw APIFailure(1003) }
+                let coupon = try Validate.optionalString(discount, "coupon")
+                let promotion = try Validate.optionalString(discount, "promotion_code")
+                let label = try Validate.optionalString(discount, "label")
+                guard (coupon == nil) != (promotion == nil) else { throw APIFailure(1005) }
+                subscription["discount"] = [
+                    "coupon": coupon.map { .string($0) } ?? .null, "label": label.map { .string($0) } ?? .null,
+                    "promotion_code": promotion.map { .string($0) } ?? .null,
+                ]
+            }
+            subscription["interval"] = "month"
+            subscription["interval_count"] = 1
+            subscription["price_id"] = .string(price)
+            subscription["quantity"] = .int(quantity)
+            amount = trialEnd == nil ? unitPrice * quantity : 0
+            currency = "usd"
+        }
+        var natural: JSONValue?
+        if rail == "natural" {
+            let from = try Validate.requiredString(body, "from")
+            _ = try Validate.e164(from)
+            _ = try Validate.ownLine(from, context)
+            _ = try Validate.e164(try Validate.requiredString(body, "payer_handle"))
+            natural = ["payment_request_id": .string(token("prq_")), "transaction_id": nil]
+        }
+        if amount < 0 { amount = 0 }
+
+        let id = Identifiers.uuid()
+        let now = EmulatorClock.iso8601(context.now)
+        let slug = partner.hasPrefix("partner-") ? String(partner.dropFirst("partner-".count)) : partner
+        var row: JSONObject = [
+            "id": .string(id), "amount": .int(amount),
+            "checkout_url": .string("https://zero.linqapp.com/pay/\(slug)?session=\(token("tok_"))"),
+            "created_at": .string(now), "currency": .string(currency), "mode": .string(mode),
+            "object": "payment_request", "status": "requested",
+            "description": description.map { .string($0) } ?? .null,
+        ]
+        if let discount = subscription["discount"] { row["discount"] = discount }
+        row["expires_at"] = .string(EmulatorClock.iso8601(context.now + requestLifetime))
+        if mode == "subscription" {
+            row["interval"] = subscription["interval"]
+            row["interval_count"] = subscription["interval_count"]
+        }
+        row["metadata"] = metadata
+        if let natural { row["natural"] = natural }
+        if mode == "subscription" {
+            row["price_id"] = subscription["price_id"]
+            row["quantity"] = subscription["quantity"]
+        }
+        row["rail"] = .string(rail)
+        if rail == "stripe" {
+            let subscribed = mode == "subscription"
+            row["stripe"] = [
+                "customer_id": customer.map { .string($0) } ?? (subscribed ? .string(token("cus_")) : .null),
+                "payment_intent_id": subscribed && trialEnd != nil ? .null : .string(token("pi_")),
+                "subscription_id": subscribed ? .string(token("sub_")) : .null,
+            ]
+        }
+        if let trialEnd { row["trial_end"] = .string(EmulatorClock.iso8601(trialEnd)) }
+        row["updated_at"] = .string(now)
+        row["_partner"] = .string(partner)
+        if let key { row["_idempotency_key"] = .string(key) }
+        store[table: requestsTable][id] = row
+        return .json(200, row.publicView)
+    }
+
+    /// `GET /v3/payment_requests?limit&offset&status` → `{object: "list", data, has_more}`, newest
+    /// first. `limit` 1…100 (default 20), `offset` ≥ 0, `status` one of the six; else 400/1005.
+    static func listRequests(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let limit = try queryInt(context, "limit", default: 20, range: 1...100)
+        let offset = try queryInt(context, "offset", default: 0, range: 0...Int.max)
+        let status = context.request.queryValue("status")
+        if let status, !requestStatuses.contains(status) { throw APIFailure(1005) }
+        var rows: [JSONObject] = []
+        for id in store[table: requestsTable].order.reversed() {
+            guard store[table: requestsTable][id]?["_partner"]?.stringValue == context.partner.id else { continue }
+            let row = try refreshedRequest(id, context, &store)
+            if status == nil || row["status"]?.stringValue == status { rows.append(row) }
+        }
+        let page = rows.dropFirst(min(offset, rows.count)).prefix(limit)
+        return .json(
+            200,
+            [
+                "object": "list", "data": .array(page.map(\.publicView)),
+                "has_more": .bool(offset < rows.count && offset + limit < rows.count),
+            ])
+    }
+
+    /// `GET /v3/payment_requests/{paymentRequestId}` → the PaymentRequest, else 404/2021.
+    static func getRequest(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        .json(200, try refreshedRequest(ownRequestID(context, store), context, &store).publicView)
+    }
+
+    /// `POST /v3/payment_requests/{paymentRequestId}/cancel` → `canceled`; not `requested` → 409/2015.
+    static func cancelRequest(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let id = try ownRequestID(context, store)
+        var row = try refreshedRequest(id, context, &store)
+        guard row["status"]?.stringValue == "requested" else { throw APIFailure(2015) }
+        row["status"] = "canceled"
+        row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
+        store[table: requestsTable][id] = row
+        return .json(200, row.publicView)
+    }
+
+    /// Whether `url` is the checkout URL of one of `partnerID`'s payment requests (for the
+    /// `agentpay/request_payment` experience, which rejects another partner's link).
+    static func ownsCheckoutURL(_ url: String, partnerID: String, _ store: EmulatorStore) -> Bool {
+        store[table: requestsTable].all.contains {
+            $0["_partner"]?.stringValue == partnerID && $0["checkout_url"]?.stringValue == url
+        }
+    }
+
+    /// The id in the path if it is the caller's payment request, else 404/2021.
+    static func ownRequestID(_ context: RouteContext, _ store: EmulatorStore) throws(APIFailure) -> String {
+        let id = context.param("paymentRequestId")
+        guard store[table: requestsTable][id]?["_partner"]?.stringValue == context.partner.id else {
+            throw APIFailure(2021)
+        }
+        return id
+    }
+
+    /// The request with `expired` applied when its `expires_at` has passed unpaid (and stored).
+    static func refreshedRequest(_ id: String, _ context: RouteContext, _ store: inout EmulatorStore)
+        throws(APIFailure) -> JSONObject
+    {
+        guard var row = store[table: requestsTable][id] else { throw APIFailure(2021) }
+        if row["status"]?.stringValue == "requested", let expires = row["expires_at"]?.stringValue,
+            let deadline = parseISO8601(expires), context.now >= deadline
+        {
+            row["status"] = "expired"
+            row["updated_at"] = .string(expires)
+            store[table: requestsTable][id] = row
+        }
+        return row
+    }
+
+    // MARK: Providers
+
+    /// `GET /v3/payments/providers/{provider}` → `{provider, status}` (`disabled` until connected).
+    static func getProvider(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let provider = try knownProvider(context)
+        return .json(200, ["provider": .string(provider), "status": .string(providerStatus(provider, context, store))])
+    }
+
+    /// `POST /v3/payments/providers/{provider}/connect` with `return_url` → `{hosted_url, session_id,
+    /// status}`; the provider is `onboarding` until the (not emulated) hosted flow completes.
+    static func connectProvider(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let provider = try knownProvider(context)
+        let body = try context.body()
+        let returnURL = try Validate.requiredString(body, "return_url")
+        guard Validate.isHTTPURL(returnURL) else { throw APIFailure(1005) }
+        var status = providerStatus(provider, context, store)
+        if status != "ready" {
+            status = "onboarding"
+            store[table: providersTable][context.partner.id + "|" + provider] = [
+                "provider": .string(provider), "status": "onboarding",
+            ]
+        }
+        let session = token("pcs_")
+        return .json(
+            200,
+            [
+                "hosted_url": .string(
+                    "https://zero.linqapp.com/payments/providers/\(provider)/authorize?session=\(session)"),
+                "session_id": .string(session), "status": .string(status),
+            ])
+    }
+
+    /// The provider named in the path, else 404 (`2001`, `Resource not found`).
+    static func knownProvider(_ context: RouteContext) throws(APIFailure) -> String {
+        let provider = context.param("provider")
+        guard providers.contains(provider) else { throw APIFailure(2001, message: "Resource not found") }
+        return provider
+    }
+
+    /// `onboarding`, `ready` or `disabled` (never connected).
+    static func providerStatus(_ provider: String, _ context: RouteContext, _ store: EmulatorStore) -> String {
+        store[table: providersTable][context.partner.id + "|" + provider]?["status"]?.stringValue ?? "disabled"
+    }
+
+    /// 403/2011 unless the caller's `agentcard` provider is `ready`.
+    static func requireReadyProvider(_ context: RouteContext, _ store: EmulatorStore) throws(APIFailure) {
+        guard providerStatus("agentcard", context, store) == "ready" else { throw APIFailure(2011) }
+    }
+
+    // MARK: Handles
+
+    /// `POST /v3/payments/handles/{handle}/connect` → `{connect_id, handle, status: "pending"}`;
+    /// an already connected handle answers `connected` (no new ceremony).
+    static func connectHandle(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let handle = try validHandle(context.param("handle"))
+        try requireReadyProvider(context, store)
+        let key = handleKey(handle, context)
+        if store[table: handlesTable][key]?["status"]?.stringValue == "connected" {
+            return .json(200, ["handle": .string(handle), "status": "connected"])
+        }
+        let connectID = Identifiers.uuid()
+        store[table: handlesTable][key] = [
+            "handle": .string(handle), "status": "pending", "_connect_id": .string(connectID),
+            "_code_expires": .number(String(context.now + codeLifetime)),
+        ]
+        return .json(200, ["connect_id": .string(connectID), "handle": .string(handle), "status": "pending"])
+    }
+
+    /// `POST /v3/payments/handles/{handle}/verify` with `code` and `connect_id` → `connected`.
+    static func verifyHandle(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let handle = try validHandle(context.param("handle"))
+        let body = try context.body()
+        let code = try Validate.requiredString(body, "code")
+        let connectID = try Validate.requiredString(body, "connect_id")
+        let key = handleKey(handle, context)
+        guard let row = store[table: handlesTable][key], row["status"]?.stringValue == "pending",
+            row["_connect_id"]?.stringValue == connectID, code == verificationCode,
+            let expires = row["_code_expires"]?.doubleValue, context.now <= expires
+        else { throw APIFailure(1005) }
+        store[table: handlesTable][key] = ["handle": .string(handle), "status": "connected"]
+        return .json(200, ["handle": .string(handle), "status": "connected"])
+    }
+
+    /// `GET /v3/payments/handles/{handle}/connection` → `{handle, status}` (`not_connected` if unknown).
+    static func getConnection(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let handle = try validHandle(context.param("handle"))
+        let status = store[table: handlesTable][handleKey(handle, context)]?["status"]?.stringValue ?? "not_connected"
+        return .json(200, ["handle": .string(handle), "status": .string(status)])
+    }
+
+    /// `DELETE /v3/payments/handles/{handle}/connection` → `revoked` (idempotent).
+    static func revokeConnection(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let handle = try validHandle(context.param("handle"))
+        store[table: handlesTable][handleKey(handle, context)] = ["handle": .string(handle), "status": "revoked"]
+        return .json(200, ["handle": .string(handle), "status": "revoked"])
+    }
+
+    /// An email (`x@y`, no spaces) or an E.164 number; a bad email → 1005, a bad number → 1002.
+    static func validHandle(_ handle: String) throws(APIFailure) -> String {
+        if let at = handle.firstIndex(of: "@") {
+            let local = handle[..<at]
+            let domain = handle[handle.index(after: at)...]
+            guard !local.isEmpty, domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."),
+                !domain.contains("@"), !handle.contains(" "), !handle.contains("/")
+            else { throw APIFailure(1005) }
+            return handle
+        }
+        return try Validate.e164(handle)
+    }
+
+    /// `partner|handle` (emails compared case-insensitively).
+    static func handleKey(_ handle: String, _ context: RouteContext) -> String {
+        context.partner.id + "|" + (handle.contains("@") ? handle.lowercased() : handle)
+    }
+
+    // MARK: Payments
+
+    /// `POST /v3/payments` → 200, a Payment: `ready` with an `id` when the handle is connected, else
+    /// `needs_connection` without one. The same Idempotency-Key returns (and advances) the first.
+    static func createPayment(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let partner = context.partner.id
+        try requireReadyProvider(context, store)
+        let key = context.request.header("Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
+        if let key,
+            let internalID = store[table: paymentsTable].order.first(where: {
+                let row = store[table: paymentsTable][$0]
+                return row?["_partner"]?.stringValue == partner && row?["_idempotency_key"]?.stringValue == key
+            }), var row = store[table: paymentsTable][internalID]
+        {
+            if row["status"]?.stringValue == "needs_connection",
+                handleConnected(row["handle"]?.stringValue ?? "", context, store)
+            {
+                mint(&row, internalID)
+                store[table: paymentsTable][internalID] = row
+            }
+            return .json(200, row.publicView)
+        }
+        let body = try context.body()
+        guard let amount = try int(body, "amount_cents") else { throw APIFailure(1001) }
+        let currency = try Validate.requiredString(body, "currency")
+        let handle = try validHandle(try Validate.requiredString(body, "handle"))
+        guard amount >= 1 else { throw APIFailure(1005) }
+        guard currency.count == 3, currency.allSatisfy({ $0.isLetter && $0.isASCII }) else { throw APIFailure(1005) }
+        let description = try Validate.optionalString(body, "description")
+        var merchant: JSONValue = .null
+        if let value = body["merchant"], !value.isNull {
+            guard let object = value.objectValue else { throw APIFailure(1003) }
+            let name = try Validate.optionalString(object, "name")
+            let url = try Validate.optionalString(object, "url")
+            merchant = ["name": name.map { .string($0) } ?? .null, "url": url.map { .string($0) } ?? .null]
+        }
+        let metadata = try metadataValue(body, reserved: false)
+        let internalID = Identifiers.uuid()
+        var row: JSONObject = [
+            "id": nil, "amount_cents": .int(amount), "currency": .string(currency.lowercased()),
+            "description": description.map { .string($0) } ?? .null, "handle": .string(handle), "merchant": merchant,
+            "metadata": metadata, "status": "needs_connection", "_partner": .string(partner),
+        ]
+        if let key { row["_idempotency_key"] = .string(key) }
+        if handleConnected(handle, context, store) { mint(&row, internalID) }
+        store[table: paymentsTable][internalID] = row
+        return .json(200, row.publicView)
+    }
+
+    /// `GET /v3/payments/{paymentId}` → the Payment, else 404/2001.
+    static func getPayment(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        .json(200, try ownPayment(context, store).publicView)
+    }
+
+    /// `POST /v3/payments/{paymentId}/cancel` → `canceled` (card closed); already finished → 409/2015.
+    static func cancelPayment(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        var row = try ownPayment(context, store)
+        guard openPaymentStatuses.contains(row["status"]?.stringValue ?? "") else { throw APIFailure(2015) }
+        row["status"] = "canceled"
+        store[table: paymentsTable][context.param("paymentId")] = row
+        return .json(200, row.publicView)
+    }
+
+    /// `GET /v3/payments/{paymentId}/credentials` → `{handoff: {card_ref, fetch_url, provider,
+    /// user_token}}` for a `ready` payment (a fresh token each call); otherwise 409/2015.
+    static func credentials(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
+        let row = try ownPayment(context, store)
+        guard row["status"]?.stringValue == "ready" else { throw APIFailure(2015) }
+        let card = row["_card_ref"]?.stringValue ?? ""
+        return .json(
+            200,
+            [
+                "handoff": [
+                    "card_ref": .string(card), "fetch_url": .string("https://api.agentcard.invalid/v1/cards/\(card)"),
+                    "provider": "agentcard", "user_token": .string(token("act_")),
+                ]
+            ])
+    }
+
+    /// The caller's minted payment named by the path, else 404 (`2001`, `Resource not found`).
+    static func ownPayment(_ context: RouteContext, _ store: EmulatorStore) throws(APIFailure) -> JSONObject {
+        let id = context.param("paymentId")
+        guard let row = store[table: paymentsTable][id], row["_partner"]?.stringValue == context.partner.id,
+            row["id"]?.stringValue == id
+        else { throw APIFailure(2001, message: "Resource not found") }
+        return row
+    }
+
+    /// Whether the caller's handle is `connected`.
+    static func handleConnected(_ handle: String, _ context: RouteContext, _ store: EmulatorStore) -> Bool {
+        store[table: handlesTable][handleKey(handle, context)]?["status"]?.stringValue == "connected"
+    }
+
+    /// Mints the virtual card: the payment gets its `id` and becomes `ready`.
+    static func mint(_ row: inout JSONObject, _ id: String) {
+        row["id"] = .string(id)
+        row["status"] = "ready"
+        row["_card_ref"] = .string(token("card_"))
+    }
+
+    // MARK: Seed
+
+    /// Acme: Stripe connected, `agentcard` ready, handle `+15557770001` connected, the payment
+    /// request `SeedData.IDs.paymentRequest` (`requested`) and the payment `SeedData.IDs.payment` (`ready`).
+    static func seed(_ store: inout EmulatorStore, now: Double) {
+        let acme = SeedData.partners[0].id
+        store[table: accountsTable][acme] = ["_stripe_connected": true]
+        store[table: providersTable][acme + "|agentcard"] = ["provider": "agentcard", "status": "ready"]
+        let handle = SeedData.contact(1)
+        store[table: handlesTable][acme + "|" + handle] = ["handle": .string(handle), "status": "connected"]
+        let created = now - 3600
+        let requestID = SeedData.IDs.paymentRequest
+        store[table: requestsTable][requestID] = [
+            "id": .string(requestID), "amount": 2500,
+            "checkout_url": "https://zero.linqapp.com/pay/acme?session=tok_emulatorseed0001",
+            "created_at": .string(EmulatorClock.iso8601(created)), "currency": "usd", "mode": "payment",
+            "object": "payment_request", "status": "requested", "description": "Emulator demo order",
+            "expires_at": .string(EmulatorClock.iso8601(created + requestLifetime)),
+            "metadata": ["order_id": "demo-1"], "rail": "stripe",
+            "stripe": ["customer_id": nil, "payment_intent_id": "pi_emulatorseed0001", "subscription_id": nil],
+            "updated_at": .string(EmulatorClock.iso8601(created)), "_partner": .string(acme),
+        ]
+        let paymentID = SeedData.IDs.payment
+        store[table: paymentsTable][paymentID] = [
+            "id": .string(paymentID), "amount_cents": 4200, "currency": "usd", "description": "Emulator demo purchase",
+            "handle": .string(handle), "merchant": ["name": "Example Store", "url": "https://store.example.com"],
+            "metadata": nil, "status": "ready", "_partner": .string(acme), "_card_ref": "card_emulatorseed0001",
+        ]
+    }
+
+    // MARK: Helpers
+
+    /// An optional integer member: absent or null → `nil`; not an integer → 1003.
+    static func int(_ body: JSONObject, _ key: String) throws(APIFailure) -> Int? {
+        guard let value = body[key], !value.isNull else { return nil }
+        guard let number = value.intValue else { throw APIFailure(1003) }
+        return number
+    }
+
+    /// An optional string member that must be one of `allowed` (1005), or `nil`.
+    static func oneOf(_ body: JSONObject, _ key: String, _ allowed: [String]) throws(APIFailure) -> String? {
+        guard let value = try Validate.optionalString(body, key) else { return nil }
+        guard allowed.contains(value) else { throw APIFailure(1005) }
+        return value
+    }
+
+    /// `metadata`: an object of strings (else 1003); for payment requests at most 49 keys, none
+    /// starting with `linq_` (else 1005). Absent → `null`.
+    static func metadataValue(_ body: JSONObject, reserved: Bool) throws(APIFailure) -> JSONValue {
+        guard let value = body["metadata"], !value.isNull else { return .null }
+        guard let object = value.objectValue, object.allSatisfy({ $0.value.stringValue != nil }) else {
+            throw APIFailure(1003)
+        }
+        if reserved, object.count > 49 || object.contains(where: { $0.key.hasPrefix("linq_") }) {
+            throw APIFailure(1005)
+        }
+        return value
+    }
+
+    /// A query integer within `range` (default when absent); anything else → 1005.
+    static func queryInt(_ context: RouteContext, _ name: String, default value: Int, range: ClosedRange<Int>)
+        throws(APIFailure) -> Int
+    {
+        guard let text = context.request.queryValue(name), !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else { throw APIFailure(1005) }
+        return number
+    }
+
+    /// `prefix` + 24 random lowercase hex characters (Stripe-style object ids and tokens).
+    static func token(_ prefix: String) -> String {
+        let hex =
+            Identifiers.hex(UInt64.random(in: 0...UInt64.max)) + Identifiers.hex(UInt64.random(in: 0...UInt64.max))
+        return prefix + String(hex.prefix(24))
+    }
+
+    /// Seconds since 1970 for `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `Z`, `±HH:MM` or no zone (UTC).
+    static func parseISO8601(_ text: String) -> Double? {
+        let b = Array(text.utf8)
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            guard at + count <= b.count else { return nil }
+            var n = 0
+            for i in at..<(at + count) {
+                guard b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") else { return nil }
+                n = n * 10 + Int(b[i] - UInt8(ascii: "0"))
+            }
+            return n
+        }
+        guard b.count >= 16, let year = digits(0, 4), b[4] == UInt8(ascii: "-"), let month = digits(5, 2),
+            b[7] == UInt8(ascii: "-"), let day = digits(8, 2), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "),
+            let hour = digits(11, 2), b[13] == UInt8(ascii: ":"), let minute = digits(14, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60
+        else { return nil }
+        var i = 16
+        var second = 0.0
+        if i < b.count, b[i] == UInt8(ascii: ":") {
+            guard let s = digits(i + 1, 2), s < 61 else { return nil }
+            second = Double(s)
+            i += 3
+            if i < b.count, b[i] == UInt8(ascii: ".") {
+                i += 1
+                var scale = 0.1
+                while i < b.count, b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") {
+                    second += Double(b[i] - UInt8(ascii: "0")) * scale
+                    scale /= 10
+                    i += 1
+                }
+            }
+        }
+        var offset = 0
+        if i < b.count {
+            if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+                i += 1
+            } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+                guard let oh = digits(i + 1, 2) else { return nil }
+                var j = i + 3
+                if j < b.count, b[j] == UInt8(ascii: ":") { j += 1 }
+                guard let om = digits(j, 2) else { return nil }
+                offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
+                i = j + 2
+            } else {
+                return nil
+            }
+        }
+        guard i == b.count else { return nil }
+        // Days from civil (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return Double(days * 86_400 + hour * 3600 + minute * 60 - offset) + second
+    }
 }
