@@ -50,6 +50,10 @@ extension Interpreter {
                 output.writeOut(renderer.json(item))
                 items += 1
             }
+            if let cursor = response.json?["next_cursor"]?.stringValue, !cursor.isEmpty, seenCursors.contains(cursor) {
+                output.writeErr(errorRenderer.dim("stopped: the server repeated cursor \(cursor)") + "\n")
+                break
+            }
             current = nextPage(after: page)
             if let max = call.maxPages, pages >= max, current != nil {
                 session.listPosition = current

@@ -261,3 +261,39 @@ final class JUnitCounter: NSObject, XMLParserDelegate {
         if name == "failure" { failures += 1 }
     }
 }
+
+/// `attachment upload FILE` through the built binary against a standalone emulator.
+@Suite struct AttachmentUploadTests {
+    @Test func uploadCreatesPutsTheBytesAndShowsTheCompleteAttachment() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let emulator = try LinqBinary.EmulatorProcess(environment: LinqBinary.environment(home: home.path))
+        defer { emulator.stop() }
+        let env = ["LINQ_API_V3_API_KEY": "linq-emulator-acme", "LINQ_API_V3_BASE_URL": emulator.baseURL]
+        let small = home.file("note.txt")
+        writeTextFile(small, "hello from linq\n")
+        let result = try LinqBinary.run(
+            [
+                "-c",
+                "attachment upload \(small); message send 7b3c3a10-0001-4c2e-9a51-000000000001 --attachment $last.id",
+            ],
+            environment: LinqBinary.environment(home: home.path, extra: env))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"status\": \"complete\""))
+        #expect(result.stdout.contains("\"content_type\": \"text/plain\""))
+        #expect(result.stdout.contains("\"size_bytes\": 16"))
+        #expect(result.stdout.contains("\"attachment_id\"") || result.stdout.contains("\"type\": \"media\""))
+        let large = home.file("big.pdf")
+        writeTextFile(large, String(repeating: "x", count: 2 * 1_048_576))
+        let big = try LinqBinary.run(
+            ["-c", "attachment upload \(large)"], environment: LinqBinary.environment(home: home.path, extra: env))
+        #expect(big.status == 0, "\(big.stderr)")
+        #expect(big.stderr.contains("uploading big.pdf (2.0 MB)…"))
+        #expect(big.stderr.contains("uploaded 2.0 MB in"))
+        let unknown = try LinqBinary.run(
+            ["-c", "attachment upload \(home.file("x.unknownext"))"],
+            environment: LinqBinary.environment(home: home.path, extra: env))
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no such file"))
+    }
+}
