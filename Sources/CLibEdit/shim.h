@@ -43,6 +43,10 @@ static inline int swhist_setunique(History *h, int on) { HistEvent ev; return hi
 static inline int swhist_enter(History *h, const char *s) { HistEvent ev; return history(h, &ev, H_ENTER, s); }
 static inline int swhist_load(History *h, const char *p) { HistEvent ev; return history(h, &ev, H_LOAD, p); }
 static inline int swhist_save(History *h, const char *p) { HistEvent ev; return history(h, &ev, H_SAVE, p); }
+static inline int swhist_clear(History *h) { HistEvent ev; return history(h, &ev, H_CLEAR); }
+/* Oldest entry, then newer ones (NULL at the end). */
+static inline const char *swhist_last(History *h) { HistEvent ev; return history(h, &ev, H_LAST) == -1 ? NULL : ev.str; }
+static inline const char *swhist_prev(History *h) { HistEvent ev; return history(h, &ev, H_PREV) == -1 ? NULL : ev.str; }
 
 /// SIGINT handler for cancelling work in flight: no SA_RESTART.
 static inline int swel_catch_signal(int signo, void (*handler)(int)) {

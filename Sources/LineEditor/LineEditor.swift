@@ -120,6 +120,22 @@ public final class LineEditor {
         swhist_save(history, historyPath)
     }
 
+    /// Removes every history entry that contains `text` (e.g. an API key that became known only
+    /// after the line holding it was saved), and rewrites the history file.
+    public func forget(containing text: String) {
+        guard !text.isEmpty else { return }
+        var kept: [String] = []
+        var entry = swhist_last(history)
+        while let pointer = entry {
+            let line = String(cString: pointer)
+            if !line.contains(text) { kept.append(line) }
+            entry = swhist_prev(history)
+        }
+        swhist_clear(history)
+        for line in kept { swhist_enter(history, line) }
+        if let historyPath { swhist_save(history, historyPath) }
+    }
+
     fileprivate func complete(_ el: OpaquePointer) -> UInt8 {
         guard let completer, let info = el_line(el)?.pointee else { return UInt8(CC_ERROR) }
         let before = String(

@@ -10,13 +10,15 @@ public final class PlainLineReader {
         case text(String)
         /// The line's bytes are not UTF-8: the first bad byte and its 1-based column.
         case invalidUTF8(byte: UInt8, column: Int)
+        /// The line is longer than `maxLineBytes`; it was skipped up to its newline.
+        case tooLong
     }
 
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEOF = false
-    /// Lines longer than this are cut (and reported) to bound memory.
+    /// Lines longer than this are skipped (and reported) to bound memory.
     public static let maxLineBytes = 1 << 20
 
     public init(fd: Int32 = 0) { self.fd = fd }
@@ -47,9 +49,25 @@ public final class PlainLineReader {
             } else {
                 buffer.append(contentsOf: chunk[0..<n])
                 if buffer.count - start > Self.maxLineBytes, buffer[start...].firstIndex(of: 0x0A) == nil {
-                    atEOF = true
+                    skipToNewline()
+                    return .tooLong
                 }
             }
+        }
+    }
+
+    /// Discards input up to and including the next newline (or to the end).
+    private func skipToNewline() {
+        buffer.removeAll(keepingCapacity: true)
+        start = 0
+        var byte: UInt8 = 0
+        while true {
+            let n = read(fd, &byte, 1)
+            if n <= 0 {
+                atEOF = true
+                return
+            }
+            if byte == 0x0A { return }
         }
     }
 

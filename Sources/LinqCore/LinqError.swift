@@ -107,7 +107,7 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
                 message: error["message"]?.stringValue ?? ErrorCatalog.info(code)?.message ?? "API error",
                 status: error["status"]?.intValue ?? response.status, code: code,
                 docURL: error["doc_url"]?.stringValue,
-                retryAfter: error["retry_after"]?.doubleValue ?? response.retryAfterSeconds,
+                retryAfter: LinqResponse.sane(error["retry_after"]?.doubleValue) ?? response.retryAfterSeconds,
                 traceID: body?["trace_id"]?.stringValue ?? response.traceID, response: response)
         }
         let snippet = String(response.text.prefix(200)).trimmingCharacters(in: " \n\r\t")

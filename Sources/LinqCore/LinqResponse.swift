@@ -60,9 +60,22 @@ public final class LinqResponse: Sendable {
     }
 
     /// Seconds from `Retry-After` (or the body's `error.retry_after`), when present.
+    /// Values that are not finite or outside 0…1 day are ignored (a server must not be able to
+    /// make the client trap or wait for ever). `Retry-After` may also be an HTTP date.
     public var retryAfterSeconds: Double? {
-        if let ms = headers.value(for: "retry-after-ms"), let value = Double(ms) { return value / 1000 }
-        if let seconds = headers.value(for: "Retry-After"), let value = Double(seconds) { return value }
-        return json?["error"]?["retry_after"]?.doubleValue
+        if let ms = headers.value(for: "retry-after-ms"), let value = Self.sane(Double(ms).map { $0 / 1000 }) {
+            return value
+        }
+        if let header = headers.value(for: "Retry-After") {
+            if let value = Self.sane(Double(header)) { return value }
+            if let date = HTTPDate.parse(header) { return Self.sane(max(0, date - HTTPDate.now())) }
+        }
+        return Self.sane(json?["error"]?["retry_after"]?.doubleValue)
+    }
+
+    /// `value` when it is a finite number of seconds from 0 to one day.
+    static func sane(_ value: Double?) -> Double? {
+        guard let value, value.isFinite, value >= 0, value <= 86_400 else { return nil }
+        return value
     }
 }

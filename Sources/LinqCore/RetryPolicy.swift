@@ -72,7 +72,8 @@ public struct RetryPolicy: Sendable, Equatable {
             }
             if status == 503 && code == nil { retryable = true }
             guard retryable else { return .stop }
-            if let retryAfter, retryAfter > 0 {
+            if let retryAfter, retryAfter.isFinite, retryAfter > 0 {
+                guard retryAfter <= 86_400 else { return .stop }
                 let wait = Duration.milliseconds(Int64((retryAfter * 1000).rounded(.up)))
                 return wait <= maxRetryAfter ? .retry(after: wait) : .stop
             }

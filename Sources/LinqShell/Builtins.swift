@@ -70,8 +70,14 @@ public enum Builtins {
         guard methods.contains(method) else {
             throw ShellError.usage("unknown method '\(args[0])'" + DidYouMean.hint(for: method, in: methods), usage)
         }
-        let path = args[1]
+        var path = args[1]
         guard path.hasPrefix("/") else { throw ShellError.usage("the path must start with /, e.g. /v3/chats", usage) }
+        // In a query a literal `+` would reach the API as a space: send it as %2B (and spaces as %20).
+        if let q = path.firstIndex(of: "?") {
+            let query = String(path[path.index(after: q)...]).replacingOccurrences(of: "+", with: "%2B")
+                .replacingOccurrences(of: " ", with: "%20")
+            path = String(path[..<q]) + "?" + query
+        }
         var body: JSONValue?
         if args.count > 2 {
             let text = args[2...].joined(separator: " ")

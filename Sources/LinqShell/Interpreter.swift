@@ -39,6 +39,7 @@ public final class Interpreter {
     ) {
         self.session = session
         self.initialSession = session
+        if let key = session.apiKey.value, key.count >= 4 { secrets.insert(key) }
         self.profilePath = ProfileStore.defaultPath(environment: environment)
         self.transport = transport
         self.output = output
@@ -49,14 +50,34 @@ public final class Interpreter {
 
     /// The renderer for the current settings.
     public var renderer: Renderer {
-        Renderer(color: session.color.value, output: session.output.value, secret: session.apiKey.value)
+        var renderer = Renderer(color: session.color.value, output: session.output.value, secret: session.apiKey.value)
+        renderer.otherSecrets = Array(secrets)
+        return renderer
     }
 
     /// A renderer for stderr (coloured only when stderr is a terminal).
     var errorRenderer: Renderer {
-        Renderer(
+        var renderer = Renderer(
             color: session.color.value && terminal.stderrIsTTY, output: session.output.value,
             secret: session.apiKey.value)
+        renderer.otherSecrets = Array(secrets)
+        return renderer
+    }
+
+    /// Every API key the session has used: masked in all output, reports, recordings and echoes.
+    public private(set) var secrets: Set<String> = []
+
+    /// Adds the current key to `secrets` (after a command that may have changed it); returns
+    /// whether it was new.
+    @discardableResult
+    func noteKey() -> Bool {
+        guard let key = session.apiKey.value, key.count >= 4 else { return false }
+        return secrets.insert(key).inserted
+    }
+
+    /// `text` with every key the session has used masked.
+    public func scrub(_ text: String) -> String {
+        redact(text, secrets: secrets.union(session.apiKey.value.map { [$0] } ?? []))
     }
 
     /// The client for the current settings.
@@ -72,7 +93,8 @@ public final class Interpreter {
             try execute(line: line)
             return 0
         } catch {
-            report(error)
+            noteKey()
+            if !error.alreadyReported { report(error) }
             return error.exitCode
         }
     }
@@ -98,7 +120,8 @@ public final class Interpreter {
                 if error.kind != .assertion { log.commandFailed(command.text, at: location, details: [error.message]) }
                 throw error
             }
-            try recorder?.record(command, session: session, variablesBefore: variablesBefore)
+            noteKey()
+            try recorder?.record(command, session: session, variablesBefore: variablesBefore, secrets: secrets)
             if exitRequested != nil { return }
         }
     }
@@ -107,7 +130,7 @@ public final class Interpreter {
     public func report(_ error: ShellError) {
         var text = errorRenderer.error(error)
         if let location, !location.file.isEmpty, error.kind != .assertion { text = "\(location): " + text }
-        output.writeErr(text)
+        output.writeErr(scrub(text))
     }
 
     /// Runs one command.
@@ -231,6 +254,9 @@ public final class Interpreter {
                 session.lastResponse = response
                 if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
                 if session.timing.value { output.writeErr(timingLine(response)) }
+            } else {
+                // No response at all: `$last` and `$status` must not describe an older one.
+                session.lastResponse = nil
             }
             session.lastError = error
             throw ShellError(.request, error.message, linqError: error)

@@ -6,6 +6,8 @@ public protocol LineSource: AnyObject {
     func next(prompt: String) -> LineSourceInput
     /// Records a line in the history (interactive sources only).
     func remember(_ line: String)
+    /// Drops remembered lines that contain `text` (a key that just became known).
+    func forget(containing text: String)
     /// Sets the completion callback (interactive sources only).
     func setCompleter(_ completer: @escaping (String) -> CompletionResult)
     /// Whether a person is typing (prompts, banner, Ctrl-C keeps the shell).
@@ -41,6 +43,7 @@ public final class EditorLineSource: LineSource {
     }
 
     public func remember(_ line: String) { editor.addToHistory(line) }
+    public func forget(containing text: String) { editor.forget(containing: text) }
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) { editor.completer = completer }
 }
 
@@ -56,10 +59,13 @@ public final class PlainLineSource: LineSource {
         case .invalidUTF8(let byte, let column):
             let hex = String(byte, radix: 16, uppercase: true)
             return .invalid("the line is not valid UTF-8: byte 0x\(hex) at column \(column)")
+        case .tooLong:
+            return .invalid("the line is longer than \(PlainLineReader.maxLineBytes / 1_048_576) MiB; it was skipped")
         case nil: return .end
         }
     }
 
     public func remember(_ line: String) {}
+    public func forget(containing text: String) {}
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) {}
 }

@@ -8,11 +8,18 @@ public struct Renderer: Sendable {
     public var output: OutputMode
     /// The secret to mask wherever it might appear.
     public var secret: String?
+    /// Other keys used during the session (masked too, wherever they appear).
+    public var otherSecrets: [String] = []
 
     public init(color: Bool, output: OutputMode, secret: String?) {
         self.color = color
         self.output = output
         self.secret = secret
+    }
+
+    /// `text` with every known key masked.
+    public func scrub(_ text: String) -> String {
+        redact(text, secrets: (secret.map { [$0] } ?? []) + otherSecrets)
     }
 
     // ANSI styles; empty when colour is off.
@@ -49,8 +56,8 @@ public struct Renderer: Sendable {
     /// The one-block description of a failure, for stderr.
     public func error(_ error: ShellError) -> String {
         if let linq = error.linqError { return self.error(linq) }
-        var lines = [red("error:") + " " + error.message]
-        for detail in error.details where !detail.isEmpty { lines.append("  " + detail) }
+        var lines = [red("error:") + " " + scrub(error.message)]
+        for detail in error.details where !detail.isEmpty { lines.append("  " + scrub(detail)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -65,13 +72,13 @@ public struct Renderer: Sendable {
             head += ": " + error.message
         case .transport:
             head = error.message
-            if let detail = error.transport?.detail, !detail.isEmpty { head += " — " + redact(detail, secret: secret) }
+            if let detail = error.transport?.detail, !detail.isEmpty { head += " — " + detail }
         case .cancelled:
             head = "cancelled"
         default:
             head = error.message
         }
-        var lines = [red("error:") + " " + head]
+        var lines = [red("error:") + " " + scrub(head)]
         if let hint = error.hint { lines.append("  " + cyan("hint:") + "  " + hint) }
         if let wait = error.retryAfter {
             lines.append("  " + yellow("wait:") + "  retry after \(Self.seconds(wait))")
@@ -86,6 +93,7 @@ public struct Renderer: Sendable {
 
     /// `583 s (9 min 43 s)`.
     static func seconds(_ value: Double) -> String {
+        guard value.isFinite, value >= 0, value < 1e9 else { return "an unknown time" }
         let s = Int(value.rounded(.up))
         if s < 60 { return "\(s) s" }
         return "\(s) s (\(s / 60) min \(s % 60) s)"
@@ -101,9 +109,9 @@ public struct Renderer: Sendable {
             let bodyText = String(decoding: body, as: UTF8.self)
             if let value = try? JSONValue.parse(body) {
                 text +=
-                    redact(value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil)), secret: secret) + "\n"
+                    scrub(value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil))) + "\n"
             } else {
-                text += redact(bodyText, secret: secret) + "\n"
+                text += scrub(bodyText) + "\n"
             }
         }
         return text
@@ -127,7 +135,7 @@ public struct Renderer: Sendable {
             if parts.count == 2 { return "\(parts[0]) \(maskSecret(String(parts[1])))" }
             return maskSecret(header.value)
         }
-        return redact(header.value, secret: secret)
+        return scrub(header.value)
     }
 
     /// `12.3 ms`.

@@ -31,10 +31,12 @@ public final class Repl {
             }
             if let code = shell.exitRequested { return code }
             if line.trimmingCharacters(in: " \t").isEmpty { continue }
-            let keyBefore = shell.session.apiKey.value
+            let knownBefore = shell.secrets
             let status = shell.run(line: line)
-            if source.interactive && !isSensitive(line, keys: [keyBefore, shell.session.apiKey.value]) {
-                source.remember(line)
+            if source.interactive {
+                if !Self.isSensitive(line, keys: shell.secrets) { source.remember(line) }
+                // A key set from a variable (`let k = …; set key $k`): forget earlier lines holding it.
+                for key in shell.secrets.subtracting(knownBefore) { source.forget(containing: key) }
             }
             if let code = shell.exitRequested { return code }
             lastStatus = status
@@ -87,12 +89,16 @@ public final class Repl {
         return count % 2 == 1
     }
 
-    /// Lines that hold the API key stay out of the history file.
-    func isSensitive(_ line: String, keys: [String?]) -> Bool {
-        let words = line.split(separator: " ").map(String.init)
-        if words.count >= 2, words[0] == "set", ["key", "api-key", "api_key"].contains(words[1]) { return true }
+    /// Lines that hold an API key stay out of the history file: any `set key …` (even when the
+    /// line failed before it ran), `--api-key`, a known key anywhere, and lines that do not parse.
+    static func isSensitive(_ line: String, keys: Set<String>) -> Bool {
         if line.contains("--api-key") { return true }
-        for key in keys.compactMap({ $0 }) where key.count >= 4 && line.contains(key) { return true }
+        for key in keys where key.count >= 4 && line.contains(key) { return true }
+        guard let commands = try? Tokenizer.split(line) else { return line.contains("key") }
+        for words in commands where words.count >= 2 && words[0].literal == "set" {
+            guard let name = words[1].literal else { return true }
+            if SessionSettings.canonical(name) == "key" { return true }
+        }
         return false
     }
 

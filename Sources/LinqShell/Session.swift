@@ -137,3 +137,11 @@ public func redact(_ text: String, secret: String?) -> String {
     guard let secret, secret.count >= 4 else { return text }
     return text.replacingOccurrences(of: secret, with: maskSecret(secret))
 }
+
+/// Replaces every occurrence of each secret (longest first, so a key that contains another is
+/// masked whole).
+public func redact(_ text: String, secrets: some Sequence<String>) -> String {
+    var text = text
+    for secret in Set(secrets).sorted(by: { $0.count > $1.count }) { text = redact(text, secret: secret) }
+    return text
+}

@@ -9,20 +9,35 @@ enum ScriptArgument {
         "--emulator-state": 1, "--report": 2, "-v": 1, "--var": 1,
     ]
 
+    /// Also puts the file of `linq run [options] FILE` right after `run`, so that an option with
+    /// several values (`--report tap out.tap`) cannot swallow it.
     static func rewrite(_ args: [String]) -> [String] {
-        var i = 0
+        guard let first = firstPositional(args, from: 0) else { return args }
+        if args[first] == "run" {
+            guard let file = firstPositional(args, from: first + 1) else { return args }
+            var rest = args
+            rest.remove(at: file)
+            rest.remove(at: first)
+            return ["run", args[file]] + rest
+        }
+        if subcommands.contains(args[first]) { return args }
+        var rest = args
+        rest.remove(at: first)
+        return ["run", args[first]] + rest
+    }
+
+    /// The index of the first word from `start` that is neither an option nor an option's value.
+    static func firstPositional(_ args: [String], from start: Int) -> Int? {
+        var i = start
         while i < args.count {
             let arg = args[i]
-            if arg == "--" { return args }
-            if arg.hasPrefix("-") {
+            if arg == "--" { return nil }
+            if arg.hasPrefix("-") && arg.count > 1 {
                 i += arg.contains("=") ? 1 : 1 + (valueOptions[arg] ?? 0)
                 continue
             }
-            if subcommands.contains(arg) { return args }
-            var rest = args
-            rest.remove(at: i)
-            return ["run", arg] + rest
+            return i
         }
-        return args
+        return nil
     }
 }

@@ -2,5 +2,19 @@
 import ArgumentParser
 import LinqShell
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 Signals.unblockStandard()
-LinqCommand.main(ScriptArgument.rewrite(Array(CommandLine.arguments.dropFirst())))
+do {
+    var command = try LinqCommand.parseAsRoot(ScriptArgument.rewrite(Array(CommandLine.arguments.dropFirst())))
+    try command.run()
+} catch {
+    // A bad command line is a usage error: exit 2, as for any other (ArgumentParser would say 64).
+    if LinqCommand.exitCode(for: error) == .validationFailure {
+        StandardOutput().writeErr(LinqCommand.fullMessage(for: error) + "\n")
+        _exit(2)
+    }
+    LinqCommand.exit(withError: error)
+}

@@ -62,6 +62,9 @@ import Testing
         let first = try start(home: home)
         _ = try run(first, "card create --first Hist --number +15551230002")
         _ = try run(first, "set key sk-very-secret-value")
+        _ = try run(first, "chat get nope; set key sk_live_SECRETFOUR")
+        _ = try run(first, "let k = sk_live_SECRETSIX")
+        _ = try run(first, "set key $k")
         first.sendKey(PseudoTerminal.ctrlD)
         #expect(try first.waitForExit() == 0)
         let historyPath = home.path + "/state/linq/history"
@@ -69,6 +72,8 @@ import Testing
         let history = readTextFile(historyPath) ?? ""
         #expect(history.contains("Hist"))
         #expect(!history.contains("sk-very-secret-value"), "lines holding the key stay out of the history")
+        #expect(!history.contains("SECRETFOUR"), "a set key after a failing command is still kept out")
+        #expect(!history.contains("SECRETSIX"), "a key that became known later is removed from the history")
 
         let second = try start(home: home)
         second.sendKey(PseudoTerminal.up)

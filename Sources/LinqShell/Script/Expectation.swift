@@ -52,18 +52,27 @@ struct Expectation {
     }
 
     /// The outcome: `nil` when it holds, else the expected and actual values as text.
-    func evaluate(expander: Expander, lastStatus: Int?, lastCode: Int?) throws(ShellError) -> (
-        expected: String, actual: String
-    )? {
+    /// `lastFailure` describes a last request that failed without a Linq code (e.g. no response).
+    func evaluate(expander: Expander, lastStatus: Int?, lastCode: Int?, lastFailure: String? = nil) throws(ShellError)
+        -> (
+            expected: String, actual: String
+        )?
+    {
         switch check {
         case .status(let word):
             let text = try expander.expand([word])[0]
             guard let want = Int(text) else { throw ShellError.usage("expect status needs a number, not '\(text)'") }
-            guard let status = lastStatus else { return ("status \(want)", "no response yet") }
+            guard let status = lastStatus else {
+                return ("status \(want)", lastFailure.map { "no response (\($0))" } ?? "no response yet")
+            }
             return status == want ? nil : ("\(want)", "\(status)")
         case .error(let word):
             let text = try expander.expand([word])[0]
-            if text == "none" { return lastCode == nil ? nil : ("no Linq error", "\(lastCode!)") }
+            if text == "none" {
+                if let lastCode { return ("no Linq error", "Linq error \(lastCode)") }
+                if let lastFailure { return ("no error", lastFailure) }
+                return nil
+            }
             guard let want = Int(text) else {
                 throw ShellError.usage("expect error needs a Linq code or none, not '\(text)'")
             }

@@ -26,10 +26,17 @@ public final class Recorder {
     /// Adds one successful command and rewrites the file (so nothing is lost if the shell dies).
     /// `variablesBefore` are the variables as they were before the command ran (so that a `let`
     /// is not rewritten in terms of the variable it defines).
-    func record(_ command: Tokenizer.Command, session: Session, variablesBefore: [String: JSONValue]) throws(ShellError)
-    {
+    /// `secrets` are all keys used so far: a key that only now became known (e.g. `set key $k`
+    /// after `let k = …`) is also masked in lines recorded earlier.
+    func record(
+        _ command: Tokenizer.Command, session: Session, variablesBefore: [String: JSONValue], secrets: Set<String>
+    ) throws(ShellError) {
         guard let first = command.words.first?.literal, !Self.skipped.contains(first) else { return }
         lines.append(Self.rewrite(command, apiKey: session.apiKey.value, variables: variablesBefore))
+        let keyReference = "${env:\(LinqConfiguration.apiKeyVariable)}"
+        for secret in secrets.sorted(by: { $0.count > $1.count }) where secret.count >= 4 {
+            lines = lines.map { $0.replacingOccurrences(of: secret, with: keyReference) }
+        }
         try write()
     }
 
@@ -94,7 +101,7 @@ public final class Recorder {
     func write() throws(ShellError) {
         let text = (header + lines).joined(separator: "\n") + "\n"
         do {
-            try JSONFile.writeBytes(Array(text.utf8), to: path, mode: 0o644)
+            try JSONFile.writeBytes(Array(text.utf8), to: path, mode: 0o600)
         } catch {
             throw ShellError.usage("cannot write the recording: \(error.description)")
         }

@@ -104,8 +104,10 @@ enum ScriptCommands {
             return
         }
         let lastStatus = shell.session.lastResponse?.status
-        let lastCode = shell.session.lastError?.code
-        if let failure = try expectation.evaluate(expander: shell.expander, lastStatus: lastStatus, lastCode: lastCode)
+        let lastError = shell.session.lastError
+        let lastFailure = lastError.flatMap { $0.code == nil ? $0.message : nil }
+        if let failure = try expectation.evaluate(
+            expander: shell.expander, lastStatus: lastStatus, lastCode: lastError?.code, lastFailure: lastFailure)
         {
             let details = ["expected: \(failure.expected)", "actual:   \(failure.actual)"]
             shell.log.assertion(source, at: shell.location, passed: false, details: details)

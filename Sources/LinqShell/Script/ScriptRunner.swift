@@ -109,7 +109,7 @@ public final class ScriptRunner {
             let text = report.format.render(shell.log, suite: Recorder.baseName(name))
             do {
                 try JSONFile.writeBytes(
-                    Array(redact(text, secret: shell.session.apiKey.value).utf8), to: report.path, mode: 0o644)
+                    Array(shell.scrub(text).utf8), to: report.path, mode: 0o644)
             } catch {
                 shell.output.writeErr("linq: cannot write the report: \(error.description)\n")
                 return firstFailure?.exitCode ?? 1
@@ -183,15 +183,24 @@ public final class ScriptRunner {
 
     /// `--echo` and `--step`, before each command.
     func beforeCommand(_ command: Tokenizer.Command) throws(ShellError) {
+        let shown = Self.masked(command, shell: shell)
         if options.echo {
             let prompt = Prompt.text(for: shell.session).replacingOccurrences(of: "\u{1}", with: "")
-            shell.output.writeOut(prompt + command.text + "\n")
+            shell.output.writeOut(prompt + shown + "\n")
         }
         if options.step {
             Self.waitForEnter(
-                shell, prompt: Renderer(color: false, output: .pretty, secret: nil).dim("[Enter] runs: \(command.text)")
-            )
+                shell, prompt: Renderer(color: false, output: .pretty, secret: nil).dim("[Enter] runs: \(shown)"))
         }
+    }
+
+    /// A command's text for display: the value of `set key …` and every known key masked.
+    static func masked(_ command: Tokenizer.Command, shell: Interpreter) -> String {
+        let words = command.words
+        if words.count >= 3, words[0].literal == "set", SessionSettings.canonical(words[1].literal ?? "") == "key" {
+            return "set key " + maskSecret(words[2].literal ?? words[2].display)
+        }
+        return shell.scrub(command.text)
     }
 
     /// Shows `prompt` and waits for Enter, only when stdin is a terminal (a piped script is never
