@@ -19,6 +19,10 @@ extension APIParameter {
         APIParameter(name, in: .path, flag: flag, type: .identifier(kind), required: true, positional: true, help: help)
     }
 
+    /// `{handle}` of the payment-handle paths (E.164 with a literal `+`, or an email with `@`).
+    static let paymentHandle = APIParameter(
+        "handle", in: .path, type: .handle, required: true, positional: true, help: "E.164 or email")
+
     static let cursor = APIParameter(
         "cursor", in: .query,
         help: "Page cursor: the next_cursor of the previous page (`more` and --all do this for you)")

@@ -166,8 +166,7 @@ extension APICatalog {
             id: "payment-handle.connect", resource: "payment-handle", verb: "connect", method: "POST",
             path: "/v3/payments/handles/{handle}/connect",
             parameters: [
-                APIParameter(
-                    "handle", in: .path, type: .handle, required: true, positional: true, help: "E.164 or email")
+                .paymentHandle
             ],
             summary: "Ask a person to connect for agent payments (sends a code)",
             example: "payment-handle connect +15557770002"),
@@ -175,8 +174,7 @@ extension APICatalog {
             id: "payment-handle.verify", resource: "payment-handle", verb: "verify", method: "POST",
             path: "/v3/payments/handles/{handle}/verify",
             parameters: [
-                APIParameter(
-                    "handle", in: .path, type: .handle, required: true, positional: true, help: "E.164 or email"),
+                .paymentHandle,
                 APIParameter("code", in: .body, required: true, help: "The code the person received"),
                 APIParameter(
                     "connect_id", in: .body, flag: "connect-id", required: true, help: "From `payment-handle connect`"),
@@ -189,16 +187,14 @@ extension APICatalog {
             id: "payment-handle.get", resource: "payment-handle", verb: "get", verbAliases: ["show"], method: "GET",
             path: "/v3/payments/handles/{handle}/connection",
             parameters: [
-                APIParameter(
-                    "handle", in: .path, type: .handle, required: true, positional: true, help: "E.164 or email")
+                .paymentHandle
             ],
             summary: "A handle's payment connection", example: "payment-handle get +15557770001"),
         APIOperation(
             id: "payment-handle.disconnect", resource: "payment-handle", verb: "disconnect", verbAliases: ["revoke"],
             method: "DELETE", path: "/v3/payments/handles/{handle}/connection",
             parameters: [
-                APIParameter(
-                    "handle", in: .path, type: .handle, required: true, positional: true, help: "E.164 or email")
+                .paymentHandle
             ],
             summary: "Revoke a handle's payment connection", example: "payment-handle disconnect +15557770001"),
         APIOperation(
