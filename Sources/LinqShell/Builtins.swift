@@ -149,9 +149,7 @@ enum HelpText {
 
     static func overview() -> String {
         var lines = ["API commands (help <group> for details):"]
-        let width = max(
-            APICatalog.operations.map(\.commandName.count).max() ?? 0, Builtins.everything.map(\.usage.count).max() ?? 0
-        )
+        let width = APICatalog.operations.map(\.commandName.count).max() ?? 0
         for resource in APICatalog.resources {
             lines.append("")
             lines.append("  \(resource.name) — \(resource.summary)")
@@ -161,8 +159,14 @@ enum HelpText {
         }
         lines.append("")
         lines.append("Shell commands:")
+        let usageWidth = 36
         for builtin in Builtins.everything {
-            lines.append("    " + builtin.usage.padding(to: width) + "  " + builtin.summary)
+            if builtin.usage.count > usageWidth {
+                lines.append("    " + builtin.usage)
+                lines.append("    " + "".padding(to: usageWidth) + "  " + builtin.summary)
+            } else {
+                lines.append("    " + builtin.usage.padding(to: usageWidth) + "  " + builtin.summary)
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -6,7 +6,7 @@ public enum UsageFormatter {
     public static func line(for operation: APIOperation) -> String {
         var parts = [operation.commandName]
         for parameter in operation.parameters {
-            let placeholder = "<\(parameter.type.displayName)>"
+            let placeholder = "<\(shortType(parameter))>"
             var piece: String
             if parameter.positional {
                 piece = "<\(parameter.preferredSpelling)>"
@@ -15,11 +15,42 @@ public enum UsageFormatter {
             } else {
                 piece = "--\(parameter.preferredSpelling) \(placeholder)"
             }
-            if case .array = parameter.type { piece += "…" }
             let optional = !parameter.required || parameter.defaultsToSessionNumber
             parts.append(optional ? "[\(piece)]" : piece)
         }
         return parts.joined(separator: " ")
+    }
+
+    /// The type as shown in usage and help; an enum of more than four values is shown by its
+    /// flag's name (its values are listed under the flag).
+    static func shortType(_ parameter: APIParameter) -> String {
+        if longEnumValues(parameter) != nil {
+            if case .array = parameter.type { return "\(parameter.preferredSpelling)…" }
+            return parameter.preferredSpelling
+        }
+        return parameter.type.displayName
+    }
+
+    static func longEnumValues(_ parameter: APIParameter) -> [String]? {
+        var type = parameter.type
+        if case .array(let element) = type { type = element }
+        if case .enumeration(let values) = type, values.count > 4 { return values }
+        return nil
+    }
+
+    /// Wraps text at about 76 columns.
+    static func wrap(_ text: String) -> String {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && current.count + word.count + 1 > 76 {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.joined(separator: "\n")
     }
 
     /// The full help of one command: summary, usage, flags with types and defaults, example.
@@ -33,22 +64,27 @@ public enum UsageFormatter {
         if !operation.parameters.isEmpty {
             lines.append("")
             lines.append("flags:")
-            let typeWidth = operation.parameters.map(\.type.displayName.count).max() ?? 0
+            let typeWidth = operation.parameters.map { shortType($0).count }.max() ?? 0
             let rows: [(String, String)] = operation.parameters.map { p in
                 var names = p.spellings.map { "--\($0)" }.joined(separator: ", ")
                 if p.positional { names += " (or positional)" }
-                var text = p.type.displayName.padding(to: typeWidth) + "  " + p.help
+                var text = shortType(p).padding(to: typeWidth) + "  " + p.help
                 var notes: [String] = []
                 if p.required && !p.defaultsToSessionNumber { notes.append("required") }
                 if p.defaultsToSessionNumber { notes.append("default: the session's number") }
                 if let d = p.defaultDescription { notes.append("default: \(d)") }
                 notes.append("\(p.location.rawValue) \(p.name)")
                 text += " (" + notes.joined(separator: "; ") + ")"
+                if let values = longEnumValues(p) { text += "\n" + wrap("one of: " + values.joined(separator: ", ")) }
                 return (names, text)
             }
             let width = min(34, rows.map(\.0.count).max() ?? 0)
             for (names, text) in rows {
-                lines.append("  " + names.padding(to: width) + "  " + text)
+                let textLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                lines.append("  " + names.padding(to: width) + "  " + textLines[0])
+                for more in textLines.dropFirst() {
+                    lines.append("  " + "".padding(to: width + typeWidth + 4) + more)
+                }
             }
             lines.append(
                 "  " + "--json <object>".padding(to: width) + "  extra body fields; also name=value, name:=json")
