@@ -12,10 +12,7 @@ import Testing
         defer { emulator.stop() }
         let env = LinqBinary.environment(
             home: home.path,
-            extra: [
-                "LINQ_API_V3_API_KEY": "linq-emulator-acme", "LINQ_API_V3_BASE_URL": emulator.baseURL,
-                "LINQ_NUMBER": "+15551230001",
-            ])
+            extra: emulator.clientVariables.merging(["LINQ_NUMBER": "+15551230001"]) { $1 })
         var failures: [String] = []
         for operation in APICatalog.operations {
             let result = try LinqBinary.run(

@@ -30,7 +30,7 @@ import Testing
         defer { emulator.stop() }
         let env = LinqBinary.environment(
             home: home.path,
-            extra: ["LINQ_API_V3_API_KEY": "linq-emulator-acme", "LINQ_API_V3_BASE_URL": emulator.baseURL])
+            extra: emulator.clientVariables)
         let result = try LinqBinary.run(
             [
                 "-c", #"request POST /_emulator/faults '{"drop":true,"path":"/v3/chats/*","count":5}'"#,

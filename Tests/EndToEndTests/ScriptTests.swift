@@ -105,7 +105,7 @@ import Testing
         defer { f.home.remove() }
         let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
         defer { emulator.stop() }
-        let env = ["LINQ_API_V3_API_KEY": "linq-emulator-acme", "LINQ_API_V3_BASE_URL": emulator.baseURL]
+        let env = emulator.clientVariables
         for (line, message) in [
             ("card create --first $nobody", "undefined variable $nobody"),
             ("let c = card get; card share $c.contact_cards[3]", "out of range"),
@@ -129,7 +129,7 @@ import Testing
         )
         let result = try f.run(
             [script, "--dry-run"],
-            extra: ["LINQ_API_V3_API_KEY": "linq-emulator-acme", "LINQ_API_V3_BASE_URL": emulator.baseURL])
+            extra: emulator.clientVariables)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("> POST \(emulator.baseURL)/v3/contact_card"))
         #expect(result.stdout.contains("Authorization: Bearer …acme"))
@@ -269,7 +269,7 @@ final class JUnitCounter: NSObject, XMLParserDelegate {
         defer { home.remove() }
         let emulator = try LinqBinary.EmulatorProcess(environment: LinqBinary.environment(home: home.path))
         defer { emulator.stop() }
-        let env = ["LINQ_API_V3_API_KEY": "linq-emulator-acme", "LINQ_API_V3_BASE_URL": emulator.baseURL]
+        let env = emulator.clientVariables
         let small = home.file("note.txt")
         writeTextFile(small, "hello from linq\n")
         let result = try LinqBinary.run(

@@ -138,6 +138,11 @@ public enum LinqBinary {
             baseURL = String(line.split(separator: " ").last!)
         }
 
+        /// Environment variables that point a `linq` client at this emulator as the first seeded partner.
+        public var clientVariables: [String: String] {
+            ["LINQ_API_V3_API_KEY": "linq-emulator-acme", "LINQ_API_V3_BASE_URL": baseURL]
+        }
+
         /// Stops the emulator (SIGTERM) and waits.
         public func stop() {
             process.terminate()
