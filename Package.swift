@@ -60,6 +60,6 @@ let package = Package(
             name: "LinqEmulatorTests",
             dependencies: ["LinqEmulator", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "LinqShellTests", dependencies: ["LinqShell", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "linq"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "linq", "LinqShell"]),
     ]
 )

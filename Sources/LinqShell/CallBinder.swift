@@ -17,13 +17,36 @@ public struct BoundCall: Sendable {
     public var maxPages: Int?
 }
 
-/// Options every API command accepts, besides its own parameters.
+/// Options every API command accepts, besides its own parameters (`--all` and `--max-pages`
+/// only where the operation pages). Declared once: binding, help and completion read them here.
 enum CommonFlag: String, CaseIterable {
     case json
     case noValidate = "no-validate"
     case output
     case all
     case maxPages = "max-pages"
+
+    /// The flag as the command table describes it.
+    var parameter: CommandParameter {
+        switch self {
+        case .json:
+            .flag(
+                "json", type: .json, repeatable: true, completion: .none,
+                help: "extra body fields as a JSON object; also name=value and name:=json")
+        case .noValidate: .flag("no-validate", help: "send without client-side checks (the server judges)")
+        case .output:
+            .flag(
+                "output", type: .enumeration(OutputMode.allCases.map(\.rawValue)), default: "the session's output",
+                help: "how to print this response")
+        case .all: .flag("all", help: "follow every page and print each item")
+        case .maxPages: .flag("max-pages", type: .integer, completion: .none, help: "with --all: stop after N pages")
+        }
+    }
+
+    /// The common flags an operation takes.
+    static func parameters(for operation: APIOperation) -> [CommandParameter] {
+        allCases.filter { operation.pagination != nil || ($0 != .all && $0 != .maxPages) }.map(\.parameter)
+    }
 }
 
 /// Binds the words after `resource verb` to an operation's parameters: positionals in order,
@@ -110,7 +133,9 @@ public struct CallBinder {
                         maxPages = n
                     }
                 } else {
-                    let known = operation.parameters.flatMap(\.spellings) + CommonFlag.allCases.map(\.rawValue)
+                    let known =
+                        operation.parameters.flatMap(\.spellings)
+                        + CommonFlag.parameters(for: operation).flatMap(\.spellings)
                     throw ShellError.usage(
                         "unknown flag --\(name) for '\(operation.commandName)'"
                             + DidYouMean.hint(for: name, in: known, prefix: "--"),

@@ -1,8 +1,13 @@
 import LineEditor
 import LinqCore
 
-/// TAB completion from the catalog and the session: command words, verbs, flags not yet used,
-/// enum values, the user's numbers and ids seen in earlier responses.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// TAB completion from the command table and the session: command words, verbs, flags not yet
+/// used, enum values, settings, profiles, files, variables, the user's numbers and ids seen in
+/// earlier responses.
 public struct Completer: Sendable {
     public init() {}
 
@@ -16,96 +21,76 @@ public struct Completer: Sendable {
     }
 
     func candidates(words: [String], current: String, session: Session) -> [String] {
-        guard let first = words.first else {
-            return Builtins.everything.map(\.name).filter { $0 != "?" } + APICatalog.resources.map(\.name)
-        }
-        if let resource = APICatalog.resource(named: first) {
-            let operations = APICatalog.operations(of: resource.name)
-            if words.count == 1 { return operations.map(\.verb) }
-            guard let operation = APICatalog.operation(resource: resource.name, verb: words[1]) else { return [] }
-            return operationCandidates(operation, words: Array(words.dropFirst(2)), current: current, session: session)
-        }
-        switch first {
-        case "help", "?":
-            if words.count == 1 { return APICatalog.resources.map(\.name) + Builtins.everything.map(\.name) }
-            if words.count == 2, let resource = APICatalog.resource(named: words[1]) {
-                return APICatalog.operations(of: resource.name).map(\.verb)
+        guard let first = words.first else { return CommandRegistry.firstWords }
+        // Wrappers: complete the command inside `try …` and `let NAME = …`.
+        if let form = CommandRegistry.specialForm(first) {
+            switch form.words[0] {
+            case "try": return candidates(words: Array(words.dropFirst()), current: current, session: session)
+            case "let":
+                if words.count == 2 { return ["="] }
+                guard words.count >= 3, words[2] == "=" else { return [] }
+                return candidates(words: Array(words.dropFirst(3)), current: current, session: session)
+            case "expect":
+                if words.count == 1 { return ["status", "error", "$last", "$status"] + variableNames(session) }
+                if words.count == 2, words[1].hasPrefix("$") { return ["==", "!=", "contains", "exists", "missing"] }
+                if words.count == 2, words[1] == "error" { return ["none"] }
+                return []
+            default: return []
             }
-            return []
-        case "set", "unset":
-            if words.count == 1 { return SessionSettings.names }
-            if first == "set", words.count == 2 { return SessionSettings.values(for: words[1], session: session) }
-            return []
-        case "verbose", "timing", "color":
-            return words.count == 1 ? ["on", "off"] : []
-        case "profile":
-            if words.count == 1 { return ["list", "save", "use", "delete"] }
-            if words.count == 2, ["use", "delete", "save"].contains(words[1]) { return session.profileNames }
-            return []
-        case "expect":
-            if words.count == 1 {
-                return ["status", "error", "$last", "$status"] + session.variables.keys.sorted().map { "$" + $0 }
-            }
-            if words.count == 2, words[1].hasPrefix("$") { return ["==", "!=", "contains", "exists", "missing"] }
-            return []
-        case "record":
-            return words.count == 1 ? ["stop"] : []
-        case "try":
-            return candidates(words: Array(words.dropFirst()), current: current, session: session)
-        case "let":
-            guard words.count >= 3, words[2] == "=" else { return [] }
-            return candidates(words: Array(words.dropFirst(3)), current: current, session: session)
-        case "last":
-            return ["--headers", "--request", "--body"].filter { !words.contains($0) }
-        case "request", "req":
-            if words.count == 1 { return ["GET", "POST", "PUT", "PATCH", "DELETE"] }
-            if words.count == 2 { return APICatalog.operations.map(\.path) }
-            return []
-        default:
-            return []
         }
+        let commands = CommandRegistry.commands(startingWith: first)
+        guard !commands.isEmpty else { return [] }
+        let single = commands.first { $0.words.count == 1 }
+        let verbs = commands.filter { $0.words.count == 2 }
+        if words.count == 1, !verbs.isEmpty {
+            let names = verbs.map { $0.words[1] }
+            let more = single.map { parameterCandidates($0, words: [], current: current, session: session) } ?? []
+            return names + more
+        }
+        if words.count >= 2, let spec = verbs.first(where: { $0.accepts(words[1], at: 1) }) {
+            return parameterCandidates(spec, words: Array(words.dropFirst(2)), current: current, session: session)
+        }
+        guard let spec = single else { return [] }
+        return parameterCandidates(spec, words: Array(words.dropFirst()), current: current, session: session)
     }
 
-    func operationCandidates(_ operation: APIOperation, words: [String], current: String, session: Session) -> [String]
-    {
-        // A value after a flag that takes one?
-        if let previous = words.last, previous.hasPrefix("--"), !previous.contains("=") {
-            let name = String(previous.dropFirst(2))
-            if let parameter = operation.parameter(forFlag: name), parameter.type != .boolean {
-                return values(for: parameter.type, session: session)
-            }
-            if name == "output" { return OutputMode.allCases.map(\.rawValue) }
-            if name == "json" { return [] }
+    /// Candidates for the word being typed among a command's parameters: a flag's value after
+    /// the flag, flags not yet given after `-`, else the next positional's values.
+    func parameterCandidates(_ spec: CommandSpec, words: [String], current: String, session: Session) -> [String] {
+        if let previous = words.last, previous.hasPrefix("-"), !previous.contains("="),
+            let parameter = spec.parameter(forFlag: String(previous.drop { $0 == "-" })), parameter.takesValue
+        {
+            return values(for: parameter, words: words, current: current, session: session)
         }
         let used = Set(
-            words.filter { $0.hasPrefix("--") }.compactMap {
-                operation.parameter(
-                    forFlag: String($0.dropFirst(2)).split(separator: "=").first.map(String.init) ?? "")?.name
+            words.filter { $0.hasPrefix("-") }.compactMap {
+                spec.parameter(forFlag: String($0.drop { $0 == "-" }.prefix { $0 != "=" }))?.name
             })
         if current.hasPrefix("-") {
             var flags: [String] = []
-            for parameter in operation.parameters where !used.contains(parameter.name) {
-                let preferred = "--" + parameter.preferredSpelling
-                if preferred.hasPrefix(current) {
+            for parameter in spec.parameters where parameter.flag != nil {
+                guard !used.contains(parameter.name) || parameter.repeatable else { continue }
+                if let preferred = parameter.preferredFlag, preferred.hasPrefix(current) {
                     flags.append(preferred)
                 } else {
-                    flags += parameter.spellings.map { "--" + $0 }.filter { $0.hasPrefix(current) }
+                    flags += parameter.spellings.map(CommandParameter.dashed).filter { $0.hasPrefix(current) }
                 }
             }
-            let common = ["--json", "--no-validate", "--output"].filter { !words.contains($0) }
-            return flags + common
+            return flags
         }
-        // The next positional parameter's values.
-        let positionalWords = Self.positionalWords(words, operation: operation)
-        let open = operation.positionalParameters.filter { !used.contains($0.name) }
+        let positionalWords = Self.positionalWords(words, spec: spec)
+        let open = spec.positionals.filter { !used.contains($0.name) }
         if positionalWords.count < open.count {
-            return values(for: open[positionalWords.count].type, session: session)
+            return values(for: open[positionalWords.count], words: positionalWords, current: current, session: session)
+        }
+        if let last = open.last, last.variadic {
+            return values(for: last, words: positionalWords, current: current, session: session)
         }
         return []
     }
 
     /// Words that are not flags or flag values.
-    static func positionalWords(_ words: [String], operation: APIOperation) -> [String] {
+    static func positionalWords(_ words: [String], spec: CommandSpec) -> [String] {
         var result: [String] = []
         var skipNext = false
         for word in words {
@@ -113,19 +98,65 @@ public struct Completer: Sendable {
                 skipNext = false
                 continue
             }
-            if word.hasPrefix("--") {
-                let name = String(word.dropFirst(2))
-                if !name.contains("="),
-                    operation.parameter(forFlag: name).map({ $0.type != .boolean })
-                        ?? ["json", "output"].contains(name)
-                {
-                    skipNext = true
-                }
+            if word.hasPrefix("-"), word.count > 1 {
+                let name = String(word.drop { $0 == "-" })
+                if !name.contains("="), spec.parameter(forFlag: name)?.takesValue == true { skipNext = true }
                 continue
             }
             result.append(word)
         }
         return result
+    }
+
+    /// The values a parameter may take, by its completion kind.
+    func values(for parameter: CommandParameter, words: [String], current: String, session: Session) -> [String] {
+        switch parameter.completion {
+        case .byType: return values(for: parameter.type, session: session)
+        case .none: return []
+        case .file: return Self.files(matching: current)
+        case .setting: return Setting.allCases.map(\.name)
+        case .settingValue: return words.first.flatMap { Setting(named: $0) }?.completions(in: session) ?? []
+        case .profile: return session.profileNames
+        case .variable: return ["$last", "$status"] + variableNames(session)
+        case .values(let list): return list
+        case .command: return candidates(words: words, current: current, session: session)
+        case .helpTopic:
+            if words.isEmpty { return CommandRegistry.firstWords + HelpTopics.all.map(\.name) }
+            if words.count == 1 {
+                return CommandRegistry.commands(startingWith: words[0]).compactMap {
+                    $0.words.count > 1 ? $0.words[1] : nil
+                }
+            }
+            return []
+        }
+    }
+
+    func variableNames(_ session: Session) -> [String] { session.variables.keys.sorted().map { "$" + $0 } }
+
+    /// Paths that start with `prefix` (`~/` expanded for reading, kept as typed); folders end
+    /// in `/`; hidden entries only when the name being typed starts with a dot.
+    static func files(matching prefix: String) -> [String] {
+        let slash = prefix.lastIndex(of: "/")
+        let folderTyped = slash.map { String(prefix[...$0]) } ?? ""
+        let namePrefix = slash.map { String(prefix[prefix.index(after: $0)...]) } ?? prefix
+        var folder = folderTyped.isEmpty ? "." : folderTyped
+        if folder.hasPrefix("~/"), let home = getenv("HOME") { folder = String(cString: home) + folder.dropFirst() }
+        guard let dir = opendir(folder) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name == "." || name == ".." { continue }
+            if name.hasPrefix(".") && !namePrefix.hasPrefix(".") { continue }
+            guard name.hasPrefix(namePrefix) else { continue }
+            var info = stat()
+            let isFolder = stat(folder + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            names.append(folderTyped + name + (isFolder ? "/" : ""))
+            if names.count >= 500 { break }
+        }
+        return names.sorted()
     }
 
     func values(for type: ParameterType, session: Session) -> [String] {

@@ -70,3 +70,31 @@ public struct TerminalInfo: Sendable {
     /// Interactive line editing is used only when both stdin and stdout are terminals.
     public var interactive: Bool { stdinIsTTY && stdoutIsTTY }
 }
+
+/// Terminal size and waiting for a person.
+public enum Console {
+    /// The width of stdout's terminal (80 when it is not one).
+    static func columns(_ terminal: TerminalInfo) -> Int {
+        guard terminal.stdoutIsTTY else { return 80 }
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 else { return 80 }
+        return Int(size.ws_col)
+    }
+
+    /// The height of stdout's terminal (24 when it is not one).
+    static func rows(_ terminal: TerminalInfo) -> Int {
+        guard terminal.stdoutIsTTY else { return 24 }
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row >= 2 else { return 24 }
+        return Int(size.ws_row)
+    }
+
+    /// Shows `prompt` and waits for Enter, only when stdin is a terminal (a piped script is
+    /// never held up, and its lines are never read as the answer).
+    static func waitForEnter(_ context: CommandContext, prompt: String) throws(ShellError) {
+        guard context.terminal.stdinIsTTY else { return }
+        context.err(prompt + " ")
+        var byte: UInt8 = 0
+        while read(0, &byte, 1) == 1 && byte != 0x0A {}
+    }
+}

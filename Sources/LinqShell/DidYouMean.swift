@@ -22,6 +22,11 @@ public enum DidYouMean {
         return "; did you mean " + s.map { "'\(prefix)\($0)'" }.joined(separator: " or ") + "?"
     }
 
+    /// The single closest candidate, if any is a likely typo.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        suggestions(for: word, in: candidates, limit: 1).first
+    }
+
     /// Damerau–Levenshtein distance (adjacent transpositions count as one edit).
     public static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a)

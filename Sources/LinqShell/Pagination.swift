@@ -67,14 +67,4 @@ extension Interpreter {
             output.writeErr(errorRenderer.dim("\(items) item(s) in \(pages) page(s)") + "\n")
         }
     }
-
-    /// `more`: the next page of the last list.
-    static func more(_ shell: Interpreter, _ args: [String]) throws(ShellError) {
-        guard args.isEmpty else { throw ShellError.usage("more takes no arguments") }
-        guard let next = shell.session.listPosition else {
-            throw ShellError.usage(
-                "no more pages: run a list command first (e.g. chat list), or that was the last page")
-        }
-        try shell.perform(next)
-    }
 }

@@ -1,15 +1,7 @@
 import LinqCore
 
-/// A failure of one command, with the exit status it maps to. The one place that decides exit
-/// codes (documented in the README):
-///
-/// | code | meaning |
-/// |---|---|
-/// | 0 | success |
-/// | 1 | the API answered with an error, or the request failed (network, timeout) |
-/// | 2 | usage or parse error: unknown command or flag, bad value, bad quoting — nothing was sent |
-/// | 3 | an `expect` assertion failed |
-/// | 130 | interrupted (Ctrl-C) |
+/// A failure of one command: its kind decides the exit status (see `ExitStatus`, the one
+/// mapping), its message and details what is printed.
 public struct ShellError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// The line could not be understood; nothing was sent.
@@ -50,15 +42,8 @@ public struct ShellError: Error, Sendable, CustomStringConvertible {
         return copy
     }
 
-    /// The process exit status for this failure.
-    public var exitCode: Int32 {
-        switch kind {
-        case .usage: 2
-        case .request: linqError?.kind == .cancelled ? 130 : 1
-        case .assertion: 3
-        case .interrupted: 130
-        }
-    }
+    /// The process exit status for this failure (see `ExitStatus`).
+    public var exitCode: Int32 { ExitStatus(self).code }
 
     public var description: String { message }
 }

@@ -135,8 +135,8 @@ struct ScriptFlags: ParsableArguments {
         }
     }
 
-    var options: ScriptOptions {
-        var options = ScriptOptions()
+    var options: LoopOptions {
+        var options = LoopOptions()
         options.keepGoing = keepGoing
         options.echo = echo
         options.step = step
@@ -164,7 +164,7 @@ enum Launcher {
 
         let output = StandardOutput()
         let statePath = connection.emulatorState ?? Paths.emulatorState(environment: environment)
-        let startEmulator = { try EmbeddedEmulator.start(stateFile: statePath) }
+        let startEmulator: @Sendable () throws -> EmulatorHandle = { try EmbeddedEmulator.start(stateFile: statePath) }
         var session: Session
         let profilePath = ProfileStore.defaultPath(environment: environment)
         do {
@@ -177,28 +177,27 @@ enum Launcher {
             _exit(error.exitCode)
         } catch {
             output.writeErr("linq: cannot start the built-in emulator: \(error)\n")
-            _exit(1)
+            _exit(ExitStatus.failure.code)
         }
         for variable in script.variables {
             let eq = variable.firstIndex(of: "=")!
             session.variables[String(variable[..<eq])] = .string(String(variable[variable.index(after: eq)...]))
         }
         let transport = AsyncHTTPTransport.shared
-        let shell = Interpreter(
-            session: session, transport: transport, output: output, terminal: terminal, environment: environment)
-        shell.profilePath = profilePath
-        shell.startEmulator = startEmulator
-        shell.dryRun = script.dryRun
+        let shellEnvironment = ShellEnvironment(
+            transport: transport, variables: environment, profilePath: profilePath, startEmulator: startEmulator)
+        let shell = Interpreter(session: session, environment: shellEnvironment, output: output, terminal: terminal)
+        shell.run.dryRun = script.dryRun
+        let runner = ShellRunner(shell: shell, options: script.options)
         let status: Int32
         if let file {
-            status = ScriptRunner(shell: shell, options: script.options).run(file: file)
+            status = runner.file(file)
         } else if !commands.isEmpty {
-            status = ScriptRunner(shell: shell, options: script.options).run(lines: commands, name: "")
+            status = runner.commands(commands)
         } else if terminal.interactive {
-            let source = EditorLineSource(historyPath: Paths.history(environment: environment))
-            status = Repl(shell: shell, source: source).run()
+            status = runner.prompt(EditorLineSource(historyPath: Paths.history(environment: environment)))
         } else {
-            status = ScriptRunner(shell: shell, options: script.options).run(stream: PlainLineSource(), name: "stdin")
+            status = runner.stream(PlainLineSource(), name: "stdin")
         }
         Blocking.run { await transport.shutdown() }
         // Output is unbuffered and the emulator saves after every change, so leave at once:

@@ -14,7 +14,7 @@ do {
     // A bad command line is a usage error: exit 2, as for any other (ArgumentParser would say 64).
     if LinqCommand.exitCode(for: error) == .validationFailure {
         StandardOutput().writeErr(LinqCommand.fullMessage(for: error) + "\n")
-        _exit(2)
+        _exit(ExitStatus.usage.code)
     }
     LinqCommand.exit(withError: error)
 }

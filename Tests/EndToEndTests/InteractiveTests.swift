@@ -139,8 +139,8 @@ import Testing
             ("card create --first John --nmber +15551230001", "unknown flag --nmber"),
             ("card create --last Doe", "missing required flag --first"),
             ("card create --first John --number 555", "not an E.164 number"),
-            ("set", "set needs a setting and a value"),
-            ("set output", "set output needs a value"),
+            ("set", "'set' needs <setting>"),
+            ("set output", "'set' needs <value>"),
             ("set output yaml", "output must be pretty, json or raw"),
             ("card get " + String(repeating: "x", count: 10_000), "not an E.164 number"),
         ]

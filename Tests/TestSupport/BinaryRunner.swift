@@ -34,10 +34,14 @@ public enum LinqBinary {
     }
 
     /// Runs `linq args…` with `stdin` as input (none: /dev/null) and waits for it.
-    public static func run(_ args: [String], environment: [String: String], stdin: String? = nil, timeout: Double = 30)
-        throws -> Result
-    {
-        try runBytes(args, environment: environment, stdin: stdin.map { Array($0.utf8) }, timeout: timeout)
+    /// `directory` is the working directory (default: the test runner's).
+    public static func run(
+        _ args: [String], environment: [String: String], stdin: String? = nil, timeout: Double = 30,
+        directory: String? = nil
+    ) throws -> Result {
+        try runProcess(
+            path, args, environment: environment, stdin: stdin.map { Array($0.utf8) }, timeout: timeout,
+            directory: directory)
     }
 
     /// Runs an executable script directly (its shebang line picks the interpreter).
@@ -53,11 +57,13 @@ public enum LinqBinary {
     }
 
     static func runProcess(
-        _ executable: String, _ args: [String], environment: [String: String], stdin: [UInt8]?, timeout: Double
+        _ executable: String, _ args: [String], environment: [String: String], stdin: [UInt8]?, timeout: Double,
+        directory: String? = nil
     )
         throws -> Result
     {
         let process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = args
         process.environment = environment

@@ -9,9 +9,6 @@ public final class Recorder {
     private var lines: [String] = []
     private let header: [String]
 
-    /// Commands that only show things; they are not worth replaying.
-    static let skipped: Set<String> = ["record", "help", "?", "show", "last", "exit", "quit", "profile"]
-
     init(path: String, target: String, date: String) {
         self.path = path
         header = [
@@ -31,7 +28,10 @@ public final class Recorder {
     func record(
         _ command: Tokenizer.Command, session: Session, variablesBefore: [String: JSONValue], secrets: Set<String>
     ) throws(ShellError) {
-        guard let first = command.words.first?.literal, !Self.skipped.contains(first) else { return }
+        // The command table leaves out what only shows things (`notRecorded`); a line that
+        // carries a secret other than the key itself (e.g. `request -H 'Authorization: …'`) is
+        // left out too, since its secret cannot be written down.
+        if CommandRegistry.carriesSecret(command.words) && !Self.setsKey(command.words) { return }
         lines.append(Self.rewrite(command, apiKey: session.apiKey.value, variables: variablesBefore))
         let keyReference = "${env:\(LinqConfiguration.apiKeyVariable)}"
         for secret in secrets.sorted(by: { $0.count > $1.count }) where secret.count >= 4 {
@@ -45,9 +45,7 @@ public final class Recorder {
         let keyReference = "${env:\(LinqConfiguration.apiKeyVariable)}"
         let words = command.words
         // `set key VALUE` → the environment variable.
-        if words.count >= 3, words[0].literal == "set", ["key", "api-key", "api_key"].contains(words[1].literal ?? "") {
-            return "set key \(keyReference)"
-        }
+        if setsKey(words) { return "set key \(keyReference)" }
         let index = valueIndex(variables)
         let scalars = Array(command.text.unicodeScalars)
         let offset = words.first?.span.lowerBound ?? 0
@@ -70,6 +68,11 @@ public final class Recorder {
             out = out.replacingOccurrences(of: key, with: keyReference)
         }
         return out
+    }
+
+    /// `set key VALUE` (any spelling of the setting).
+    static func setsKey(_ words: [Word]) -> Bool {
+        words.count >= 3 && words[0].literal == "set" && Setting(named: words[1].literal ?? "") == .key
     }
 
     /// Id-like string values inside variables (UUIDs, E.164 numbers, long tokens) → `$name.path`.

@@ -4,8 +4,30 @@ import LinqJSON
 /// `attachment upload FILE [--content-type TYPE] [--filename NAME]`: creates the attachment with
 /// the file's content type and size, PUTs the bytes to the returned `upload_url` with the
 /// `required_headers`, then shows the attachment. Large files get a progress line on stderr.
-enum AttachmentUpload {
-    static let usage = "usage: attachment upload FILE [--content-type TYPE] [--filename NAME]"
+enum AttachmentUploadCommand {
+    static let commands: [CommandSpec] = [upload]
+
+    static let upload = CommandSpec(
+        ["attachment", "upload"],
+        aliases: [APICatalog.resource(named: "attachment")?.aliases ?? [], ["up", "put"]],
+        group: .api(order: APICatalog.resources.firstIndex { $0.name == "attachment" } ?? 0, resource: "attachment"),
+        summary: "Upload a local file and get an attachment id to send as media",
+        details: """
+            Creates the attachment with the file's content type (from its extension, or --content-type) \
+            and size, PUTs the bytes to the returned upload_url with its required headers, then shows \
+            the attachment. Send it with: message send CHAT --attachment ID.
+            """,
+        parameters: [
+            .positional("file", type: .file, completion: .file, help: "the local file"),
+            .flag(
+                "content-type", aliases: ["type"], type: .enumeration(APICatalog.contentTypes),
+                default: "from the file's extension", help: "the MIME type"),
+            .flag(
+                "filename", aliases: ["name"], type: .string, default: "the file's name", completion: .none,
+                help: "the name recipients see"),
+        ],
+        examples: ["attachment upload README.md --content-type text/markdown"],
+        run: run)
 
     /// Content types by file extension (the common ones; others need --content-type).
     static let types: [String: String] = [
@@ -23,33 +45,10 @@ enum AttachmentUpload {
         "xml": "text/xml", "json": "application/json", "zip": "application/zip", "gz": "application/x-gzip",
     ]
 
-    static func run(_ shell: Interpreter, _ args: [String]) throws(ShellError) {
-        var file: String?
-        var contentType: String?
-        var filename: String?
-        var i = 0
-        while i < args.count {
-            switch args[i] {
-            case "--content-type", "--type":
-                guard i + 1 < args.count else { throw ShellError.usage("\(args[i]) needs a value", usage) }
-                contentType = args[i + 1]
-                i += 2
-            case "--filename", "--name":
-                guard i + 1 < args.count else { throw ShellError.usage("\(args[i]) needs a value", usage) }
-                filename = args[i + 1]
-                i += 2
-            default:
-                if args[i].hasPrefix("--") {
-                    throw ShellError.usage(
-                        "unknown flag \(args[i]) for 'attachment upload'"
-                            + DidYouMean.hint(for: args[i], in: ["--content-type", "--filename"]), usage)
-                }
-                guard file == nil else { throw ShellError.usage("attachment upload takes one file", usage) }
-                file = args[i]
-                i += 1
-            }
-        }
-        guard let file else { throw ShellError.usage("attachment upload needs a file", usage) }
+    static func run(_ context: CommandContext) throws(ShellError) {
+        let file = context.arguments.string("file")!
+        let contentType = context.arguments.string("content-type")
+        let filename = context.arguments.string("filename")
         let read: [UInt8]?
         do {
             read = try JSONFile.readBytes(file)
@@ -72,11 +71,11 @@ enum AttachmentUpload {
             operation: create,
             arguments: ["filename": .string(name), "content_type": .string(type), "size_bytes": .int(bytes.count)],
             body: nil, noValidate: false, output: nil)
-        guard let created = try shell.fetch(shell.prepare(call), idempotent: false, operation: create),
+        guard let created = try context.fetch(context.prepare(call), idempotent: false, operation: create),
             let json = created.json, let uploadURL = json["upload_url"]?.stringValue,
             let id = json["attachment_id"]?.stringValue
         else {
-            if shell.dryRun { return }
+            if context.run.dryRun { return }
             throw ShellError(.request, "the attachment was created but the response has no upload_url or attachment_id")
         }
         var headers: [HTTPHeader] = []
@@ -86,12 +85,12 @@ enum AttachmentUpload {
         let method = json["http_method"]?.stringValue ?? "PUT"
         let large = bytes.count >= 1 << 20
         if large {
-            shell.output.writeErr("uploading \(name) (\(megabytes(bytes.count)))…\n")
+            context.err("uploading \(name) (\(megabytes(bytes.count)))…\n")
         }
         let upload = HTTPRequestData(method: method, url: uploadURL, headers: headers, body: bytes)
-        let transport = shell.transport
+        let transport = context.environment.transport
         let timeouts = LinqConfiguration.Timeouts(
-            total: .seconds(600), connect: shell.baseConfiguration.timeouts.connect)
+            total: .seconds(600), connect: context.environment.baseConfiguration.timeouts.connect)
         let clock = ContinuousClock()
         let started = clock.now
         let result = Blocking.run { () async -> Result<HTTPResponseData, any Error> in
@@ -112,14 +111,14 @@ enum AttachmentUpload {
                 let seconds =
                     Double((clock.now - started).components.seconds) + Double(
                         (clock.now - started).components.attoseconds) / 1e18
-                shell.output.writeErr(
+                context.err(
                     "uploaded \(megabytes(bytes.count)) in \(Int(seconds * 10) / 10 == 0 ? "<0.1" : String(Double(Int(seconds * 10)) / 10)) s\n"
                 )
             }
         }
-        shell.session.remember(id, as: .attachment)
+        context.session.remember(id, as: .attachment)
         let get = APICatalog.operation(id: "attachment.get")
-        try shell.perform(
+        try context.perform(
             BoundCall(
                 operation: get, arguments: ["attachmentId": .string(id)], body: nil, noValidate: false, output: nil))
     }

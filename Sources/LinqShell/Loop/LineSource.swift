@@ -69,3 +69,22 @@ public final class PlainLineSource: LineSource {
     public func forget(containing text: String) {}
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) {}
 }
+
+/// Lines already in memory: a script file's, or the `-c` command lines.
+public final class ArrayLineSource: LineSource {
+    private let lines: [String]
+    private var index = 0
+
+    public init(_ lines: [String]) { self.lines = lines }
+    public var interactive: Bool { false }
+
+    public func next(prompt: String) -> LineSourceInput {
+        guard index < lines.count else { return .end }
+        index += 1
+        return .line(lines[index - 1])
+    }
+
+    public func remember(_ line: String) {}
+    public func forget(containing text: String) {}
+    public func setCompleter(_ completer: @escaping (String) -> CompletionResult) {}
+}

@@ -1,0 +1,109 @@
+import LinqCore
+import LinqJSON
+
+/// `request`, `last` and `more`: any request by hand, the last exchange again, the next page.
+enum DebuggingCommands {
+    static let commands: [CommandSpec] = [request, last, more]
+
+    static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+
+    static let request = CommandSpec(
+        ["request"], aliases: [["req"]], group: .debugging, summary: "Send any request to the API by method and path",
+        details: """
+            The path is relative to the base URL and starts with /. In its query a + is sent as %2B \
+            (so E.164 numbers arrive intact) and a space as %20. The body is JSON: quote it in single \
+            quotes, or the shell's quoting eats its double quotes: request POST /v3/chats '{"from":"+15551230001"}'. \
+            -H 'Name: value' adds a header (it replaces a default one of the same name, e.g. \
+            Authorization); lines with -H are never saved to the history file.
+            """,
+        parameters: [
+            .positional("method", type: .enumeration(methods), help: "GET, POST, PUT, PATCH, DELETE or HEAD"),
+            .positional("path", help: "the path, e.g. /v3/contact_card?phone_number=+15551230001"),
+            .positional("body", required: false, variadic: true, completion: .none, help: "a JSON body"),
+            .flag(
+                "header", aliases: ["H"], type: .string, repeatable: true, completion: .none, secret: true,
+                help: "an extra header, 'Name: value' (repeatable)"),
+            CommonFlag.output.parameter,
+        ],
+        examples: ["request GET /v3/contact_card", "request GET '/v3/chats?from=+15551230001&limit=1'"],
+        run: { context throws(ShellError) in
+            let usage = "usage: " + HelpFormatter.synopsis(context.spec)
+            let arguments = context.arguments
+            let method = arguments.string("method")!
+            var path = arguments.string("path")!
+            guard path.hasPrefix("/") else {
+                throw ShellError.usage("the path must start with /, e.g. /v3/chats", usage)
+            }
+            // In a query a literal `+` would reach the API as a space: send it as %2B (and spaces as %20).
+            if let q = path.firstIndex(of: "?") {
+                let query = String(path[path.index(after: q)...]).replacingOccurrences(of: "+", with: "%2B")
+                    .replacingOccurrences(of: " ", with: "%20")
+                path = String(path[..<q]) + "?" + query
+            }
+            var body: JSONValue?
+            let bodyWords = arguments.strings("body")
+            if !bodyWords.isEmpty {
+                let text = bodyWords.joined(separator: " ")
+                do {
+                    body = try JSONValue.parse(text)
+                } catch {
+                    throw ShellError.usage(
+                        "the body is not JSON (\(error)); quote it in single quotes: '{\"name\":\"value\"}'", usage)
+                }
+            }
+            var extra: [HTTPHeader] = []
+            for header in arguments.strings("header") {
+                guard let colon = header.firstIndex(of: ":"), colon != header.startIndex else {
+                    throw ShellError.usage("-H takes 'Name: value', not '\(header)'", usage)
+                }
+                let value = header[header.index(after: colon)...].drop { $0 == " " }
+                extra.append(HTTPHeader(String(header[..<colon]), String(value)))
+            }
+            var request = RequestBuilder.request(
+                method: method, path: path, body: body, configuration: context.client.configuration)
+            let replaced = Set(extra.map { $0.name.lowercased() })
+            request.headers = request.headers.filter { !replaced.contains($0.name.lowercased()) } + extra
+            try context.send(
+                request, idempotent: ["GET", "HEAD", "PUT", "DELETE"].contains(method),
+                output: arguments.string("output").flatMap(OutputMode.init(rawValue:)))
+        })
+
+    static let last = CommandSpec(
+        ["last"], group: .debugging, summary: "Print the last response again (or parts of the exchange)",
+        parameters: [
+            .flag("headers", help: "the status line and response headers"),
+            .flag("request", help: "the request as sent (key masked)"),
+            .flag("body", help: "the body (the default when no part is named)"),
+            CommonFlag.output.parameter,
+        ],
+        examples: ["card get; last --headers", "card get; last --output raw"], traits: [.notRecorded, .needsResponse],
+        run: { context throws(ShellError) in
+            guard let response = context.session.lastResponse else {
+                context.err(context.errorRenderer.error(context.session.lastError!))
+                return
+            }
+            var renderer = context.renderer
+            if let mode = context.arguments.string("output").flatMap(OutputMode.init(rawValue:)) {
+                renderer.output = mode
+            }
+            let arguments = context.arguments
+            let parts = ["request", "headers", "body"].filter { arguments.flag($0) }
+            if parts.contains("request") { context.out(renderer.request(response.request)) }
+            if parts.contains("headers") { context.out(renderer.responseHead(response)) }
+            if parts.isEmpty || parts.contains("body") {
+                let text = renderer.body(of: response)
+                context.out(text.isEmpty ? "(\(response.status) \(Renderer.reason(response.status)), no body)\n" : text)
+            }
+        })
+
+    static let more = CommandSpec(
+        ["more"], aliases: [["next"]], group: .debugging, summary: "The next page of the last list command",
+        examples: ["chat list --limit 1; more"],
+        run: { context throws(ShellError) in
+            guard let next = context.session.listPosition else {
+                throw ShellError.usage(
+                    "no more pages: run a list command first (e.g. chat list), or that was the last page")
+            }
+            try context.perform(next)
+        })
+}

@@ -1,0 +1,177 @@
+import LinqCore
+
+/// Every setting of a session, in the order `show` lists them. Each knows its names, how to
+/// parse a value, how to display it (the key masked), where its value came from, and what
+/// completes after `set NAME`. `set`, `unset`, `show`, profiles, completion and the history
+/// filter all go through this one enum.
+public enum Setting: String, CaseIterable, Sendable {
+    case key
+    case baseURL = "base-url"
+    case number
+    case output
+    case color
+    case verbose
+    case timing
+
+    /// The name as typed after `set` (`base-url`).
+    public var name: String { rawValue }
+
+    /// Other accepted spellings.
+    public var aliases: [String] {
+        switch self {
+        case .key: ["api-key", "api_key", "apikey"]
+        case .baseURL: ["url", "base_url", "baseurl"]
+        case .number: ["phone", "phone-number"]
+        case .color: ["colour"]
+        case .output, .verbose, .timing: []
+        }
+    }
+
+    /// Whether the value is a secret: masked in every display, never saved to history.
+    public var isSecret: Bool { self == .key }
+
+    /// One line for help and completion.
+    public var summary: String {
+        switch self {
+        case .key: "API key (masked everywhere; never saved to history)"
+        case .baseURL: "API base URL (http:// or https://)"
+        case .number: "default phone number (E.164) for flags that take your line"
+        case .output: "how responses print: pretty, json or raw"
+        case .color: "colour output: on or off"
+        case .verbose: "print requests and response headers on stderr: on or off"
+        case .timing: "print each request's duration: on or off"
+        }
+    }
+
+    /// The setting a name selects, ignoring case (`KEY`, `Base-URL`), or `nil`.
+    public init?(named text: String) {
+        let lower = text.lowercased()
+        guard let found = Setting.allCases.first(where: { $0.name == lower || $0.aliases.contains(lower) }) else {
+            return nil
+        }
+        self = found
+    }
+
+    /// Every name and alias (for did-you-mean).
+    static var allNames: [String] { allCases.flatMap { [$0.name] + $0.aliases } }
+
+    /// The setting for `name`, or a usage error with the nearest name.
+    static func named(_ name: String) throws(ShellError) -> Setting {
+        guard let setting = Setting(named: name) else {
+            throw ShellError.usage(
+                "unknown setting '\(name)'" + DidYouMean.hint(for: name, in: allCases.map(\.name)),
+                "settings: " + allCases.map(\.name).joined(separator: ", "))
+        }
+        return setting
+    }
+
+    /// Values to offer after `set NAME`.
+    func completions(in session: Session) -> [String] {
+        switch self {
+        case .output: OutputMode.allCases.map(\.rawValue)
+        case .color, .verbose, .timing: ["on", "off"]
+        case .number: session.knownNumbers
+        case .baseURL: [LinqConfiguration.defaultBaseURL] + (session.emulatorURL.map { [$0] } ?? [])
+        case .key: session.emulatorKey.map { [$0] } ?? []
+        }
+    }
+
+    /// The current value as `show` prints it (the key masked).
+    public func display(in session: Session) -> String {
+        switch self {
+        case .key: maskSecret(session.apiKey.value)
+        case .baseURL: session.baseURL.value
+        case .number: session.number.value ?? "(none)"
+        case .output: session.output.value.rawValue
+        case .color: Self.onOff(session.color.value)
+        case .verbose: Self.onOff(session.verbose.value)
+        case .timing: Self.onOff(session.timing.value)
+        }
+    }
+
+    /// Where the current value came from.
+    public func source(in session: Session) -> SettingSource {
+        switch self {
+        case .key: session.apiKey.source
+        case .baseURL: session.baseURL.source
+        case .number: session.number.source
+        case .output: session.output.source
+        case .color: session.color.source
+        case .verbose: session.verbose.source
+        case .timing: session.timing.source
+        }
+    }
+
+    /// Parses `text` and stores it with `source`; a usage error says what would be right.
+    public func apply(_ text: String, to session: inout Session, source: SettingSource = .set) throws(ShellError) {
+        switch self {
+        case .key:
+            guard !text.isEmpty else { throw ShellError.usage("the key must not be empty (unset key removes it)") }
+            session.apiKey = Sourced(text, source)
+        case .baseURL:
+            guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+                throw ShellError.usage(
+                    "base-url must start with http:// or https://, e.g. \(LinqConfiguration.defaultBaseURL)")
+            }
+            var url = text
+            while url.hasSuffix("/") { url.removeLast() }
+            session.baseURL = Sourced(url, source)
+        case .number:
+            guard PhoneNumber.isE164(text) else {
+                throw ShellError.usage(
+                    "number '\(text)' is not E.164: write + and the country code and digits, e.g. "
+                        + PhoneNumber.suggestion(for: text))
+            }
+            session.number = Sourced(text, source)
+            session.rememberNumber(text)
+        case .output:
+            guard let mode = OutputMode(rawValue: text.lowercased()) else {
+                throw ShellError.usage(
+                    "output must be pretty, json or raw, not '\(text)'"
+                        + DidYouMean.hint(for: text, in: OutputMode.allCases.map(\.rawValue)))
+            }
+            session.output = Sourced(mode, source)
+        case .color: session.color = Sourced(try Self.parseSwitch(text, name: name), source)
+        case .verbose: session.verbose = Sourced(try Self.parseSwitch(text, name: name), source)
+        case .timing: session.timing = Sourced(try Self.parseSwitch(text, name: name), source)
+        }
+    }
+
+    /// Puts the value back to what `initial` had (`unset`).
+    public func reset(_ session: inout Session, to initial: Session) {
+        switch self {
+        case .key: session.apiKey = initial.apiKey
+        case .baseURL: session.baseURL = initial.baseURL
+        case .number: session.number = initial.number
+        case .output: session.output = initial.output
+        case .color: session.color = initial.color
+        case .verbose: session.verbose = initial.verbose
+        case .timing: session.timing = initial.timing
+        }
+    }
+
+    /// `on`/`off` (also true/false, yes/no, 1/0).
+    static func parseSwitch(_ text: String, name: String) throws(ShellError) -> Bool {
+        switch text.lowercased() {
+        case "on", "true", "yes", "1": return true
+        case "off", "false", "no", "0": return false
+        default: throw ShellError.usage("\(name) must be on or off, not '\(text)'")
+        }
+    }
+
+    static func onOff(_ value: Bool) -> String { value ? "on" : "off" }
+
+    /// `show`: every setting, its value (the key masked) and where it came from, then the
+    /// target and the variables.
+    static func table(_ session: Session) -> String {
+        var lines = allCases.map { setting in
+            setting.name.padding(to: 9) + setting.display(in: session).padding(to: 44) + "  ("
+                + setting.source(in: session).rawValue + ")"
+        }
+        lines.append("target   \(session.target.label)" + (session.profile.map { ", profile \($0)" } ?? ""))
+        if !session.variables.isEmpty {
+            lines.append("variables: " + session.variables.keys.sorted().map { "$" + $0 }.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
