@@ -166,12 +166,20 @@ import Testing
         #expect(try await client.contactCards.update(phoneNumber: Seed.acmeLine1, firstName: "D").firstName == "D")
     }
 
-    @Test func setupFailure2022LeavesTheCardInactiveAndIsRetried() async throws {
-        let (client, emulator) = try makeInProcessClient()
+    @Test func setupFailure2022IsNotRetriedAndSaysWhatIsLeftOfTheBudget() async throws {
+        var (client, emulator) = try makeInProcessClient()
+        client.contactCardBudget = WriteBudget(limit: 3, window: .seconds(600), noun: "contact-card writes")
         emulator.inject(Fault(method: "POST", path: "/v3/contact_card", code: 2022, count: 1))
+        let error = await linqError { () async throws(LinqError) in
+            try await client.contactCards.create(phoneNumber: Seed.acmeLine1, firstName: "John")
+        }
+        #expect(error?.code == 2022)
+        #expect(emulator.requestCount == 1, "every attempt spends one of 3 writes per 10 minutes")
+        #expect(error?.attempts == 1)
+        #expect(error?.budget?.remaining == 2)
+        // The person's own second try completes the setup.
         let card = try await client.contactCards.create(phoneNumber: Seed.acmeLine1, firstName: "John")
-        #expect(card.isActive, "the retry after 2022 completes the setup")
-        #expect(emulator.requestCount == 2)
+        #expect(card.isActive)
     }
 
     @Test func setupFailure2022WithoutRetryLeavesTheCardInactive() async throws {
