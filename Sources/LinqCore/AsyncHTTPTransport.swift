@@ -36,7 +36,8 @@ public final class AsyncHTTPTransport: LinqTransport {
     private let tls: TLSSettings
     private struct ClientKey: Hashable {
         var connect: Duration
-        var idle: Duration
+        /// `nil`: no read timeout (the deadline comes first anyway).
+        var idle: Duration?
     }
     private let clients = Mutex<[ClientKey: HTTPClient]>([:])
     private let isShutDown = Mutex(false)
@@ -62,13 +63,16 @@ public final class AsyncHTTPTransport: LinqTransport {
         }
     }
 
-    private func client(connect: Duration, idle: Duration) -> HTTPClient {
+    /// How many AsyncHTTPClient instances (connection pools) this transport holds.
+    var poolCount: Int { clients.withLock { $0.count } }
+
+    private func client(connect: Duration, idle: Duration?) -> HTTPClient {
         let key = ClientKey(connect: connect, idle: idle)
         return clients.withLock { clients in
             if let client = clients[key] { return client }
             var configuration = HTTPClient.Configuration()
             configuration.timeout.connect = TimeAmount(connect)
-            configuration.timeout.read = TimeAmount(idle)
+            configuration.timeout.read = idle.map(TimeAmount.init)
             configuration.connectionPool.retryConnectionEstablishment = false
             configuration.connectionPool.idleTimeout = .seconds(60)
             configuration.decompression = .disabled
@@ -103,7 +107,8 @@ public final class AsyncHTTPTransport: LinqTransport {
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if let body = request.body { outgoing.body = .bytes(body) }
         let prepared = outgoing
-        let client = client(connect: min(timeouts.connect, timeouts.total), idle: min(timeouts.idle, timeouts.total))
+        // An idle limit at or over the deadline would only race it: the deadline alone decides.
+        let client = client(connect: timeouts.connect, idle: timeouts.idle < timeouts.total ? timeouts.idle : nil)
         let limit = maxBodyBytes
         let headReceived = Atomic<Bool>(false)
         do {

@@ -97,8 +97,8 @@ public enum DurationText {
             let tenths = Int((s * 10).rounded())
             return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
         }
-        if s < 60 { return "\(Int(s.rounded(.up))) s" }
-        let whole = s.rounded(.up)
+        if s < 60 { return "\(Int(s.rounded())) s" }
+        let whole = s.rounded()
         if whole < 3600 {
             let m = Int(whole / 60)
             let r = Int(whole) % 60

@@ -86,8 +86,10 @@ public struct LinqClient: Sendable {
             let attempt = log.count + 1
             let attemptStart = clock.now
             let remaining = deadline - attemptStart
+            // This attempt may use what is left of the call's deadline; connect and idle stay as
+            // configured (the transport keeps one connection pool per pair).
             let attemptTimeouts = LinqConfiguration.Timeouts(
-                total: remaining, connect: min(timeouts.connect, remaining), idle: min(timeouts.idle, remaining))
+                total: remaining, connect: timeouts.connect, idle: timeouts.idle)
             let outcome: RetryPolicy.Outcome
             var failure: LinqError
             var record: AttemptRecord

@@ -154,21 +154,36 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
     public static let cancelledByCaller = LinqError(kind: .cancelled, message: "request cancelled")
 
     /// The error for an HTTP error response: the Linq envelope when the body holds one.
+    ///
+    /// Server-supplied text (message, `doc_url`, `trace_id`, a non-JSON body) is made safe for a
+    /// terminal here, once: control characters are escaped (`TerminalText`), a body that is not
+    /// JSON is cut to one line of 200 characters, and a binary body is summarised
+    /// (`<binary body: 1,024 bytes, content-encoding gzip>`). The raw bytes stay in `response`.
     public static func from(response: LinqResponse) -> LinqError {
+        func safe(_ text: String?) -> String? { text.map { TerminalText.escape($0, keepLayout: false) } }
         let body = response.json
         if let error = body?["error"]?.objectValue, let code = error["code"]?.intValue {
             return LinqError(
                 kind: .api,
-                message: error["message"]?.stringValue ?? ErrorCatalog.info(code)?.message ?? "API error",
+                message: safe(error["message"]?.stringValue) ?? ErrorCatalog.info(code)?.message ?? "API error",
                 status: error["status"]?.intValue ?? response.status, code: code,
-                docURL: error["doc_url"]?.stringValue,
+                docURL: safe(error["doc_url"]?.stringValue),
                 retryAfter: LinqResponse.sane(error["retry_after"]?.doubleValue) ?? response.retryAfterSeconds,
-                traceID: body?["trace_id"]?.stringValue ?? response.traceID, response: response)
+                traceID: safe(body?["trace_id"]?.stringValue ?? response.traceID), response: response)
         }
-        let snippet = String(response.text.prefix(200)).trimmingCharacters(in: " \n\r\t")
+        let snippet: String
+        if let binary = response.binarySummary {
+            snippet = binary
+        } else {
+            let words = response.text.split(whereSeparator: {
+                $0 == " " || $0 == "\n" || $0 == "\r\n" || $0 == "\t" || $0 == "\r"
+            })
+            let line = words.joined(separator: " ")
+            snippet = TerminalText.escape(line.count > 200 ? String(line.prefix(200)) + "…" : line, keepLayout: false)
+        }
         return LinqError(
             kind: .http, message: snippet.isEmpty ? "HTTP \(response.status)" : "HTTP \(response.status): \(snippet)",
-            status: response.status, retryAfter: response.retryAfterSeconds, traceID: response.traceID,
+            status: response.status, retryAfter: response.retryAfterSeconds, traceID: safe(response.traceID),
             response: response)
     }
 }

@@ -400,6 +400,36 @@ func hostileClient(
         await transport.shutdown()
     }
 
+    @Test func serverTextInErrorsIsEscapedOnce() async throws {
+        let bodies = [
+            // JSON-escaped ESC and BEL in the envelope's message.
+            http(
+                "400 Bad Request",
+                body: #"{"error":{"status":400,"code":1001,"message":"bad \u001b]0;pwned\u0007 value"}}"#),
+            // A raw ESC makes the body invalid JSON: shown as a one-line snippet, escaped.
+            http("502 Bad Gateway", body: "<html>\n  <b>\u{1B}[2J down</b>\n</html>"),
+            // A compressed error page.
+            http("503 Service Unavailable", ["Content-Encoding: gzip"], body: "\u{1F}\u{8B}xyz"),
+        ]
+        let server = try HostileServer { connection, request in
+            connection.write(bodies[Int(request.target.split(separator: "/").last ?? "0") ?? 0])
+        }
+        defer { server.stop() }
+        let transport = AsyncHTTPTransport()
+        let client = hostileClient(server.baseURL, transport, retry: .none)
+        var messages: [String] = []
+        for i in 0..<bodies.count {
+            let error = await linqError { () async throws(LinqError) in
+                try await client.request(method: "GET", path: "/v3/e/\(i)")
+            }
+            messages.append(error?.message ?? "")
+        }
+        #expect(messages[0] == #"bad \e]0;pwned\a value"#)
+        #expect(messages[1] == #"HTTP 502: <html> <b>\e[2J down</b> </html>"#)
+        #expect(messages[2] == "HTTP 503: <binary body: 6 bytes, content-encoding gzip>")
+        await transport.shutdown()
+    }
+
     @Test func tlsFailuresAreOneLineEach() async throws {
         let transport = AsyncHTTPTransport()
         func message(_ server: TLSTestServer, _ transport: AsyncHTTPTransport) async -> LinqError? {
