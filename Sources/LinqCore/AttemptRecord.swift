@@ -83,7 +83,7 @@ public struct RetryEvent: Sendable, Hashable {
     }
 }
 
-/// Durations for people: `850 ms`, `4 s`, `1.5 s`, `2 min 30 s`, `27 h 47 min`, `1157 days`.
+/// Durations for people: `850 ms`, `1.5 s`, `60 s`, `2 min 30 s`, `27 h 47 min`, `1157 days`.
 public enum DurationText {
     /// A short text for `duration`.
     public static func short(_ duration: Duration) -> String { short(seconds: duration.inSeconds) }
@@ -97,7 +97,7 @@ public enum DurationText {
             let tenths = Int((s * 10).rounded())
             return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
         }
-        if s < 60 { return "\(Int(s.rounded())) s" }
+        if s < 119.5 { return "\(Int(s.rounded())) s" }
         let whole = s.rounded()
         if whole < 3600 {
             let m = Int(whole / 60)

@@ -171,19 +171,20 @@ public struct LinqClient: Sendable {
         }
     }
 
-    /// Counts a budgeted write that reached the server and returns what is left. Validation
-    /// failures (400, 401, 403, 404, 422) and refusals (429) are not counted, as the API checks
-    /// them before spending the budget; a 429 means nothing is left until its wait ends.
+    /// Counts a budgeted write that reached the server and returns what is left, or `nil` when
+    /// the answer says nothing about the budget. Validation failures (400, 401, 403, 404, 422)
+    /// are not counted, as the API checks them before spending the budget; a 429 means nothing is
+    /// left until its wait ends.
     static func spend(
         _ budget: (budget: WriteBudget, scope: String), partner: String, response: LinqResponse
-    ) -> WriteBudget.Status {
+    ) -> WriteBudget.Status? {
         if let server = budget.budget.serverStatus(response.headers, scope: budget.scope) { return server }
         switch response.status {
         case 429:
             budget.budget.block(
                 partner: partner, scope: budget.scope, seconds: response.retryAfterSeconds ?? 600)
         case 400, 401, 403, 404, 422:
-            break
+            return nil
         default:
             budget.budget.record(partner: partner, scope: budget.scope)
         }

@@ -129,6 +129,9 @@ public struct RetryPolicy: Sendable, Equatable {
                 retryable = status == 408 || status >= 500
             }
             guard retryable else { return (.stop, .notTransient) }
+            if let retryAfter, !retryAfter.isNaN, retryAfter > maxRetryAfter.inSeconds {
+                return (.stop, .waitTooLong(seconds: retryAfter))
+            }
             if safety.budgeted { return (.stop, .budgeted) }
             // 429 and 408 say the request was not processed; `x-should-retry: true` is the
             // server vouching for a re-send. Anything else may have done the work.
@@ -136,8 +139,7 @@ public struct RetryPolicy: Sendable, Equatable {
             if !notProcessed && !safety.repeatable { return (.stop, .mayHaveBeenProcessed) }
             var wait = backoff
             if let retryAfter, !retryAfter.isNaN, retryAfter > 0 {
-                // Any size is a wait: a huge or infinite one ends the call at once, with the wait.
-                guard retryAfter <= maxRetryAfter.inSeconds else { return (.stop, .waitTooLong(seconds: retryAfter)) }
+                // Any size is a wait: a huge or infinite one ended the call above, with the wait.
                 wait = .milliseconds(Int64((retryAfter * 1000).rounded(.up)))
             }
             guard retriesSoFar < maxRetries else { return (.stop, .retriesExhausted) }

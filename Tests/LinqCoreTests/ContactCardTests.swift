@@ -197,6 +197,34 @@ import Testing
         #expect(try await client.contactCards.create(phoneNumber: Seed.acmeLine1, firstName: "John").isActive)
     }
 
+    @Test func theBudgetIsToldOnlyWhenTheAnswerSaysSomethingAboutIt() async throws {
+        var (client, _) = try makeInProcessClient()
+        client.contactCardBudget = WriteBudget(limit: 3, window: .seconds(600), noun: "contact-card writes")
+        let invalid = await linqError { () async throws(LinqError) in
+            try await client.perform(
+                APICatalog.operation(id: "contactCard.create"),
+                arguments: ["phone_number": "555-1234", "first_name": "Ann"])
+        }
+        #expect(invalid?.code == 1002)
+        #expect(invalid?.budget == nil, "a rejected request spent nothing")
+        _ = try await client.contactCards.create(phoneNumber: Seed.acmeLine3, firstName: "A")
+        _ = try await client.contactCards.update(phoneNumber: Seed.acmeLine3, lastName: "B")
+        let conflict = await linqError { () async throws(LinqError) in
+            try await client.contactCards.create(phoneNumber: Seed.acmeLine3, firstName: "A")
+        }
+        #expect(conflict?.code == 2014)
+        #expect(conflict?.budget?.remaining == 0, "a 409 is counted, as the API counts it")
+        let limited = await linqError { () async throws(LinqError) in
+            try await client.contactCards.update(phoneNumber: Seed.acmeLine3, lastName: "C")
+        }
+        #expect(limited?.status == 429)
+        #expect(limited?.budget?.remaining == 0)
+        if case .waitTooLong? = limited?.notRetried {
+        } else {
+            Issue.record("\(String(describing: limited?.notRetried))")
+        }
+    }
+
     @Test func upstreamLimit4004IsNeverRetriedAndLeavesTheCardInactive() async throws {
         let (client, emulator) = try makeInProcessClient()
         _ = try await client.contactCards.create(phoneNumber: Seed.acmeLine1, firstName: "John")
