@@ -2,101 +2,374 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
+import Synchronization
 
-/// The production transport: one AsyncHTTPClient with a keep-alive pool, shared for the life of
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The production transport: AsyncHTTPClient (HTTP/1.1, keep-alive pool), shared for the life of
 /// the process (`AsyncHTTPTransport.shared`). Call `shutdown()` once before exit; an instance made
 /// with `init` must be shut down before it is released (AsyncHTTPClient traps otherwise).
+///
+/// Every request ends: `Timeouts.connect` bounds TCP + TLS, `Timeouts.idle` bounds silence once
+/// the request is sent (AsyncHTTPClient's read timeout: until the head and between body bytes),
+/// and `Timeouts.total` bounds the whole attempt, body included (AsyncHTTPClient's own deadline
+/// stops at the response head, so the body is raced against it here). AsyncHTTPClient takes
+/// connect and read timeouts per client, so one client is kept per distinct pair.
+///
+/// No response can crash the process: `ResponseStatusGuard` rejects a status below 100 before
+/// AsyncHTTPClient's state machine sees it (see there), and bodies over `maxBodyBytes` fail.
 public final class AsyncHTTPTransport: LinqTransport {
-    /// The process-wide transport (5 s connect timeout).
+    /// The process-wide transport.
     public static let shared = AsyncHTTPTransport()
 
-    private let client: HTTPClient
-    /// Upper bound on a response body we are willing to hold in memory.
+    /// Upper bound on a response body held in memory (64 MiB) unless `init` sets another.
     public static let maxBodyBytes = 64 * 1024 * 1024
 
-    /// Creates the client. Connection establishment is not retried inside AsyncHTTPClient
+    /// This transport's body limit.
+    public let maxBodyBytes: Int
+    private let defaultConnect: Duration
+    private let tls: TLSSettings
+    private struct ClientKey: Hashable {
+        var connect: Duration
+        /// `nil`: no read timeout (the deadline comes first anyway).
+        var idle: Duration?
+    }
+    private let clients = Mutex<[ClientKey: HTTPClient]>([:])
+    private let isShutDown = Mutex(false)
+
+    /// Creates the transport. Connection establishment is not retried inside AsyncHTTPClient
     /// (it would hide a refused connection until the deadline); `LinqClient`'s retry policy decides.
-    public init(connectTimeout: Duration = .seconds(5)) {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .nanoseconds(
-            Int64(connectTimeout.components.seconds) * 1_000_000_000
-                + connectTimeout.components.attoseconds / 1_000_000_000)
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.connectionPool.idleTimeout = .seconds(60)
-        configuration.decompression = .disabled
-        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
-        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    /// `connectTimeout` is kept for callers of the first version: per-request `Timeouts` win.
+    public init(
+        connectTimeout: Duration = .seconds(5), maxBodyBytes: Int = AsyncHTTPTransport.maxBodyBytes,
+        tls: TLSSettings = TLSSettings()
+    ) {
+        self.defaultConnect = connectTimeout
+        self.maxBodyBytes = maxBodyBytes
+        self.tls = tls
+    }
+
+    /// Trust settings for https; the default trusts the system's roots.
+    public struct TLSSettings: Sendable {
+        /// PEM certificates to trust in addition to the system's (e.g. a local test CA).
+        public var additionalTrustRootsPEM: [String]
+        public init(additionalTrustRootsPEM: [String] = []) {
+            self.additionalTrustRootsPEM = additionalTrustRootsPEM
+        }
+    }
+
+    /// How many AsyncHTTPClient instances (connection pools) this transport holds.
+    var poolCount: Int { clients.withLock { $0.count } }
+
+    private func client(connect: Duration, idle: Duration?) -> HTTPClient {
+        let key = ClientKey(connect: connect, idle: idle)
+        return clients.withLock { clients in
+            if let client = clients[key] { return client }
+            var configuration = HTTPClient.Configuration()
+            configuration.timeout.connect = TimeAmount(connect)
+            configuration.timeout.read = idle.map(TimeAmount.init)
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.connectionPool.idleTimeout = .seconds(60)
+            configuration.decompression = .disabled
+            configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+            // HTTP/1.1 only: the status guard below is installed in the HTTP/1 pipeline, the path
+            // the tests exercise; one request at a time gains nothing from HTTP/2.
+            configuration.httpVersion = .http1Only
+            configuration.http1_1ConnectionDebugInitializer = { channel in
+                ResponseStatusGuard.install(in: channel)
+            }
+            if !tls.additionalTrustRootsPEM.isEmpty {
+                var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+                tlsConfiguration.additionalTrustRoots = [
+                    .certificates(
+                        tls.additionalTrustRootsPEM.flatMap {
+                            (try? NIOSSLCertificate.fromPEMBytes(Array($0.utf8))) ?? []
+                        })
+                ]
+                configuration.tlsConfiguration = tlsConfiguration
+            }
+            let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+            clients[key] = client
+            return client
+        }
     }
 
     public func send(_ request: HTTPRequestData, timeouts: LinqConfiguration.Timeouts) async throws -> HTTPResponseData
     {
+        let endpoint = Endpoint(url: request.url)
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if let body = request.body { outgoing.body = .bytes(body) }
-        let total = timeouts.total.components
-        let timeout = TimeAmount.nanoseconds(total.seconds * 1_000_000_000 + total.attoseconds / 1_000_000_000)
+        let prepared = outgoing
+        // An idle limit at or over the deadline would only race it: the deadline alone decides.
+        let client = client(connect: timeouts.connect, idle: timeouts.idle < timeouts.total ? timeouts.idle : nil)
+        let limit = maxBodyBytes
+        let headReceived = Atomic<Bool>(false)
         do {
-            let response = try await client.execute(outgoing, timeout: timeout)
-            var collected = try await response.body.collect(upTo: Self.maxBodyBytes)
-            let bytes = collected.readBytes(length: collected.readableBytes) ?? []
-            return HTTPResponseData(
-                status: Int(response.status.code),
-                headers: response.headers.map { HTTPHeader($0.name, $0.value) },
-                body: bytes)
+            return try await Self.within(timeouts.total) {
+                let response = try await client.execute(prepared, timeout: TimeAmount(timeouts.total))
+                headReceived.store(true, ordering: .relaxed)
+                if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+                    throw TransportError(
+                        .responseTooLarge, detail: "Content-Length: \(length)",
+                        summary: TransportError.tooLargeSummary(limit: limit), headReceived: true)
+                }
+                var bytes: [UInt8] = []
+                for try await chunk in response.body {
+                    guard bytes.count + chunk.readableBytes <= limit else {
+                        throw TransportError(
+                            .responseTooLarge, detail: "over \(limit) bytes received",
+                            summary: TransportError.tooLargeSummary(limit: limit), headReceived: true)
+                    }
+                    bytes.append(contentsOf: chunk.readableBytesView)
+                }
+                return HTTPResponseData(
+                    status: Int(response.status.code),
+                    headers: response.headers.map { HTTPHeader($0.name, $0.value) },
+                    body: bytes)
+            }
         } catch {
-            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            if Task.isCancelled { throw CancellationError() }
+            let head = headReceived.load(ordering: .relaxed)
+            if error is DeadlineReached {
+                throw TransportError(
+                    .timeout, detail: "deadline of \(DurationText.short(timeouts.total)) reached",
+                    summary: TransportError.timeoutSummary(limit: timeouts.total, headReceived: head),
+                    headReceived: head)
+            }
+            if error is CancellationError { throw error }
             if let client = error as? HTTPClientError, client == .cancelled { throw CancellationError() }
-            throw Self.classify(error)
+            var classified = Self.classify(error, endpoint: endpoint, timeouts: timeouts, headReceived: head)
+            if classified.kind == .tls, classified.detail.contains("CERTIFICATE_VERIFY_FAILED"),
+                endpoint.scheme == "https"
+            {
+                // Say why the certificate is not trusted (self-signed, expired, unknown issuer).
+                if let reason = await TLSDiagnosis.untrustedReason(
+                    host: endpoint.host, port: endpoint.port, timeout: min(timeouts.connect, .seconds(5)))
+                {
+                    classified.summary = "TLS: certificate not trusted (\(reason))"
+                }
+            }
+            throw classified
         }
     }
 
-    /// Maps AsyncHTTPClient and NIO errors to the transport's few kinds.
-    static func classify(_ error: any Error) -> TransportError {
-        let detail = String(describing: error)
-        if let client = error as? HTTPClientError {
-            if client == .connectTimeout { return TransportError(.connectTimeout, detail: detail) }
-            if client == .deadlineExceeded || client == .readTimeout || client == .writeTimeout {
-                return TransportError(.timeout, detail: detail)
+    /// Thrown by `within` when its time is up.
+    struct DeadlineReached: Error {}
+
+    /// Runs `work`, cancelling it and throwing `DeadlineReached` once `limit` has passed.
+    static func within<T: Sendable>(
+        _ limit: Duration, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw DeadlineReached()
             }
-            if client == .remoteConnectionClosed { return TransportError(.connectionReset, detail: detail) }
-            if client == .tlsHandshakeTimeout { return TransportError(.tls, detail: detail) }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    /// Maps AsyncHTTPClient, NIO and BoringSSL errors to a kind and a one-line summary.
+    static func classify(
+        _ error: any Error, endpoint: Endpoint, timeouts: LinqConfiguration.Timeouts, headReceived: Bool = false
+    ) -> TransportError {
+        if let known = error as? TransportError { return known }
+        let detail = String(describing: error)
+        let at = endpoint.hostPort
+        func make(_ kind: TransportError.Kind, _ summary: String, neverSent: Bool? = nil) -> TransportError {
+            TransportError(
+                kind, detail: detail, summary: summary, requestNeverSent: neverSent, headReceived: headReceived)
+        }
+        let refused = make(.connectionRefused, "connection refused by \(at)")
+        let connectTimeout = make(
+            .connectTimeout, "could not connect to \(at) within \(DurationText.short(timeouts.connect))")
+        let closed = make(
+            .connectionReset,
+            headReceived
+                ? "connection closed by the server before the response was complete"
+                : "connection closed by the server before a response")
+        if let status = error as? ResponseStatusGuard.InvalidStatus {
+            return make(.malformedResponse, "the server sent a malformed response (status \(status.text))")
+        }
+        if let parser = error as? HTTPParserError {
+            // The connection ended mid-message (no or a partial response): a close, not bad HTTP.
+            if parser == .invalidEOFState || parser == .closedConnection { return closed }
+            return make(.malformedResponse, "the server sent a malformed response (\(describe(parser)))")
+        }
+        if error is NIOHTTPDecoderError {
+            return make(.malformedResponse, "the server sent a malformed response (an answer nobody asked for)")
+        }
+        if let client = error as? HTTPClientError {
+            if client == .connectTimeout { return connectTimeout }
+            if client == .readTimeout {
+                return make(.idleTimeout, TransportError.idleSummary(limit: timeouts.idle, headReceived: headReceived))
+            }
+            if client == .deadlineExceeded {
+                return make(.timeout, TransportError.timeoutSummary(limit: timeouts.total, headReceived: headReceived))
+            }
+            if client == .writeTimeout {
+                return make(.timeout, "could not send the request within \(DurationText.short(timeouts.idle))")
+            }
+            if client == .remoteConnectionClosed { return closed }
+            if client == .tlsHandshakeTimeout {
+                return make(.tls, "TLS: handshake with \(at) timed out", neverSent: true)
+            }
             if client == .invalidURL || client == .emptyHost || client == .emptyScheme
                 || detail.contains("unsupportedScheme")
             {
-                return TransportError(.invalidURL, detail: detail)
+                return make(.invalidURL, "invalid URL: \(endpoint.url)", neverSent: true)
+            }
+            if client == .bodyLengthMismatch {
+                return make(.malformedResponse, "the server sent a malformed response (wrong body length)")
             }
         }
+        if let connection = error as? NIOConnectionError {
+            if connection.connectionErrors.isEmpty, connection.dnsAError != nil || connection.dnsAAAAError != nil {
+                return make(.hostNotFound, "cannot resolve host \(endpoint.host)")
+            }
+            if let first = connection.connectionErrors.first?.error {
+                var inner = classify(first, endpoint: endpoint, timeouts: timeouts, headReceived: headReceived)
+                inner.detail = detail
+                return inner
+            }
+        }
+        if error is SocketAddressError { return make(.hostNotFound, "cannot resolve host \(endpoint.host)") }
         if let io = error as? IOError {
             switch io.errnoCode {
-            case 111: return TransportError(.connectionRefused, detail: detail)  // ECONNREFUSED
-            case 104, 32: return TransportError(.connectionReset, detail: detail)  // ECONNRESET, EPIPE
-            case 110: return TransportError(.timeout, detail: detail)  // ETIMEDOUT
+            case ECONNREFUSED: return refused
+            case ECONNRESET, EPIPE: return closed
+            case ETIMEDOUT: return connectTimeout
+            case ENETUNREACH, EHOSTUNREACH: return make(.connectionRefused, "no route to \(at)", neverSent: true)
             default: break
             }
         }
-        if error is ChannelError, case .connectTimeout = error as! ChannelError {
-            return TransportError(.connectTimeout, detail: detail)
+        if let channel = error as? ChannelError {
+            switch channel {
+            case .connectTimeout: return connectTimeout
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed: return closed
+            default: break
+            }
         }
-        if error is ChannelError, case .eof = error as! ChannelError {
-            return TransportError(.connectionReset, detail: detail)
+        if let ssl = error as? NIOSSLError {
+            switch ssl {
+            case .handshakeFailed(let boring):
+                return make(.tls, tlsSummary(String(describing: boring), at: at), neverSent: true)
+            case .uncleanShutdown: return closed
+            default: return make(.tls, "TLS: \(at): \(shortName(of: ssl))")
+            }
+        }
+        if let extra = error as? NIOSSLExtraError {
+            if extra == .failedToValidateHostname || extra == .serverHostnameImpossibleToMatch {
+                return make(.tls, "TLS: the certificate is not valid for \(endpoint.host)", neverSent: true)
+            }
+            return make(.tls, "TLS: \(at): \(shortName(of: extra))", neverSent: true)
         }
         let lower = detail.lowercased()
-        if lower.contains("refused") { return TransportError(.connectionRefused, detail: detail) }
-        if lower.contains("reset") || lower.contains("closed") || lower.contains("eof")
-            || lower.contains("stream ended") || lower.contains("unexpected end")
-        {
-            return TransportError(.connectionReset, detail: detail)
-        }
+        if lower.contains("refused") { return refused }
         if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") {
-            return TransportError(.tls, detail: detail)
+            return make(.tls, tlsSummary(detail, at: at))
         }
-        if lower.contains("timeout") || lower.contains("timed out") { return TransportError(.timeout, detail: detail) }
-        return TransportError(.other, detail: detail)
+        if lower.contains("reset") || lower.contains("closed") || lower.contains("eof") { return closed }
+        return make(.other, "network error talking to \(at)")
     }
 
-    /// Closes pooled connections and stops the client. Safe to call once.
+    /// A BoringSSL handshake failure in a few words.
+    static func tlsSummary(_ detail: String, at: String) -> String {
+        if detail.contains("CERTIFICATE_VERIFY_FAILED") { return "TLS: certificate not trusted" }
+        if detail.contains("WRONG_VERSION_NUMBER") || detail.contains("HTTP_REQUEST")
+            || detail.contains("PACKET_LENGTH_TOO_LONG") || detail.contains("RECORD_LENGTH_MISMATCH")
+        {
+            return "TLS: \(at) does not speak TLS (an http:// server?)"
+        }
+        if detail.contains("TLSV1_ALERT_PROTOCOL_VERSION") || detail.contains("UNSUPPORTED_PROTOCOL") {
+            return "TLS: no TLS version in common with \(at)"
+        }
+        if detail.contains("EOF during handshake") { return "TLS: \(at) closed the connection during the handshake" }
+        if detail.contains("NO_SHARED_CIPHER") || detail.contains("HANDSHAKE_FAILURE") {
+            return "TLS: the handshake with \(at) failed (no common cipher or a rejected client)"
+        }
+        return "TLS: the handshake with \(at) failed"
+    }
+
+    /// `invalid status` for `HTTPParserError.invalidStatus`.
+    static func describe(_ error: HTTPParserError) -> String {
+        switch error {
+        case .invalidStatus: "invalid status"
+        case .invalidConstant, .invalidVersion: "not an HTTP status line"
+        case .headerOverflow: "headers too large"
+        case .invalidHeaderToken, .invalidCharactersUsed, .lfExpected, .invalidInternalState: "broken headers"
+        case .invalidContentLength, .unexpectedContentLength: "invalid Content-Length"
+        case .invalidChunkSize: "invalid chunked encoding"
+        default: "\(error)"
+        }
+    }
+
+    /// The case name of an error without its payload (`uncleanShutdown`).
+    static func shortName(of error: any Error) -> String {
+        String(String(describing: error).prefix { $0 != "(" })
+    }
+
+    /// Closes pooled connections and stops every client. Safe to call more than once.
     public func shutdown() async {
-        try? await client.shutdown()
+        let all = clients.withLock { clients in
+            let all = Array(clients.values)
+            clients = [:]
+            return all
+        }
+        for client in all { try? await client.shutdown() }
+    }
+}
+
+/// Scheme, host and port of a URL, for messages (`127.0.0.1:4399`).
+struct Endpoint: Sendable {
+    var url: String
+    var scheme: String
+    var host: String
+    var port: Int
+
+    init(url: String) {
+        self.url = url
+        var rest = Substring(url)
+        if let range = rest.firstRange(of: "://") {
+            scheme = rest[..<range.lowerBound].lowercased()
+            rest = rest[range.upperBound...]
+        } else {
+            scheme = "http"
+        }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last ?? authority[...]
+        var host = String(hostPort)
+        var port = scheme == "https" ? 443 : 80
+        if hostPort.hasPrefix("["), let close = hostPort.firstIndex(of: "]") {
+            host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
+            let after = hostPort[hostPort.index(after: close)...]
+            if after.hasPrefix(":"), let p = Int(after.dropFirst()) { port = p }
+        } else if let colon = hostPort.lastIndex(of: ":") {
+            host = String(hostPort[..<colon])
+            if let p = Int(hostPort[hostPort.index(after: colon)...]) { port = p }
+        }
+        self.host = host
+        self.port = port
+    }
+
+    /// `127.0.0.1:4399`, `[::1]:80`.
+    var hostPort: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+extension TimeAmount {
+    /// A NIO time amount from a Swift duration (nanosecond precision).
+    init(_ duration: Duration) {
+        let parts = duration.components
+        let seconds = min(parts.seconds, Int64.max / 1_000_000_000 - 1)
+        self = .nanoseconds(seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
     }
 }

@@ -21,33 +21,64 @@ public struct LinqConfiguration: Sendable {
     public var baseURL: String {
         didSet { baseURL = Self.normalized(baseURL) }
     }
-    /// Time limits for each attempt.
+    /// Time limits: every call ends (see `Timeouts`).
     public var timeouts: Timeouts
-    /// When and how failed requests are re-sent.
+    /// When and how failed requests are re-sent (`retry.maxRetries = 0` disables retries).
     public var retry: RetryPolicy
     /// The `User-Agent` header.
     public var userAgent: String
+    /// Give POST requests that the API can deduplicate (message sends, chats with a first
+    /// message, polls, payment requests, payments) a generated idempotency key when they carry
+    /// none, so that re-sending them after a lost response is safe. See `Idempotency`.
+    public var automaticIdempotencyKeys: Bool
 
-    /// Time limits: `total` bounds one attempt from connect to the last body byte; `connect` bounds
-    /// establishing the TCP (and TLS) connection.
+    /// Time limits, nested like AsyncHTTPClient's `HTTPClient.Configuration.Timeout`.
+    ///
+    /// | limit | default | bounds |
+    /// |---|---|---|
+    /// | `connect` | 5 s (the SDK's) | TCP connect and TLS handshake, per attempt |
+    /// | `idle` | 30 s | silence once the request is sent: until the response head, and between body bytes |
+    /// | `total` | 60 s (the SDK's timeout) | the whole call: every attempt and every wait between attempts |
+    ///
+    /// A server that trickles one byte a second never trips `idle`; `total` ends it. A wait for a
+    /// retry that would end after `total` is not taken: the call fails at once with the wait
+    /// attached (`LinqError.retryAfter`).
     public struct Timeouts: Sendable, Equatable {
+        /// The deadline of the whole call, retries and waits included.
         public var total: Duration
+        /// Establishing the connection (TCP, and TLS for https), per attempt.
         public var connect: Duration
-        public init(total: Duration = .seconds(60), connect: Duration = .seconds(5)) {
+        /// The longest silence after the request is sent (AsyncHTTPClient's `read` timeout).
+        public var idle: Duration
+
+        public init(total: Duration = .seconds(60), connect: Duration = .seconds(5), idle: Duration = .seconds(30)) {
             self.total = total
             self.connect = connect
+            self.idle = idle
+        }
+
+        /// The defaults: 60 s total, 5 s connect, 30 s idle.
+        public static let standard = Timeouts()
+
+        /// All three limits set from one number of seconds, as `--timeout N` / `set timeout N` mean:
+        /// the call ends within `seconds`; connect and idle are the defaults, capped at `seconds`.
+        public static func seconds(_ seconds: Double) -> Timeouts {
+            let total = Duration.milliseconds(Int64((max(0.001, min(seconds, 1e9)) * 1000).rounded()))
+            return Timeouts(total: total, connect: min(.seconds(5), total), idle: min(.seconds(30), total))
         }
     }
 
     public init(
         apiKey: String? = nil, baseURL: String = LinqConfiguration.defaultBaseURL, timeouts: Timeouts = Timeouts(),
-        retry: RetryPolicy = RetryPolicy(), userAgent: String = "linq-shell/\(LinqConfiguration.version)"
+        retry: RetryPolicy = RetryPolicy(), userAgent: String = "linq-shell/\(LinqConfiguration.version)",
+        automaticIdempotencyKeys: Bool = true
     ) {
         self.apiKey = apiKey
         self.baseURL = Self.normalized(baseURL)
         self.timeouts = timeouts
         self.retry = retry
         self.userAgent = userAgent
+        self.automaticIdempotencyKeys = automaticIdempotencyKeys
     }
 
     /// A configuration from `LINQ_API_V3_API_KEY` and `LINQ_API_V3_BASE_URL`; empty values count as unset.

@@ -14,13 +14,15 @@ public final class LinqResponse: Sendable {
     public let totalDuration: Duration
     /// How many times the request was sent (1 when it was not retried).
     public let attempts: Int
+    /// Every attempt, first to last (the last is this response). Empty for responses made by hand.
+    public let attemptLog: [AttemptRecord]
     /// The request as sent (the `Authorization` header included: mask it before display).
     public let request: HTTPRequestData
     private let parsed = Mutex<Result<JSONValue, JSONParseError>?>(nil)
 
     public init(
         status: Int, headers: [HTTPHeader], body: [UInt8], duration: Duration, totalDuration: Duration? = nil,
-        attempts: Int, request: HTTPRequestData
+        attempts: Int, request: HTTPRequestData, attemptLog: [AttemptRecord] = []
     ) {
         self.status = status
         self.headers = headers
@@ -29,6 +31,7 @@ public final class LinqResponse: Sendable {
         self.totalDuration = totalDuration ?? duration
         self.attempts = attempts
         self.request = request
+        self.attemptLog = attemptLog
     }
 
     /// The `X-Trace-ID` header, or the body's `trace_id` when the header is absent.
@@ -59,23 +62,30 @@ public final class LinqResponse: Sendable {
         return try result.get()
     }
 
-    /// Seconds from `Retry-After` (or the body's `error.retry_after`), when present.
-    /// Values that are not finite or outside 0…1 day are ignored (a server must not be able to
-    /// make the client trap or wait for ever). `Retry-After` may also be an HTTP date.
+    /// Seconds from `Retry-After-ms`, `Retry-After` (seconds or an HTTP date) or the body's
+    /// `error.retry_after`, when present. Any size counts: a huge wait (`99999999`, `1e308`,
+    /// `inf`) is a wait, capped at `maxRetryAfterSeconds` so that it stays a representable number
+    /// (the client returns at once with it instead of re-sending). Negative values and text that
+    /// is not a number or a date are absent; a date in the past is 0.
     public var retryAfterSeconds: Double? {
-        if let ms = headers.value(for: "retry-after-ms"), let value = Self.sane(Double(ms).map { $0 / 1000 }) {
+        if let ms = headers.value(for: "retry-after-ms"), let value = Self.sane(Double(trimmed(ms)).map { $0 / 1000 }) {
             return value
         }
         if let header = headers.value(for: "Retry-After") {
-            if let value = Self.sane(Double(header)) { return value }
-            if let date = HTTPDate.parse(header) { return Self.sane(max(0, date - HTTPDate.now())) }
+            if let value = Self.sane(Double(trimmed(header))) { return value }
+            if let date = HTTPDate.parse(trimmed(header)) { return Self.sane(max(0, date - HTTPDate.now())) }
         }
         return Self.sane(json?["error"]?["retry_after"]?.doubleValue)
     }
 
-    /// `value` when it is a finite number of seconds from 0 to one day.
+    /// The largest wait the client represents (about 31 years); longer ones are capped to it.
+    public static let maxRetryAfterSeconds = 1e9
+
+    /// `value` capped at `maxRetryAfterSeconds`; `nil` when absent, NaN or negative.
     static func sane(_ value: Double?) -> Double? {
-        guard let value, value.isFinite, value >= 0, value <= 86_400 else { return nil }
-        return value
+        guard let value, !value.isNaN, value >= 0 else { return nil }
+        return min(value, maxRetryAfterSeconds)
     }
+
+    private func trimmed(_ text: String) -> String { text.trimmingCharacters(in: " \t") }
 }

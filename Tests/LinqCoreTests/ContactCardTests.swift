@@ -166,12 +166,20 @@ import Testing
         #expect(try await client.contactCards.update(phoneNumber: Seed.acmeLine1, firstName: "D").firstName == "D")
     }
 
-    @Test func setupFailure2022LeavesTheCardInactiveAndIsRetried() async throws {
-        let (client, emulator) = try makeInProcessClient()
+    @Test func setupFailure2022IsNotRetriedAndSaysWhatIsLeftOfTheBudget() async throws {
+        var (client, emulator) = try makeInProcessClient()
+        client.contactCardBudget = WriteBudget(limit: 3, window: .seconds(600), noun: "contact-card writes")
         emulator.inject(Fault(method: "POST", path: "/v3/contact_card", code: 2022, count: 1))
+        let error = await linqError { () async throws(LinqError) in
+            try await client.contactCards.create(phoneNumber: Seed.acmeLine1, firstName: "John")
+        }
+        #expect(error?.code == 2022)
+        #expect(emulator.requestCount == 1, "every attempt spends one of 3 writes per 10 minutes")
+        #expect(error?.attempts == 1)
+        #expect(error?.budget?.remaining == 2)
+        // The person's own second try completes the setup.
         let card = try await client.contactCards.create(phoneNumber: Seed.acmeLine1, firstName: "John")
-        #expect(card.isActive, "the retry after 2022 completes the setup")
-        #expect(emulator.requestCount == 2)
+        #expect(card.isActive)
     }
 
     @Test func setupFailure2022WithoutRetryLeavesTheCardInactive() async throws {
@@ -187,6 +195,34 @@ import Testing
         #expect(stored.first?.isActive == false)
         // An inactive card may be created again (it is not a 409).
         #expect(try await client.contactCards.create(phoneNumber: Seed.acmeLine1, firstName: "John").isActive)
+    }
+
+    @Test func theBudgetIsToldOnlyWhenTheAnswerSaysSomethingAboutIt() async throws {
+        var (client, _) = try makeInProcessClient()
+        client.contactCardBudget = WriteBudget(limit: 3, window: .seconds(600), noun: "contact-card writes")
+        let invalid = await linqError { () async throws(LinqError) in
+            try await client.perform(
+                APICatalog.operation(id: "contactCard.create"),
+                arguments: ["phone_number": "555-1234", "first_name": "Ann"])
+        }
+        #expect(invalid?.code == 1002)
+        #expect(invalid?.budget == nil, "a rejected request spent nothing")
+        _ = try await client.contactCards.create(phoneNumber: Seed.acmeLine3, firstName: "A")
+        _ = try await client.contactCards.update(phoneNumber: Seed.acmeLine3, lastName: "B")
+        let conflict = await linqError { () async throws(LinqError) in
+            try await client.contactCards.create(phoneNumber: Seed.acmeLine3, firstName: "A")
+        }
+        #expect(conflict?.code == 2014)
+        #expect(conflict?.budget?.remaining == 0, "a 409 is counted, as the API counts it")
+        let limited = await linqError { () async throws(LinqError) in
+            try await client.contactCards.update(phoneNumber: Seed.acmeLine3, lastName: "C")
+        }
+        #expect(limited?.status == 429)
+        #expect(limited?.budget?.remaining == 0)
+        if case .waitTooLong? = limited?.notRetried {
+        } else {
+            Issue.record("\(String(describing: limited?.notRetried))")
+        }
     }
 
     @Test func upstreamLimit4004IsNeverRetriedAndLeavesTheCardInactive() async throws {

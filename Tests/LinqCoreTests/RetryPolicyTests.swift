@@ -7,12 +7,60 @@ import Testing
 @Suite struct RetryPolicyTests {
     let policy = RetryPolicy(jitter: false)
 
-    func decide(_ status: Int, code: Int? = nil, retryAfter: Double? = nil, header: Bool? = nil, retries: Int = 0)
-        -> RetryPolicy.Decision
-    {
+    func decide(
+        _ status: Int, code: Int? = nil, retryAfter: Double? = nil, header: Bool? = nil, retries: Int = 0,
+        safety: RetryPolicy.RetrySafety = .init(idempotentMethod: true)
+    ) -> RetryPolicy.Decision {
         policy.decide(
             .response(status: status, code: code, retryAfter: retryAfter, shouldRetryHeader: header),
-            retriesSoFar: retries, idempotent: false)
+            retriesSoFar: retries, safety: safety)
+    }
+
+    static let post = RetryPolicy.RetrySafety(idempotentMethod: false)
+    static let keyedPost = RetryPolicy.RetrySafety(idempotentMethod: false, idempotencyKey: true)
+    static let cardWrite = RetryPolicy.RetrySafety(idempotentMethod: false, budgeted: true)
+
+    @Test func aPostWithoutAKeyIsReSentOnlyWhenTheServerSaidItDidNotProcessIt() {
+        #expect(decide(500, safety: Self.post) == .stop)
+        #expect(decide(502, safety: Self.post) == .stop)
+        #expect(decide(500, code: 3001, safety: Self.post) == .stop)
+        #expect(decide(429, code: 1007, safety: Self.post) == .retry(after: .milliseconds(500)))
+        #expect(decide(408, safety: Self.post) == .retry(after: .milliseconds(500)))
+        #expect(decide(500, header: true, safety: Self.post) == .retry(after: .milliseconds(500)))
+        #expect(decide(500, safety: Self.keyedPost) == .retry(after: .milliseconds(500)))
+        #expect(decide(500, code: 3001, safety: Self.keyedPost) == .retry(after: .milliseconds(500)))
+        let (_, reason) = policy.evaluate(
+            .response(status: 502, code: nil, retryAfter: nil, shouldRetryHeader: nil), retriesSoFar: 0,
+            safety: Self.post)
+        #expect(reason == .mayHaveBeenProcessed)
+    }
+
+    @Test func contactCardWritesAreNeverReSentOnceTheyMayHaveReachedTheServer() {
+        for (status, code) in [(500, 2022 as Int?), (500, nil), (502, nil), (429, 1007), (500, 3001)] {
+            #expect(
+                decide(status, code: code, safety: Self.cardWrite) == .stop, "\(status) \(String(describing: code))")
+        }
+        #expect(decide(500, header: true, safety: Self.cardWrite) == .stop)
+        let (_, reason) = policy.evaluate(
+            .response(status: 500, code: 2022, retryAfter: nil, shouldRetryHeader: nil), retriesSoFar: 0,
+            safety: Self.cardWrite)
+        #expect(reason == .budgeted)
+        // A write that provably never reached the server spent nothing: it may be sent again.
+        #expect(
+            policy.decide(.transport(.connectionRefused), retriesSoFar: 0, safety: Self.cardWrite)
+                == .retry(after: .milliseconds(500)))
+        #expect(policy.decide(.transport(.connectionReset), retriesSoFar: 0, safety: Self.cardWrite) == .stop)
+        #expect(policy.decide(.transport(.timeout), retriesSoFar: 0, safety: Self.cardWrite) == .stop)
+    }
+
+    @Test func zeroRetriesDisablesRetrying() {
+        let none = RetryPolicy(maxRetries: 0)
+        #expect(none.decide(.transport(.connectionRefused), retriesSoFar: 0, idempotent: true) == .stop)
+        #expect(
+            none.decide(
+                .response(status: 503, code: nil, retryAfter: 1, shouldRetryHeader: nil), retriesSoFar: 0,
+                idempotent: true) == .stop)
+        #expect(RetryPolicy(maxRetries: -3).maxRetries == 0)
     }
 
     @Test(arguments: [
@@ -69,11 +117,21 @@ import Testing
             policy.decide(.transport(kind), retriesSoFar: 0, idempotent: idempotent)
         }
         #expect(d(.connectionRefused, idempotent: false) != .stop)
-        #expect(d(.connectionReset, idempotent: false) != .stop)
-        #expect(d(.connectTimeout, idempotent: false) != .stop)
+        #expect(
+            d(.connectionReset, idempotent: false) == .stop, "a POST whose connection broke may have been processed")
+        #expect(d(.connectionReset, idempotent: true) != .stop)
+        #expect(d(.connectTimeout, idempotent: false) != .stop, "never sent")
         #expect(d(.timeout, idempotent: true) != .stop)
+        #expect(d(.idleTimeout, idempotent: true) != .stop)
         #expect(d(.timeout, idempotent: false) == .stop, "a POST that timed out may have been processed")
-        #expect(d(.tls, idempotent: true) == .stop)
+        #expect(d(.idleTimeout, idempotent: false) == .stop)
+        for kind: TransportError.Kind in [
+            .tls, .malformedResponse, .responseTooLarge, .invalidURL, .hostNotFound, .other,
+        ] {
+            #expect(d(kind, idempotent: true) == .stop, "\(kind) cannot change on a second try")
+        }
+        // A TLS failure before sending is safe to re-send, but pointless.
+        #expect(policy.decide(.transport(.tls, requestNeverSent: true), retriesSoFar: 0, idempotent: false) == .stop)
     }
 
     @Test func clientRetriesTransientServerErrorsThenSucceeds() async throws {

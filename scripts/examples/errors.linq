@@ -34,8 +34,8 @@ expect status 429
 expect $last.error.retry_after exists
 echo "retry after $last.error.retry_after seconds"
 
-echo "500 / 2022: the setup did not complete (injected with the emulator's fault control)"
-request POST /_emulator/faults '{"code":2022,"method":"POST","path":"/v3/contact_card","count":3}'
+echo "500 / 2022: the setup did not complete (injected with the emulator's fault control); not re-sent automatically"
+request POST /_emulator/faults '{"code":2022,"method":"POST","path":"/v3/contact_card","count":1}'
 try card create --first Zed --number +15551230002
 expect status 500
 expect error 2022
