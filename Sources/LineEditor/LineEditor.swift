@@ -57,7 +57,10 @@ public final class LineEditor {
         swhist_setunique(history, 1)
         if let historyPath { swhist_load(history, historyPath) }
         swel_set_editor(editLine, "emacs")
-        swel_set_signal(editLine, 1)
+        // libedit's own signal handling re-sends every signal to the whole process group
+        // (`kill(0, sig)`), which would also end a parent script: linq handles them itself
+        // (`Terminal`: SIGTERM/SIGHUP restore the terminal and end only linq; SIGWINCH resizes).
+        swel_set_signal(editLine, 0)
         swel_set_hist(editLine, history)
         swel_set_clientdata(editLine, Unmanaged.passUnretained(self).toOpaque())
         swel_set_prompt_esc(editLine, promptCallback, 1)
@@ -94,6 +97,7 @@ public final class LineEditor {
 
     /// Reads one line with editing.
     public func readLine() -> LineInput {
+        if Terminal.takeResize() { el_resize(editLine) }
         interrupted = false
         sawInvalidUTF8 = false
         var count: Int32 = 0
@@ -111,13 +115,19 @@ public final class LineEditor {
     public func addToHistory(_ line: String) {
         swhist_enter(history, line)
         guard let historyPath else { return }
-        // Create the file private before libedit writes the history into it.
-        let fd = open(historyPath, O_WRONLY | O_CREAT, 0o600)
-        if fd >= 0 {
-            fchmod(fd, 0o600)
-            close(fd)
-        }
-        swhist_save(history, historyPath)
+        saveHistory(to: historyPath)
+    }
+
+    /// Saves the history, private (0600) and never through a symbolic link: the file is created
+    /// (or opened) with O_NOFOLLOW first, and libedit writes only into that regular file.
+    private func saveHistory(to path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        var info = stat()
+        let regular = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_uid == geteuid()
+        if regular { fchmod(fd, 0o600) }
+        close(fd)
+        if regular { swhist_save(history, path) }
     }
 
     /// Removes every history entry that contains `text` (e.g. an API key that became known only
@@ -133,7 +143,7 @@ public final class LineEditor {
         }
         swhist_clear(history)
         for line in kept { swhist_enter(history, line) }
-        if let historyPath { swhist_save(history, historyPath) }
+        if let historyPath { saveHistory(to: historyPath) }
     }
 
     fileprivate func complete(_ el: OpaquePointer) -> UInt8 {
@@ -204,8 +214,14 @@ private let interruptCallback: @convention(c) (OpaquePointer?, Int32) -> UInt8 =
     return UInt8(CC_EOF)
 }
 
-private let suspendCallback: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { _, _ in
+private let suspendCallback: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { el, _ in
+    // Give the terminal back as it was while stopped, and take the editing mode again after.
+    var editing = termios()
+    let saved = tcgetattr(0, &editing) == 0
+    Terminal.restore()
     kill(getpid(), SIGTSTP)
+    if saved { tcsetattr(0, TCSADRAIN, &editing) }
+    if let el { el_resize(el) }
     return UInt8(CC_REDISPLAY)
 }
 
@@ -222,7 +238,10 @@ private let utf8GetcCallback: @convention(c) (OpaquePointer?, UnsafeMutablePoint
         while true {
             let n = read(0, &byte, 1)
             if n == 1 { return Int(byte) }
-            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EINTR {
+                if Terminal.takeResize(), let el { el_resize(el) }
+                continue
+            }
             return -1
         }
     }

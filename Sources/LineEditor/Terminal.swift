@@ -26,13 +26,22 @@ public enum Terminal {
     public static func saveAndGuard() {
         guard !guardInstalled.exchange(true, ordering: .relaxed) else { return }
         if tcgetattr(0, &saved) == 0 { haveSaved = true }
-        for signal in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+        // Fatal signals, and the ones that end a session (SIGTERM, SIGHUP, SIGQUIT): restore the
+        // terminal, then die of the same signal — this process only, never its group.
+        for signal in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGTERM, SIGHUP, SIGQUIT] {
             swel_catch_fatal(signal) { signo in
                 Terminal.restore()
                 raise(signo)
             }
         }
+        swel_catch_signal(SIGWINCH) { _ in Terminal.resized.store(true, ordering: .relaxed) }
     }
+
+    /// Set by SIGWINCH; the editor resizes on its next read.
+    static let resized = Atomic<Bool>(false)
+
+    /// Whether the window changed size since the last call.
+    static func takeResize() -> Bool { resized.exchange(false, ordering: .relaxed) }
 
     /// Puts the terminal back as it was at start-up.
     public static func restore() {

@@ -49,11 +49,17 @@ extension Interpreter {
             return nil
         }
         run.placeholders.subtract(["last", "status"])
+        var client = self.client
+        let request = client.withIdempotencyKey(request)
         if session.verbose.value { output.writeErr(errorRenderer.request(request)) }
-        let client = self.client
+        // One line per retry wait, as it starts (the main thread is blocked meanwhile, so the
+        // sink is not written concurrently).
+        let notice = UncheckedSink(output: output, renderer: errorRenderer)
+        client.onRetry = { event in notice.write(event.line) }
+        let sender = client
         let result = Blocking.run { () async -> Result<LinqResponse, LinqError> in
             do throws(LinqError) {
-                return .success(try await client.send(request, idempotent: idempotent))
+                return .success(try await sender.send(request, idempotent: idempotent))
             } catch {
                 return .failure(error)
             }
@@ -74,6 +80,10 @@ extension Interpreter {
             } else {
                 // No response at all: `$last` and `$status` must not describe an older one.
                 session.lastResponse = nil
+                if session.verbose.value {
+                    let lines = errorRenderer.attempts(error.attemptLog)
+                    if !lines.isEmpty { output.writeErr(lines.joined(separator: "\n") + "\n") }
+                }
             }
             session.lastError = error
             throw ShellError(.request, error.message, linqError: error)
@@ -104,4 +114,13 @@ extension Interpreter {
         }
         IDHarvester.harvest(json, into: &session)
     }
+}
+
+/// Lets the retry hook, which runs on the request's task, write a line while the main thread
+/// waits for that task (the only writer at that moment).
+private struct UncheckedSink: @unchecked Sendable {
+    let output: any OutputSink
+    let renderer: Renderer
+
+    func write(_ line: String) { output.writeErr(renderer.dim(line) + "\n") }
 }

@@ -92,28 +92,35 @@ public final class Interpreter {
 
     /// The renderer for stdout with the current settings.
     public var renderer: Renderer {
-        var renderer = Renderer(color: session.color.value, output: session.output.value, secret: session.apiKey.value)
+        let key = session.apiKey.value == session.emulatorKey ? nil : session.apiKey.value
+        var renderer = Renderer(color: session.color.value, output: session.output.value, secret: key)
         renderer.otherSecrets = Array(secrets)
+        renderer.terminal = terminal.stdoutIsTTY
+        renderer.verbose = session.verbose.value
+        if case .emulator = session.target { renderer.emulatorKey = session.emulatorKey }
         return renderer
     }
 
-    /// A renderer for stderr (coloured only when stderr is a terminal).
+    /// A renderer for stderr (coloured only when stderr is a terminal; always escaping).
     var errorRenderer: Renderer {
         var renderer = renderer
         renderer.color = renderer.color && terminal.stderrIsTTY
+        renderer.terminal = true
         return renderer
     }
 
     /// Adds the current key to `secrets`; returns whether it was new.
     @discardableResult
     func noteKey() -> Bool {
-        guard let key = session.apiKey.value, key.count >= 4 else { return false }
+        // The built-in emulator's key is public (its banner and the README print it).
+        guard let key = session.apiKey.value, key.count >= 4, key != session.emulatorKey else { return false }
         return secrets.insert(key).inserted
     }
 
     /// `text` with every key the session has used masked.
     public func scrub(_ text: String) -> String {
-        redact(text, secrets: secrets.union(session.apiKey.value.map { [$0] } ?? []))
+        let key = session.apiKey.value == session.emulatorKey ? nil : session.apiKey.value
+        return redact(text, secrets: secrets.union(key.map { [$0] } ?? []))
     }
 
     /// The client for the current settings.

@@ -3,6 +3,9 @@ import LinqJSON
 
 /// Turns responses and errors into text: JSON in the session's output mode (coloured by token type
 /// when colour is on), API errors as one block, verbose request/response dumps with the key masked.
+/// Text a server supplied never reaches a terminal as control sequences: JSON strings are escaped
+/// by the printer, other bodies and header values by `TerminalText`, and binary or compressed
+/// bodies are summarised — unless `--output raw` goes to a pipe or a file.
 public struct Renderer: Sendable {
     public var color: Bool
     public var output: OutputMode
@@ -10,6 +13,12 @@ public struct Renderer: Sendable {
     public var secret: String?
     /// Other keys used during the session (masked too, wherever they appear).
     public var otherSecrets: [String] = []
+    /// Whether the text goes to a terminal (control characters escaped, binary summarised).
+    public var terminal = true
+    /// Verbose: show the transport's raw detail under a network failure.
+    public var verbose = false
+    /// The session talks to the built-in emulator (hints differ), whose key is this.
+    public var emulatorKey: String?
 
     public init(color: Bool, output: OutputMode, secret: String?) {
         self.color = color
@@ -40,18 +49,18 @@ public struct Renderer: Sendable {
     }
 
     /// The response body for stdout: pretty or compact JSON, or the raw bytes. Empty for no body.
+    /// A binary or compressed body is summarised (`<binary body: 1,024 bytes, content-encoding gzip>`)
+    /// unless it is asked for raw and goes to a pipe or file; other non-JSON text has its control
+    /// characters escaped (`--output raw` to a pipe keeps the bytes).
     public func body(of response: LinqResponse) -> String {
         if response.body.isEmpty { return "" }
-        if output == .raw {
-            let text = response.text
-            return text.hasSuffix("\n") ? text : text + "\n"
-        }
-        guard let value = response.json else {
-            let text = response.text
-            return text.hasSuffix("\n") ? text : text + "\n"
-        }
-        return json(value)
+        if output == .raw && !terminal { return withNewline(response.text) }
+        if let summary = response.binarySummary { return summary + "\n" }
+        if output != .raw, let value = response.json { return json(value) }
+        return withNewline(response.terminalSafeText)
     }
+
+    func withNewline(_ text: String) -> String { text.hasSuffix("\n") ? text : text + "\n" }
 
     /// The one-block description of a failure, for stderr.
     public func error(_ error: ShellError) -> String {
@@ -61,8 +70,8 @@ public struct Renderer: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// An API or transport error: status, Linq code and message, the catalog hint, the wait,
-    /// `doc_url` and `trace_id`.
+    /// An API or transport error: status, Linq code and message, the hint, the wait, `doc_url`,
+    /// `trace_id`, and how many attempts it took; the transport's raw detail only when verbose.
     public func error(_ error: LinqError) -> String {
         var head: String
         switch error.kind {
@@ -70,57 +79,59 @@ public struct Renderer: Sendable {
             head = "\(error.status.map(String.init) ?? "?") \(Self.reason(error.status ?? 0))"
             if let code = error.code { head += " · Linq \(code)" }
             head += ": " + error.message
-        case .transport:
-            head = error.message
-            if let detail = error.transport?.detail, !detail.isEmpty { head += " — " + detail }
         case .cancelled:
             head = "cancelled"
         default:
             head = error.message
         }
         var lines = [red("error:") + " " + scrub(head)]
-        if let hint = error.hint { lines.append("  " + cyan("hint:") + "  " + hint) }
+        if let hint = hint(for: error) { lines.append("  " + cyan("hint:") + "  " + hint) }
         if let wait = error.retryAfter {
-            lines.append("  " + yellow("wait:") + "  retry after \(Self.seconds(wait))")
+            lines.append("  " + yellow("wait:") + "  retry after \(DurationText.short(seconds: wait))")
         }
         if let doc = error.docURL { lines.append("  " + dim("docs:") + "  " + doc) }
         if let trace = error.traceID { lines.append("  " + dim("trace:") + " " + trace) }
-        if let attempts = error.response?.attempts, attempts > 1 {
-            lines.append("  " + dim("tried: \(attempts) times"))
+        if error.kind == .transport || error.attempts > 1, let tried = error.attemptsSummary {
+            lines.append("  " + dim("tried: \(tried)"))
+        }
+        if verbose, let detail = error.transport?.detail, !detail.isEmpty {
+            lines.append("  " + dim("detail: " + scrub(TerminalText.escape(detail, keepLayout: false))))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `583 s (9 min 43 s)`.
-    static func seconds(_ value: Double) -> String {
-        guard value.isFinite, value >= 0, value < 1e9 else { return "an unknown time" }
-        let s = Int(value.rounded(.up))
-        if s < 60 { return "\(s) s" }
-        return "\(s) s (\(s / 60) min \(s % 60) s)"
+    /// The catalog's hint, told for the target: on the built-in emulator a 401 is about its key.
+    func hint(for error: LinqError) -> String? {
+        if let emulatorKey, error.status == 401 || error.code == 2004 {
+            return "On the built-in emulator: `unset key` goes back to its key, or `set key \(emulatorKey)`."
+        }
+        return error.hint
     }
 
     /// The request as sent, for `verbose` and `last --request`: the request line, headers with
-    /// `Authorization` masked, and the body.
+    /// `Authorization` (and any value holding a key) masked, and the body.
     public func request(_ request: HTTPRequestData) -> String {
-        var lines = [bold("> \(request.method) \(request.url)")]
+        var lines = [bold("> \(request.method) \(TerminalText.escape(request.url, keepLayout: false))")]
         for header in request.headers { lines.append(dim("> ") + "\(header.name): \(maskedValue(header))") }
-        var text = lines.joined(separator: "\n") + "\n"
+        var text = scrub(lines.joined(separator: "\n")) + "\n"
         if let body = request.body, !body.isEmpty {
-            let bodyText = String(decoding: body, as: UTF8.self)
             if let value = try? JSONValue.parse(body) {
-                text +=
-                    scrub(value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil))) + "\n"
+                text += scrub(value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil))) + "\n"
             } else {
-                text += scrub(bodyText) + "\n"
+                text += scrub(TerminalText.escape(bytes: body)) + "\n"
             }
         }
         return text
     }
 
-    /// Status line and headers of a response, for `verbose` and `last --headers`.
+    /// Status line and headers of a response, for `verbose` and `last --headers`: values that
+    /// hold a key masked, control characters escaped; every attempt when there were several.
     public func responseHead(_ response: LinqResponse) -> String {
         var lines = [bold("< \(response.status) \(Self.reason(response.status))")]
-        for header in response.headers { lines.append(dim("< ") + "\(header.name): \(header.value)") }
+        for header in Redaction.displayHeaders(response.headers, secrets: secrets) {
+            lines.append(dim("< ") + "\(header.name): \(header.value)")
+        }
+        lines += attempts(response.attemptLog)
         var meta = "\(Self.milliseconds(response.duration))"
         if response.attempts > 1 {
             meta += ", \(response.attempts) attempts, \(Self.milliseconds(response.totalDuration)) in all"
@@ -129,13 +140,23 @@ public struct Renderer: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One dim line per attempt (`< #1 503 · Linq 3001 in 12 ms, then waited 1 s`), when there
+    /// were several.
+    func attempts(_ log: [AttemptRecord]) -> [String] {
+        guard log.count > 1 else { return [] }
+        return log.map { dim("< " + TerminalText.escape($0.description, keepLayout: false)) }
+    }
+
+    /// Every key this renderer masks.
+    var secrets: [String] { (secret.map { [$0] } ?? []) + otherSecrets }
+
     func maskedValue(_ header: HTTPHeader) -> String {
         if header.name.lowercased() == "authorization" {
             let parts = header.value.split(separator: " ", maxSplits: 1)
             if parts.count == 2 { return "\(parts[0]) \(maskSecret(String(parts[1])))" }
             return maskSecret(header.value)
         }
-        return scrub(header.value)
+        return Redaction.displayValue(of: header, secrets: secrets)
     }
 
     /// `12.3 ms`.

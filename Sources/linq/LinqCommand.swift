@@ -88,6 +88,12 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Print each command's duration on stderr.")
     var timing = false
 
+    @Option(help: "Seconds a whole request may take, retries included (default 60).")
+    var timeout: String?
+
+    @Option(help: "How many times a failed request may be re-sent when that is safe (0-10, default 2).")
+    var retries: String?
+
     @Option(
         name: .customLong("emulator-state"),
         help: "State file of the built-in emulator (default: $XDG_STATE_HOME/linq/emulator.json).")
@@ -158,6 +164,8 @@ enum Launcher {
         if connection.noColor { options.color = false }
         if connection.verbose { options.verbose = true }
         if connection.timing { options.timing = true }
+        options.timeout = connection.timeout
+        options.retries = connection.retries
         options.forceEmulator = connection.emulator
         options.profile = connection.profile
         Signals.countInterrupts()
@@ -195,7 +203,9 @@ enum Launcher {
         } else if !commands.isEmpty {
             status = runner.commands(commands)
         } else if terminal.interactive {
-            status = runner.prompt(EditorLineSource(historyPath: Paths.history(environment: environment)))
+            let source = EditorLineSource(historyPath: Paths.history(environment: environment))
+            if let refusal = source.historyRefusal { output.writeErr("linq: \(refusal)\n") }
+            status = runner.prompt(source)
         } else {
             status = runner.stream(PlainLineSource(), name: "stdin")
         }

@@ -124,7 +124,7 @@ import Testing
         let limited = LinqError(kind: .api, message: "Rate limit exceeded", status: 429, code: 1007, retryAfter: 583)
         #expect(
             Renderer(color: false, output: .pretty, secret: nil).error(limited).contains(
-                "retry after 583 s (9 min 43 s)"))
+                "retry after 9 min 43 s"))
     }
 
     @Test func requestDumpMasksTheKeyEverywhere() {

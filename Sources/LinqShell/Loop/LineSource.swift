@@ -27,7 +27,15 @@ public enum LineSourceInput: Equatable {
 /// libedit on a terminal.
 public final class EditorLineSource: LineSource {
     let editor: LineEditor
-    public init(historyPath: String?) { editor = LineEditor(programName: "linq", historyPath: historyPath) }
+    /// Why the history file was not used (a link, another owner, writable by others), if it was not.
+    public let historyRefusal: String?
+
+    /// Reads and saves history at `historyPath` unless the file fails `SafeFile`'s checks.
+    public init(historyPath: String?) {
+        historyRefusal = historyPath.flatMap { path in SafeFile.problem(path).map { "history \(path) not used: \($0)" }
+        }
+        editor = LineEditor(programName: "linq", historyPath: historyRefusal == nil ? historyPath : nil)
+    }
     public var interactive: Bool { true }
 
     public func next(prompt: String) -> LineSourceInput {

@@ -65,8 +65,11 @@ public final class ShellRunner {
         }
         if let report = options.report {
             let text = report.format.render(log, suite: Recorder.baseName(name))
-            do {
-                try JSONFile.writeBytes(Array(shell.scrub(text).utf8), to: report.path, mode: 0o644)
+            do throws(JSONFile.Failure) {
+                if let problem = SafeFile.problem(report.path) {
+                    throw JSONFile.Failure(description: "refusing the report \(report.path): \(problem)")
+                }
+                try JSONFile.writeBytes(Array(shell.scrub(text).utf8), to: report.path, mode: 0o600)
             } catch {
                 shell.output.writeErr("linq: cannot write the report: \(error.description)\n")
                 return shell.run.exitRequested

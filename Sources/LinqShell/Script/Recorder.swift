@@ -102,6 +102,7 @@ public final class Recorder {
     }
 
     func write() throws(ShellError) {
+        try SafeFile.check(path, as: "the recording")
         let text = (header + lines).joined(separator: "\n") + "\n"
         do {
             try JSONFile.writeBytes(Array(text.utf8), to: path, mode: 0o600)

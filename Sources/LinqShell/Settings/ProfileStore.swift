@@ -26,6 +26,8 @@ public struct ProfileStore {
     /// Loads the file (an absent file is an empty store).
     public init(path: String) throws(ShellError) {
         self.path = path
+        // A config file others can change could send the key to a base URL of their choosing.
+        try SafeFile.check(path, as: "the config file")
         let document: JSONValue?
         do {
             document = try JSONFile.read(path)
@@ -83,6 +85,7 @@ public struct ProfileStore {
         let document: JSONValue = ["current": current.map { .string($0) } ?? .null, "profiles": .object(all)]
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { JSONFile.makeDirectories(folder) }
+        try SafeFile.check(path, as: "the config file")
         do {
             try JSONFile.write(document, to: path, mode: 0o600)
         } catch {

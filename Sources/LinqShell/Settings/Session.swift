@@ -65,6 +65,10 @@ public struct Session: Sendable {
     public var color: Sourced<Bool>
     public var verbose: Sourced<Bool>
     public var timing: Sourced<Bool>
+    /// Seconds a whole request may take (retries included).
+    public var timeout: Sourced<Double> = Sourced(60, .default)
+    /// Re-sends allowed after a failure (when re-sending is safe).
+    public var retries: Sourced<Int> = Sourced(2, .default)
     public var profile: String?
     /// The in-process emulator's base URL and key, when one runs.
     public var emulatorURL: String?
@@ -107,6 +111,8 @@ public struct Session: Sendable {
         var configuration = base
         configuration.apiKey = apiKey.value
         configuration.baseURL = baseURL.value
+        if timeout.source != .default { configuration.timeouts = .seconds(timeout.value) }
+        if retries.source != .default { configuration.retry.maxRetries = retries.value }
         return configuration
     }
 

@@ -9,6 +9,9 @@ public struct LaunchOptions: Sendable {
     public var color: Bool?
     public var verbose: Bool?
     public var timing: Bool?
+    /// `--timeout SECONDS` and `--retries N`, as typed (checked by `Setting`).
+    public var timeout: String?
+    public var retries: String?
     /// `--emulator`: use the built-in emulator even when a key is configured.
     public var forceEmulator = false
     /// `--profile NAME`.
@@ -36,8 +39,10 @@ public struct EmulatorHandle: Sendable {
     }
 }
 
-/// Builds the starting session with precedence flag > env > profile > default. With no API key
-/// anywhere (or `--emulator`), it starts the built-in emulator and points the session at it.
+/// Builds the starting session with precedence flag > env > profile > default — except that a
+/// profile named explicitly (`--profile`) wins over the environment for the fields it sets, so
+/// that what `show` and the prompt claim is what is used. With no API key anywhere (or
+/// `--emulator`), it starts the built-in emulator and points the session at it.
 public enum SessionFactory {
     /// `profiles` is the saved store (nil when there is none); the profile used is `--profile`,
     /// else `LINQ_PROFILE`, else the store's current one.
@@ -59,24 +64,43 @@ public enum SessionFactory {
             session.profile = name
         }
         session.profileNames = profiles?.names ?? []
+        // An explicit --profile outranks the environment; one chosen earlier does not.
+        let profileOverEnv = options.profile != nil
+        let envKey = environment[LinqConfiguration.apiKeyVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let envURL = environment[LinqConfiguration.baseURLVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let envNumber = environment["LINQ_NUMBER"].flatMap { $0.isEmpty ? nil : $0 }
+        let profileKey = profile?.emulator == false ? profile?.apiKey : nil
+        let profileURL = profile?.emulator == false ? profile?.baseURL : nil
+
         if let key = options.apiKey, !key.isEmpty {
             session.apiKey = Sourced(key, .flag)
-        } else if let key = environment[LinqConfiguration.apiKeyVariable], !key.isEmpty {
+        } else if profileOverEnv, let key = profileKey {
+            session.apiKey = Sourced(key, .profile)
+        } else if let key = envKey {
             session.apiKey = Sourced(key, .env)
-        } else if let key = profile?.apiKey, profile?.emulator == false {
+        } else if let key = profileKey {
             session.apiKey = Sourced(key, .profile)
         }
         if let url = options.baseURL, !url.isEmpty {
             session.baseURL = Sourced(url, .flag)
-        } else if let url = environment[LinqConfiguration.baseURLVariable], !url.isEmpty {
+        } else if profileOverEnv, profile != nil, profile?.emulator == false {
+            // The profile's base URL (or production, when it saved none), not the environment's.
+            session.baseURL = Sourced(profileURL ?? LinqConfiguration.defaultBaseURL, .profile)
+        } else if let url = envURL {
             session.baseURL = Sourced(url, .env)
-        } else if let url = profile?.baseURL, profile?.emulator == false {
+        } else if let url = profileURL {
             session.baseURL = Sourced(url, .profile)
         }
+        if options.baseURL != nil, session.apiKey.value == nil, !options.forceEmulator {
+            throw ShellError.usage(
+                "--base-url needs an API key: add --api-key KEY, set \(LinqConfiguration.apiKeyVariable), or use --emulator for the built-in emulator"
+            )
+        }
         let profileWantsEmulator =
-            profile?.emulator == true && options.apiKey == nil
-            && (environment[LinqConfiguration.apiKeyVariable] ?? "").isEmpty
-        if options.forceEmulator || session.apiKey.value == nil || profileWantsEmulator {
+            profile?.emulator == true && options.apiKey == nil && (profileOverEnv || envKey == nil)
+        let onEmulator = options.forceEmulator || session.apiKey.value == nil || profileWantsEmulator
+        var emulatorNumbers: [String] = []
+        if onEmulator {
             let handle = try startEmulator()
             let source: SettingSource = profileWantsEmulator ? .profile : .emulator
             session.emulatorURL = handle.baseURL
@@ -84,21 +108,36 @@ public enum SessionFactory {
             session.baseURL = Sourced(handle.baseURL, source)
             session.apiKey = Sourced(handle.apiKey, source)
             session.number = Sourced(handle.defaultNumber, .emulator)
+            emulatorNumbers = handle.numbers
             for number in handle.numbers { session.rememberNumber(number) }
             for chat in handle.chatIDs.reversed() { session.remember(chat, as: .chat) }
         }
-        if let number = profile?.number { session.number = Sourced(number, .profile) }
+        // On the emulator only its own lines make sense as the default (another would get 403/2006).
+        func usable(_ number: String) -> Bool { !onEmulator || emulatorNumbers.contains(number) }
+        let profileNumber = profile?.number.flatMap { usable($0) ? $0 : nil }
+        let environmentNumber = envNumber.flatMap { usable($0) ? $0 : nil }
         if let number = options.number {
             session.number = Sourced(number, .flag)
-        } else if let number = environment["LINQ_NUMBER"], !number.isEmpty {
+        } else if profileOverEnv, let number = profileNumber {
+            session.number = Sourced(number, .profile)
+        } else if let number = environmentNumber {
             session.number = Sourced(number, .env)
+        } else if let number = profileNumber {
+            session.number = Sourced(number, .profile)
         }
         if let number = session.number.value { session.rememberNumber(number) }
         if let output = options.output { session.output = Sourced(output, .flag) }
-        let colorAllowed = terminal.stdoutIsTTY && !terminal.noColor
-        session.color = options.color.map { Sourced($0 && !terminal.noColor, .flag) } ?? Sourced(colorAllowed, .default)
+        if let color = options.color {
+            session.color = Sourced(color && !terminal.noColor, terminal.noColor ? .env : .flag)
+        } else if terminal.noColor {
+            session.color = Sourced(false, .env)
+        } else {
+            session.color = Sourced(terminal.stdoutIsTTY, .default)
+        }
         if let verbose = options.verbose { session.verbose = Sourced(verbose, .flag) }
         if let timing = options.timing { session.timing = Sourced(timing, .flag) }
+        if let timeout = options.timeout { try Setting.timeout.apply(timeout, to: &session, source: .flag) }
+        if let retries = options.retries { try Setting.retries.apply(retries, to: &session, source: .flag) }
         return session
     }
 }

@@ -12,6 +12,8 @@ public enum Setting: String, CaseIterable, Sendable {
     case color
     case verbose
     case timing
+    case timeout
+    case retries
 
     /// The name as typed after `set` (`base-url`).
     public var name: String { rawValue }
@@ -23,6 +25,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .baseURL: ["url", "base_url", "baseurl"]
         case .number: ["phone", "phone-number"]
         case .color: ["colour"]
+        case .timeout: ["timeouts"]
+        case .retries: ["retry"]
         case .output, .verbose, .timing: []
         }
     }
@@ -40,6 +44,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .color: "colour output: on or off"
         case .verbose: "print requests and response headers on stderr: on or off"
         case .timing: "print each request's duration: on or off"
+        case .timeout: "seconds a whole request may take, retries included (default 60)"
+        case .retries: "how many times a failed request may be re-sent when that is safe (0-10, default 2)"
         }
     }
 
@@ -73,6 +79,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .number: session.knownNumbers
         case .baseURL: [LinqConfiguration.defaultBaseURL] + (session.emulatorURL.map { [$0] } ?? [])
         case .key: session.emulatorKey.map { [$0] } ?? []
+        case .timeout: ["10", "30", "60", "120"]
+        case .retries: ["0", "1", "2", "3"]
         }
     }
 
@@ -86,6 +94,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .color: Self.onOff(session.color.value)
         case .verbose: Self.onOff(session.verbose.value)
         case .timing: Self.onOff(session.timing.value)
+        case .timeout: DurationText.short(seconds: session.timeout.value)
+        case .retries: String(session.retries.value)
         }
     }
 
@@ -99,6 +109,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .color: session.color.source
         case .verbose: session.verbose.source
         case .timing: session.timing.source
+        case .timeout: session.timeout.source
+        case .retries: session.retries.source
         }
     }
 
@@ -134,6 +146,18 @@ public enum Setting: String, CaseIterable, Sendable {
         case .color: session.color = Sourced(try Self.parseSwitch(text, name: name), source)
         case .verbose: session.verbose = Sourced(try Self.parseSwitch(text, name: name), source)
         case .timing: session.timing = Sourced(try Self.parseSwitch(text, name: name), source)
+        case .timeout:
+            var number = text.lowercased()
+            if number.hasSuffix("s") { number.removeLast() }
+            guard let seconds = Double(number), seconds.isFinite, seconds >= 0.1, seconds <= 3600 else {
+                throw ShellError.usage("timeout takes seconds from 0.1 to 3600, e.g. set timeout 30, not '\(text)'")
+            }
+            session.timeout = Sourced(seconds, source)
+        case .retries:
+            guard let count = Int(text), (0...10).contains(count) else {
+                throw ShellError.usage("retries takes a count from 0 (never re-send) to 10, not '\(text)'")
+            }
+            session.retries = Sourced(count, source)
         }
     }
 
@@ -147,6 +171,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .color: session.color = initial.color
         case .verbose: session.verbose = initial.verbose
         case .timing: session.timing = initial.timing
+        case .timeout: session.timeout = initial.timeout
+        case .retries: session.retries = initial.retries
         }
     }
 
