@@ -126,7 +126,9 @@ enum ChatRoutes {
         }
         .map(\.element)
         let page = rows.dropFirst(offset).prefix(limit)
-        let next: JSONValue = offset + limit < rows.count ? .string(String(offset + limit)) : .null
+        // `offset` may be huge (any Int): compare before adding.
+        let next: JSONValue =
+            offset < rows.count && limit < rows.count - offset ? .string(String(offset + limit)) : .null
         return .json(200, ["chats": .array(page.map(\.publicView)), "next_cursor": next])
     }
 
@@ -415,7 +417,7 @@ enum ChatRoutes {
         if let last = store[table: "location_requests"][chatID]?["_at"]?.doubleValue,
             context.now - last < locationRequestInterval
         {
-            throw APIFailure(1007, retryAfter: max(1, Int((last + locationRequestInterval - context.now).rounded(.up))))
+            throw APIFailure(1007, retryAfter: EmulatorClock.waitSeconds(last + locationRequestInterval - context.now))
         }
         store[table: "location_requests"][chatID] = ["_at": .number(String(context.now))]
         return .json(200, ["success": true, "message": "Location request sent"])

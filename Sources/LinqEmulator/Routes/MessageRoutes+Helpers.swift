@@ -196,7 +196,7 @@ extension MessageRoutes {
             return time
         }
         guard recent.count >= rateLimit, let oldest = recent.min() else { return }
-        throw APIFailure(1007, retryAfter: max(1, Int((oldest + rateWindow - context.now).rounded(.up))))
+        throw APIFailure(1007, retryAfter: EmulatorClock.waitSeconds(oldest + rateWindow - context.now))
     }
 
     /// A delivered outbound message row (see the row format above).
