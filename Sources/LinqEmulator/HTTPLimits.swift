@@ -24,7 +24,7 @@ public struct HTTPLimits: Sendable {
     public var idleTimeout: TimeAmount = .seconds(75)
     /// Most open connections; at the limit, a new client still gets in: the connection idle the
     /// longest is closed for it. Never more than the process's file-descriptor limit allows.
-    public var maxConnections = 1024
+    public var maxConnections = 4096
     /// After a `413`/`414`/`431` the server reads (and drops) at most this much more of the request,
     /// for at most `lingerTime`, so that the client gets to read the answer instead of a reset.
     public var drainBytes = 1024 * 1024 * 1024
@@ -79,12 +79,13 @@ final class ConnectionRegistry: Sendable {
         let (accepted, victim) = entries.withLock { entries -> (Bool, (any Channel)?) in
             var victim: (any Channel)?
             if entries.count >= limit {
-                guard
-                    let oldest = entries.filter({ !$0.value.busy }).min(by: {
-                        $0.value.lastActive < $1.value.lastActive
-                    })
-                else { return (false, nil) }
-                victim = oldest.value.channel
+                // One pass, no copies: this runs for every connection accepted at the limit.
+                var oldest: (key: ObjectIdentifier, entry: Entry)?
+                for (key, entry) in entries where !entry.busy {
+                    if entry.lastActive < oldest?.entry.lastActive ?? .max { oldest = (key, entry) }
+                }
+                guard let oldest else { return (false, nil) }
+                victim = oldest.entry.channel
                 entries[oldest.key] = nil
             }
             entries[ObjectIdentifier(channel)] = Entry(channel: channel, lastActive: Self.now())
