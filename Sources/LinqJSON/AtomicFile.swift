@@ -52,6 +52,9 @@ public enum AtomicFile {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
+            if errno == ELOOP {
+                throw JSONFile.Failure(description: "\(path) is a symbolic link: give the path of the file itself")
+            }
             throw failure("cannot read \(path)")
         }
         defer { close(fd) }
