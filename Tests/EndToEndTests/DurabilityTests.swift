@@ -85,7 +85,9 @@ import Testing
         // The restart removed what the killed processes were writing.
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp.") }
         #expect(left.isEmpty, "temporary files left: \(left)")
-        print("durability: \(acknowledged.count) acknowledged writes over 10 SIGKILLs, all present")
+        print(
+            "durability: \(acknowledged.count) acknowledged writes over 10 SIGKILLs, all present; "
+                + "\(tally.goodReads.withLock { $0 }) whole file reads")
     }
 
     @Test func twentyShellsAddingAtOnceToOneZeroConfigStateKeepAllTwenty() async throws {
