@@ -39,7 +39,7 @@ public final class Emulator: Sendable {
         var initial = SeedData.store(now: EmulatorClock.realNow())
         if let stateFile {
             let file = try StateFile(path: stateFile)
-            if let saved = try file.load() {
+            if let saved = try file.load(orCreate: initial.json(clockOffset: 0)) {
                 initial = saved.store
                 clock.currentOffset = saved.clockOffset
             }

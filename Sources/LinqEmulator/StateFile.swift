@@ -29,12 +29,15 @@ final class StateFile: Sendable {
         lock = try FileLock(path: path + ".lock")
     }
 
-    /// At start: removes temporary files that killed processes left, and reads the saved state
-    /// (`nil` when there is no file yet).
-    func load() throws(JSONFile.Failure) -> Saved? {
+    /// At start: removes temporary files that killed processes left, and reads the saved state.
+    /// Without a file yet, writes `initial` (the seed) and answers `nil`: every process that starts
+    /// on the same new file then shares one seed.
+    func load(orCreate initial: JSONValue) throws(JSONFile.Failure) -> Saved? {
         try lock.withLock { () throws(JSONFile.Failure) -> Saved? in
             AtomicFile.removeStaleTemporaries(of: path)
-            return try readIfChanged()
+            if let saved = try readIfChanged() { return saved }
+            try save(initial)
+            return nil
         }
     }
 

@@ -58,6 +58,19 @@ import Testing
         }
     }
 
+    @Test func aNewStateFileStartsWithTheSeedSoEveryProcessSharesOne() async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.json")
+        let first = try Emulator(stateFile: path)
+        #expect(readTextFile(path)?.contains(SeedData.acmeKey) == true, "written at start")
+        let second = try Emulator(stateFile: path)
+        let created = { (emulator: Emulator) async in
+            await emulator.handle(self.request("GET", "/v3/chats/\(SeedData.chatID(1))")).json?["created_at"]
+        }
+        #expect(await created(first) == created(second))
+    }
+
     @Test func anAcknowledgedWriteIsOnDiskBeforeTheAnswer() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }
@@ -143,7 +156,7 @@ import Testing
         writeTextFile(dir.file("unrelated.tmp.1"), "kept")
         _ = try Emulator(stateFile: path)
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(left == ["state.json.lock", "unrelated.tmp.1", "victim.txt"])
+        #expect(left == ["state.json", "state.json.lock", "unrelated.tmp.1", "victim.txt"])
         #expect(readTextFile(target) == "untouched")
     }
 
