@@ -261,6 +261,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         if case .body = mode { mode = .head(HeadScan()) }
     }
 
+    /// The decoder saw a whole head that this handler had passed on unscanned (a pipelined request
+    /// arriving with the previous one): what follows is its body, not a head.
+    func requestStarted() {
+        if case .head = mode { mode = .body }
+    }
+
     /// Answers, half-closes, and drops the rest of the request for a while before closing.
     private func reject(_ context: ChannelHandlerContext, _ status: Int, _ reason: String, code: Int, _ message: String)
     {
@@ -297,7 +303,9 @@ final class RequestBoundaryHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: registry.mark(context.channel, busy: true)
+        case .head:
+            registry.mark(context.channel, busy: true)
+            connectionGuard?.requestStarted()
         case .end: connectionGuard?.requestEnded()
         case .body: break
         }

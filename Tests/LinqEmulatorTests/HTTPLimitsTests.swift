@@ -108,6 +108,23 @@ import Testing
         await server.stop()
     }
 
+    @Test func pipelinedRequestsWithLargeBodiesAreNotMistakenForHeads() async throws {
+        let server = try await EmulatorServer.start(Emulator())
+        // Two requests in one write; the second's 100 KB body has no line break.
+        let body = "{\"handle\":\"+15550000003\",\"reason\":\"" + String(repeating: "r", count: 100_000) + "\"}"
+        let wire =
+            "GET /v3/chats HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(SeedData.acmeKey)\r\n\r\n"
+            + "POST /v3/blocked_handles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(SeedData.acmeKey)\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
+        let statuses = await onDedicatedThread { () -> [Int]? in
+            guard let connection = try? RawConnection(port: server.port) else { return nil }
+            try? connection.send(Array(wire.utf8))
+            return [try? connection.readResponse(), try? connection.readResponse()].map { $0?.status ?? 0 }
+        }
+        #expect(statuses == [200, 200])
+        await server.stop()
+    }
+
     @Test func anIdleConnectionIsClosed() async throws {
         var limits = HTTPLimits()
         limits.idleTimeout = .milliseconds(200)
