@@ -12,12 +12,14 @@ public struct LinqClient: Sendable {
     }
 
     /// Builds the request for a catalog operation (without sending it), e.g. for a dry run.
+    /// `validate: false` skips local checks (see `RequestBuilder.build`).
     public func prepare(
         _ operation: APIOperation, arguments: [String: JSONValue], body: JSONObject? = nil,
-        headers: [HTTPHeader] = []
+        headers: [HTTPHeader] = [], validate: Bool = true
     ) throws(LinqError) -> HTTPRequestData {
         try RequestBuilder.build(
-            operation, arguments: arguments, body: body, configuration: configuration, extraHeaders: headers)
+            operation, arguments: arguments, body: body, configuration: configuration, extraHeaders: headers,
+            validate: validate)
     }
 
     /// Sends a catalog operation. Throws `LinqError` for any non-2xx answer or failure.

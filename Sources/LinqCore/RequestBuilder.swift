@@ -6,10 +6,12 @@ import LinqJSON
 /// content is refused here (`invalidRequest`), before anything goes out.
 public enum RequestBuilder {
     /// Builds the request for `operation`. `arguments` are keyed by the parameters' API names;
-    /// `body` members are merged into the JSON body after the parameters (they win).
+    /// `body` members are merged into the JSON body after the parameters (they win). With
+    /// `validate: false` (the shell's `--no-validate`) a send without message content is built
+    /// anyway, so that the server answers.
     public static func build(
         _ operation: APIOperation, arguments: [String: JSONValue], body extraBody: JSONObject? = nil,
-        configuration: LinqConfiguration, extraHeaders: [HTTPHeader] = []
+        configuration: LinqConfiguration, extraHeaders: [HTTPHeader] = [], validate: Bool = true
     ) throws(LinqError) -> HTTPRequestData {
         var path = operation.path
         var query: [(String, String)] = []
@@ -50,7 +52,9 @@ public enum RequestBuilder {
         }
         let composed = MessageComposer.compose(message)
         // A `message` given whole (`--json`, `message:=…`) is sent as it is.
-        if operation.needsMessageContent, extraBody?["message"] == nil, !MessageComposer.hasContent(composed) {
+        if validate, operation.needsMessageContent, extraBody?["message"] == nil,
+            !MessageComposer.hasContent(composed)
+        {
             throw LinqError(kind: .invalidRequest, message: MessageComposer.missingContent)
         }
         if !message.isEmpty {

@@ -34,6 +34,9 @@ import Testing
         let whole: JSONObject = ["message": ["parts": [["type": "text", "value": "Hi"]]]]
         _ = try await client.perform(operation, arguments: base, body: whole)
         #expect(emulator.requestCount == 2)
+        // Unvalidated (the shell's --no-validate), it is built, and the server answers.
+        let unchecked = try client.prepare(operation, arguments: base, validate: false)
+        #expect(unchecked.method == "POST")
     }
 
     @Test func onlyTheSendsNeedMessageContent() {
