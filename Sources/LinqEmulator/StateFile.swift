@@ -59,7 +59,7 @@ final class StateFile: Sendable {
             if error.field.isEmpty || error.field == "format" {
                 throw JSONFile.Failure(description: "\(path) is not an emulator state file (\(error))")
             }
-            throw JSONFile.Failure(description: "\(path): \(error)")
+            throw JSONFile.Failure(description: "\(path): \(error) (fix it, or delete the file to start from the seed)")
         }
     }
 
