@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Header types of the emulator's server (already a dependency of Hummingbird).
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The emulator's connection guard sits in the NIO pipeline (both already dependencies of Hummingbird).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
     ],
     targets: [
         // libedit's native API through a header-only shim (libedit's el_set/history are variadic).
@@ -44,6 +47,9 @@ let package = Package(
                 "LinqJSON", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: strict),
         .target(name: "LinqShell", dependencies: ["LinqCore", "LineEditor"], swiftSettings: strict),

@@ -90,9 +90,10 @@ extension APICatalog {
             id: "experience.get", resource: "experience", verb: "get", verbAliases: ["show"], method: "GET",
             path: "/v3/experiences/{experience}",
             parameters: [
+                // Free-form: the set of experiences grows on the server (see `experience list`).
                 APIParameter(
-                    "experience", in: .path, type: .enumeration(["agentpay", "agentcard", "link"]), required: true,
-                    positional: true, help: "The experience's name")
+                    "experience", in: .path, required: true, positional: true,
+                    help: "The experience's name (e.g. agentpay, agentcard, link)")
             ],
             summary: "One experience and its actions", example: "experience get agentpay"),
     ]
@@ -111,6 +112,14 @@ extension APICatalog {
                 APIParameter("description", in: .body, help: "What it is for"),
                 APIParameter("price_id", in: .body, flag: "price", help: "Stripe price (subscription mode)"),
                 APIParameter("quantity", in: .body, type: .integer, help: "Quantity (subscription mode)"),
+                APIParameter(
+                    "discount", in: .body, type: .json,
+                    help: "Subscription discount {\"coupon\"|\"promotion_code\": …, \"label\": …}"),
+                APIParameter(
+                    "trial_period_days", in: .body, flag: "trial-days", aliases: ["trial-period-days"], type: .integer,
+                    help: "Free trial in days (subscription; not with --trial-end)"),
+                APIParameter(
+                    "trial_end", in: .body, help: "Trial end, an ISO-8601 time in the future (subscription)"),
                 APIParameter("customer_id", in: .body, flag: "customer", help: "Stripe customer (cus_…)"),
                 APIParameter("metadata", in: .body, type: .json, help: "Your key/value strings"),
                 APIParameter(
@@ -120,6 +129,8 @@ extension APICatalog {
                 APIParameter("Idempotency-Key", in: .header, flag: "request-key", help: "Idempotency-Key header"),
             ],
             summary: "Create a payment request (a checkout link)",
+            details: "A subscription: --mode subscription --price price_… [--quantity N] "
+                + "[--trial-days 14 | --trial-end 2030-01-01T00:00:00Z] [--discount '{\"coupon\":\"SAVE10\"}'].",
             example: "payment-request create --amount 2500 --currency usd --description 'Order #42'",
             produces: .paymentRequest),
         APIOperation(

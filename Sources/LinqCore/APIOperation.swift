@@ -185,6 +185,11 @@ public struct APIOperation: Sendable, Hashable {
     /// The parameters that may be given positionally, in order.
     public var positionalParameters: [APIParameter] { parameters.filter(\.positional) }
 
+    /// Whether the operation sends a `message` composed from message flags (`--text`, `--media`, …).
+    /// Every such operation requires one with content (the SDK marks `message` required on chat
+    /// create, message send and message create), so `RequestBuilder` refuses a send without any.
+    public var needsMessageContent: Bool { parameters.contains { $0.location == .message } }
+
     /// GET, HEAD, PUT and DELETE are idempotent; POST and PATCH are not.
     public var isIdempotent: Bool { ["GET", "HEAD", "PUT", "DELETE"].contains(method) }
 }

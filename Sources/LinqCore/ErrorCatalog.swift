@@ -101,7 +101,7 @@ public enum ErrorCatalog {
         e(
             2024, 403, "Recipient has opted out", "They sent STOP; to message them once anyway add --override-optout.",
             documented: false),
-        e(2026, 403, "Handle is blocked", "Unblock the handle first (`blocked delete`).", documented: false),
+        e(2026, 403, "Handle is blocked", "Unblock the handle first (`blocked remove`).", documented: false),
         e(
             2027, 403, "Sending line is temporarily ineligible",
             "New activity from this line is paused; reads still work. Use another line or wait.", documented: false),

@@ -26,13 +26,15 @@ public struct LinqClient: Sendable {
     /// Builds the request for a catalog operation (without sending it), e.g. for a dry run or
     /// `verbose`. Endpoints that take an idempotency key get a generated one (unless
     /// `automaticIdempotencyKeys` is off or the caller gave one), so the request shown is the
-    /// request sent, and re-sending it is safe.
+    /// request sent, and re-sending it is safe. `validate: false` skips local checks (see
+    /// `RequestBuilder.build`).
     public func prepare(
         _ operation: APIOperation, arguments: [String: JSONValue], body: JSONObject? = nil,
-        headers: [HTTPHeader] = []
+        headers: [HTTPHeader] = [], validate: Bool = true
     ) throws(LinqError) -> HTTPRequestData {
         let request = try RequestBuilder.build(
-            operation, arguments: arguments, body: body, configuration: configuration, extraHeaders: headers)
+            operation, arguments: arguments, body: body, configuration: configuration, extraHeaders: headers,
+            validate: validate)
         return withIdempotencyKey(request)
     }
 

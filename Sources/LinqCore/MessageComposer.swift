@@ -13,6 +13,17 @@ public enum MessageComposer {
         "echo", "spotlight", "slam", "loud", "gentle", "invisible",
     ]
 
+    /// What a send without content is told (a local usage error: nothing is sent).
+    public static let missingContent =
+        "a message needs content: give --text, --media, --attachment or --link (or --json '{\"message\":{…}}')"
+
+    /// Whether a composed message has content (at least one part): the API refuses one without.
+    public static func hasContent(_ message: JSONObject) -> Bool {
+        guard case .array(let parts)? = message["parts"] else { return false }
+        return !parts.isEmpty
+    }
+
+    /// The `message` object for the message flags' values, keyed by parameter name.
     public static func compose(_ values: [String: JSONValue]) -> JSONObject {
         var parts: [JSONValue] = []
         func list(_ value: JSONValue?) -> [JSONValue] {

@@ -2,13 +2,16 @@ import LinqJSON
 
 /// Builds wire requests from an operation and argument values: path parameters percent-encoded
 /// (except `+` and `@`, which the API expects literally), query parameters encoded with arrays
-/// comma-joined (as the official SDK does), and the rest as a JSON body.
+/// comma-joined (as the official SDK does), and the rest as a JSON body. A send without message
+/// content is refused here (`invalidRequest`), before anything goes out.
 public enum RequestBuilder {
     /// Builds the request for `operation`. `arguments` are keyed by the parameters' API names;
-    /// `body` members are merged into the JSON body after the parameters (they win).
+    /// `body` members are merged into the JSON body after the parameters (they win). With
+    /// `validate: false` (the shell's `--no-validate`) a send without message content is built
+    /// anyway, so that the server answers.
     public static func build(
         _ operation: APIOperation, arguments: [String: JSONValue], body extraBody: JSONObject? = nil,
-        configuration: LinqConfiguration, extraHeaders: [HTTPHeader] = []
+        configuration: LinqConfiguration, extraHeaders: [HTTPHeader] = [], validate: Bool = true
     ) throws(LinqError) -> HTTPRequestData {
         var path = operation.path
         var query: [(String, String)] = []
@@ -47,9 +50,16 @@ public enum RequestBuilder {
                 message[parameter.name] = value
             }
         }
+        let composed = MessageComposer.compose(message)
+        // A `message` given whole (`--json`, `message:=…`) is sent as it is.
+        if validate, operation.needsMessageContent, extraBody?["message"] == nil,
+            !MessageComposer.hasContent(composed)
+        {
+            throw LinqError(kind: .invalidRequest, message: MessageComposer.missingContent)
+        }
         if !message.isEmpty {
             var object = body ?? JSONObject()
-            object["message"] = .object(MessageComposer.compose(message))
+            object["message"] = .object(composed)
             body = object
         }
         if let extraBody {

@@ -1,9 +1,13 @@
+import Dispatch
 import LinqJSON
 import Synchronization
 
 /// The built-in emulator of the Linq Partner API V3: a store, one route file per resource,
 /// fault injection and a movable clock. Call `handle(_:)` directly (in-process mode, for unit
 /// tests) or serve it over loopback HTTP with `EmulatorServer`.
+///
+/// Every request runs as one `transaction` on the store: with a `--state` file, changes are saved
+/// (atomically, under a lock shared with other processes) before the response exists.
 public final class Emulator: Sendable {
     public let clock: EmulatorClock
     /// Where state is persisted after every change (`--state FILE`), if anywhere.
@@ -15,6 +19,10 @@ public final class Emulator: Sendable {
         routes: ContactCardRoutes.routes + ChatRoutes.routes + MessageRoutes.routes + AttachmentRoutes.routes
             + NumberRoutes.routes + BlockedHandleRoutes.routes + CapabilityRoutes.routes + WebhookRoutes.routes
             + ExperienceRoutes.routes + PaymentRoutes.routes)
+    /// The state file shared with other processes, when there is one.
+    let file: StateFile?
+    /// Transactions wait for the file lock and fsync: they run here, off Swift's few cooperative threads.
+    private let queue = DispatchQueue(label: "linq.emulator.state")
 
     /// Counts of API requests seen (control requests excluded), so tests can check that a dry
     /// run sent nothing.
@@ -23,17 +31,21 @@ public final class Emulator: Sendable {
         var recent: [(method: String, path: String, status: Int)] = []
     }
 
-    /// A fresh emulator with the seed data, or the state saved in `stateFile` when it exists.
+    /// A fresh emulator with the seed data, or the state saved in `stateFile` when it exists. A
+    /// damaged state file throws an error that names the file and the field.
     public init(stateFile: String? = nil) throws {
         clock = EmulatorClock()
         self.stateFile = stateFile
         var initial = SeedData.store(now: EmulatorClock.realNow())
-        if let stateFile, let bytes = try JSONFile.readBytes(stateFile) {
-            guard let json = try? JSONValue.parse(bytes), let saved = EmulatorStore(json: json) else {
-                throw JSONFile.Failure(description: "\(stateFile) is not an emulator state file")
+        if let stateFile {
+            let file = try StateFile(path: stateFile)
+            if let saved = try file.load(orCreate: initial.json(clockOffset: 0)) {
+                initial = saved.store
+                clock.currentOffset = saved.clockOffset
             }
-            initial = saved
-            clock.currentOffset = json["clock_offset"]?.doubleValue ?? 0
+            self.file = file
+        } else {
+            file = nil
         }
         store = Mutex(initial)
     }
@@ -57,13 +69,18 @@ public final class Emulator: Sendable {
     /// Number of API requests handled so far.
     public var requestCount: Int { stats.withLock { $0.count } }
 
-    /// Back to the seed data, real time, no faults, zero requests.
-    public func reset() {
-        store.withLock { $0 = SeedData.store(now: EmulatorClock.realNow()) }
-        clock.currentOffset = 0
+    /// Back to the seed data, real time, no faults, zero requests (saved to the state file).
+    public func reset() { _ = resetState() }
+
+    /// `reset()`, reporting a state file that could not be written.
+    func resetState() -> Result<Void, StateFailure> {
         faults.withLock { $0 = [] }
         stats.withLock { $0 = RequestStats() }
-        persist()
+        return transaction(writing: true) { store in
+            store = SeedData.store(now: EmulatorClock.realNow())
+            clock.currentOffset = 0
+            return ((), save: true)
+        }
     }
 
     /// Answers one request.
@@ -75,18 +92,29 @@ public final class Emulator: Sendable {
     }
 
     private func respond(_ request: EmulatorRequest, traceID: String) async -> EmulatorResponse {
-        var path = request.path
-        if path.hasPrefix("/api/partner/") { path.removeFirst("/api/partner".count) }
+        let path =
+            request.path.hasPrefix("/api/partner/")
+            ? String(request.path.dropFirst("/api/partner".count)) : request.path
         if path == "/_emulator" || path.hasPrefix("/_emulator/") {
-            return ControlRoutes.handle(request, path: path, emulator: self, traceID: traceID)
+            guard request.allowsControl else {
+                return failure(
+                    APIFailure(
+                        2005,
+                        message: "The control API is off: this emulator listens beyond loopback "
+                            + "(start it with --control-on-all-interfaces to allow it)"),
+                    traceID: traceID)
+            }
+            return await onStateQueue { ControlRoutes.handle(request, path: path, emulator: self, traceID: traceID) }
         }
         if path.hasPrefix("/_uploads/") {
             // Presigned attachment uploads: no bearer token, the URL itself is the credential.
-            let response = store.withLock { store in
-                AttachmentRoutes.upload(request, path: path, store: &store, now: clock.now(), traceID: traceID)
+            return await onStateQueue {
+                self.transacted(writing: true, traceID: traceID) { store in
+                    let response = AttachmentRoutes.upload(
+                        request, path: path, store: &store, now: self.clock.now(), traceID: traceID)
+                    return (response, save: response.status < 300)
+                }
             }
-            persist()
-            return response
         }
         let method = request.method.uppercased()
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
@@ -95,9 +123,13 @@ public final class Emulator: Sendable {
         let normalizedPath = "/" + segments.joined(separator: "/")
         let fault = takeFault(method: method, path: normalizedPath)
         if let fault, fault.delayMilliseconds > 0 {
-            try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds))
+            // Bounded: a fault made in process (not through the control API) is not range-checked.
+            try? await Task.sleep(
+                for: .milliseconds(min(fault.delayMilliseconds, Fault.Limits.delayMilliseconds.upperBound)))
         }
-        let response = answer(request, method: method, segments: segments, fault: fault, traceID: traceID)
+        let response = await onStateQueue {
+            self.answer(request, method: method, segments: segments, fault: fault, traceID: traceID)
+        }
         stats.withLock { stats in
             stats.count += 1
             stats.recent.append((method, normalizedPath, response.status))
@@ -123,39 +155,108 @@ public final class Emulator: Sendable {
             route = r
             params = p
         }
-        guard let partner = authenticate(request) else { return failure(APIFailure(2004), traceID: traceID) }
-        var routeFault: Fault?
-        if let fault {
-            if let code = fault.code, route.handlesFaults.contains(code) {
-                routeFault = fault
-            } else if let code = fault.code {
-                return failure(APIFailure(code, retryAfter: fault.retryAfter, status: fault.status), traceID: traceID)
-            } else if let status = fault.status {
-                return EmulatorResponse(
-                    status: status, headers: [("Content-Type", "text/html")],
-                    body: Array("<html><body><h1>\(status)</h1>upstream error</body></html>".utf8))
+        return transacted(writing: method != "GET", traceID: traceID) { store in
+            guard let partner = authenticate(request, store) else {
+                return (failure(APIFailure(2004), traceID: traceID), save: false)
             }
-        }
-        let context = RouteContext(
-            request: request, params: params, partner: partner, now: clock.now(), fault: routeFault,
-            origin: "http://" + (request.header("Host") ?? "127.0.0.1"), traceID: traceID)
-        let result = store.withLock { store -> Result<Reply, APIFailure> in
-            Result { () throws(APIFailure) -> Reply in try route.handler(context, &store) }
-        }
-        if method != "GET" { persist() }
-        switch result {
-        case .success(.json(let status, let value)): return .json(status, value)
-        case .success(.empty(let status)): return EmulatorResponse(status: status)
-        case .failure(let error): return failure(error, traceID: traceID)
+            var routeFault: Fault?
+            if let fault {
+                if let code = fault.code, route.handlesFaults.contains(code) {
+                    routeFault = fault
+                } else if let code = fault.code {
+                    let error = APIFailure(code, retryAfter: fault.retryAfter, status: fault.status)
+                    return (failure(error, traceID: traceID), save: false)
+                } else if let status = fault.status {
+                    let page = EmulatorResponse(
+                        status: status, headers: [("Content-Type", "text/html")],
+                        body: Array("<html><body><h1>\(status)</h1>upstream error</body></html>".utf8))
+                    return (page, save: false)
+                }
+            }
+            let context = RouteContext(
+                request: request, params: params, partner: partner, now: clock.now(), fault: routeFault,
+                origin: "http://" + (request.header("Host") ?? "127.0.0.1"), traceID: traceID)
+            let result = Result { () throws(APIFailure) -> Reply in try route.handler(context, &store) }
+            // A handler may change the store before it fails (e.g. a card left inactive by a fault).
+            let save = method != "GET"
+            switch result {
+            case .success(.json(let status, let value)): return (.json(status, value), save)
+            case .success(.empty(let status)): return (EmulatorResponse(status: status), save)
+            case .failure(let error): return (failure(error, traceID: traceID), save)
+            }
         }
     }
 
-    private func authenticate(_ request: EmulatorRequest) -> EmulatedPartner? {
+    // MARK: Transactions
+
+    /// Runs `body` on the state, holding the store lock. With a state file: a `writing` transaction
+    /// also holds the file lock (other processes wait); the file is re-read first when another
+    /// process changed it; and when `body` asks to save, the new state is written before this
+    /// returns. A failed save rolls the change back and is returned as the failure.
+    func transaction<T: Sendable>(writing: Bool, _ body: (inout EmulatorStore) -> (T, save: Bool))
+        -> Result<T, StateFailure>
+    {
+        store.withLock { store -> Result<T, StateFailure> in
+            guard let file else { return .success(body(&store).0) }
+            func run() -> Result<T, StateFailure> {
+                do {
+                    if let saved = try file.readIfChanged() {
+                        store = saved.store
+                        clock.currentOffset = saved.clockOffset
+                    }
+                } catch {
+                    return .failure(StateFailure(description: error.description))
+                }
+                let (before, offset) = (store, clock.currentOffset)
+                let (value, save) = body(&store)
+                guard save else { return .success(value) }
+                do {
+                    try file.save(store.json(clockOffset: clock.currentOffset))
+                } catch {
+                    store = before
+                    clock.currentOffset = offset
+                    return .failure(StateFailure(description: error.description))
+                }
+                return .success(value)
+            }
+            return writing ? file.locked(run) : run()
+        }
+    }
+
+    /// `transaction` for a request: a state-file failure becomes a `500` (code 3006) that says what
+    /// went wrong (and is printed on stderr), so no change is acknowledged unless it is saved.
+    func transacted(
+        writing: Bool, traceID: String, _ body: (inout EmulatorStore) -> (EmulatorResponse, save: Bool)
+    ) -> EmulatorResponse {
+        switch transaction(writing: writing, body) {
+        case .success(let response): return response
+        case .failure(let error):
+            printError("linq emulator: \(error.description)")
+            return failure(
+                APIFailure(3006, message: "The emulator could not use its state file: \(error)"), traceID: traceID)
+        }
+    }
+
+    /// Runs `work` on the transaction queue and waits for it without blocking a cooperative thread.
+    func onStateQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
+        }
+    }
+
+    private func authenticate(_ request: EmulatorRequest, _ store: EmulatorStore) -> EmulatedPartner? {
         guard let header = request.header("Authorization") else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let key = String(parts[1]).trimmingSpaces()
-        return store.withLock { $0.partner(forKey: key) }
+        return store.partner(forKey: String(parts[1]).trimmingSpaces())
+    }
+
+    /// An error answer with a fresh trace id (in the body and the `X-Trace-ID` header).
+    func failureWithTrace(_ error: APIFailure) -> EmulatorResponse {
+        let traceID = Identifiers.traceID()
+        var response = failure(error, traceID: traceID)
+        response.headers.append(("X-Trace-ID", traceID))
+        return response
     }
 
     func failure(_ error: APIFailure, traceID: String) -> EmulatorResponse {
@@ -173,17 +274,11 @@ public final class Emulator: Sendable {
             return fault
         }
     }
+}
 
-    /// Writes the state file, if there is one. Failures are reported on stderr, not to the client.
-    func persist() {
-        guard let stateFile else { return }
-        let document = store.withLock { $0.json(clockOffset: clock.currentOffset) }
-        do {
-            try JSONFile.write(document, to: stateFile)
-        } catch {
-            printError("linq emulator: \(error)")
-        }
-    }
+/// A state file that could not be read or written (its message names the file).
+struct StateFailure: Error, CustomStringConvertible {
+    var description: String
 }
 
 extension String {

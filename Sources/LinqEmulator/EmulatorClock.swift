@@ -9,20 +9,42 @@ import Synchronization
 /// The emulator's notion of now: real time plus an offset that tests and demos move forward
 /// (`POST /_emulator/clock`), so a 10-minute rate window passes in milliseconds.
 public final class EmulatorClock: Sendable {
+    /// How far emulated time may be from real time, in seconds: 100 years either way, so that every
+    /// emulated time prints as a four-digit-year ISO-8601 date and all arithmetic on it is exact.
+    public static let offsetRange: ClosedRange<Double> = -3_155_760_000...3_155_760_000
+
     private let offset = Mutex<Double>(0)
 
-    public init(offset: Double = 0) { self.offset.withLock { $0 = offset } }
+    public init(offset: Double = 0) { self.offset.withLock { $0 = Self.clamped(offset) } }
 
     /// Seconds since 1970, with fractions, in emulated time.
     public func now() -> Double { Self.realNow() + offset.withLock { $0 } }
 
-    /// Moves emulated time forward (or back, with a negative value).
-    public func advance(by seconds: Double) { offset.withLock { $0 += seconds } }
+    /// Moves emulated time forward (or back, with a negative value), staying within `offsetRange`
+    /// (a non-finite value is ignored).
+    public func advance(by seconds: Double) { offset.withLock { $0 = Self.clamped($0 + seconds) } }
 
-    /// How far emulated time is ahead of real time.
+    /// Whether moving the clock by `seconds` keeps it within `offsetRange`.
+    public func canAdvance(by seconds: Double) -> Bool {
+        seconds.isFinite && Self.offsetRange.contains(offset.withLock { $0 } + seconds)
+    }
+
+    /// How far emulated time is ahead of real time (set: clamped to `offsetRange`).
     public var currentOffset: Double {
         get { offset.withLock { $0 } }
-        set { offset.withLock { $0 = newValue } }
+        set { offset.withLock { $0 = Self.clamped(newValue) } }
+    }
+
+    /// `value` limited to `offsetRange`; a non-finite value is 0.
+    static func clamped(_ value: Double) -> Double {
+        value.isFinite ? min(max(value, offsetRange.lowerBound), offsetRange.upperBound) : 0
+    }
+
+    /// A wait in seconds as a whole `Retry-After` value: rounded up, at least 1, and never a trap
+    /// (a non-finite or huge value is capped).
+    static func waitSeconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite else { return 1 }
+        return Int(min(max(seconds.rounded(.up), 1), Double(Int32.max)))
     }
 
     static func realNow() -> Double {
@@ -31,9 +53,13 @@ public final class EmulatorClock: Sendable {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// ISO-8601 in UTC with milliseconds: `2026-11-29T00:41:00.123Z`.
+    /// ISO-8601 in UTC with milliseconds: `2026-11-29T00:41:00.123Z`. Total: a time outside the
+    /// years 1…9999 (which no valid state holds) prints as the nearest end, a non-finite one as 1970.
     public static func iso8601(_ seconds: Double) -> String {
-        let millis = Int64((seconds * 1000).rounded(.down))
+        let bounded =
+            seconds.isFinite
+            ? min(max(seconds, EmulatorStore.timeRange.lowerBound), EmulatorStore.timeRange.upperBound) : 0
+        let millis = Int64((bounded * 1000).rounded(.down))
         var days = millis / 86_400_000
         var rest = millis % 86_400_000
         if rest < 0 {

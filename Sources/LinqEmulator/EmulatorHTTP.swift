@@ -9,6 +9,9 @@ public struct EmulatorRequest: Sendable {
     public var query: [(name: String, value: String)]
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Whether this request may use the control API (`/_emulator…`): always in process; over HTTP
+    /// only when the server listens on loopback or was started with `--control-on-all-interfaces`.
+    public var allowsControl = true
 
     public init(
         method: String, path: String, query: [(name: String, value: String)] = [],

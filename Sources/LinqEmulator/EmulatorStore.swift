@@ -42,12 +42,6 @@ struct Table: Sendable {
     }
 
     init() {}
-
-    init(json: JSONValue?) {
-        for entry in json?.arrayValue ?? [] {
-            if let id = entry["id"]?.stringValue, let row = entry["row"]?.objectValue { self[id] = row }
-        }
-    }
 }
 
 extension JSONObject {
@@ -81,9 +75,16 @@ struct EmulatorStore: Sendable {
 
     // MARK: Persistence
 
+    /// The `format` member of a state file.
+    static let format = "linq-emulator-state/1"
+
+    /// A finite number as JSON (a non-finite one, which the store never holds, as 0).
+    static func number(_ value: Double) -> JSONValue { .number(value.isFinite ? String(value) : "0") }
+
+    /// The whole store as the `--state` file's document (decoded by `init(json:)`).
     func json(clockOffset: Double) -> JSONValue {
         var tablesJSON = JSONObject()
-        for name in tables.keys.sorted() { tablesJSON[name] = tables[name]!.json() }
+        for (name, table) in tables.sorted(by: { $0.key < $1.key }) { tablesJSON[name] = table.json() }
         let partnersJSON: [JSONValue] = partners.map { partner in
             [
                 "id": .string(partner.id), "name": .string(partner.name), "api_key": .string(partner.apiKey),
@@ -98,38 +99,14 @@ struct EmulatorStore: Sendable {
             ]
         }
         var calls = JSONObject()
-        for key in cardCalls.keys.sorted() { calls[key] = .array(cardCalls[key]!.map { .number(String($0)) }) }
+        for (key, times) in cardCalls.sorted(by: { $0.key < $1.key }) { calls[key] = .array(times.map(Self.number)) }
         var shares = JSONObject()
-        for key in lastShare.keys.sorted() { shares[key] = .number(String(lastShare[key]!)) }
+        for (key, time) in lastShare.sorted(by: { $0.key < $1.key }) { shares[key] = Self.number(time) }
         return [
-            "format": "linq-emulator-state/1", "clock_offset": .number(String(clockOffset)),
+            "format": .string(Self.format), "clock_offset": Self.number(clockOffset),
             "partners": .array(partnersJSON), "tables": .object(tablesJSON), "card_calls": .object(calls),
             "last_share": .object(shares),
         ]
-    }
-
-    /// Restores a store written by `json(clockOffset:)`; `nil` if the document is not one.
-    init?(json: JSONValue) {
-        guard json["format"]?.stringValue == "linq-emulator-state/1", let partners = json["partners"]?.arrayValue
-        else { return nil }
-        self.partners = partners.compactMap { p in
-            guard let id = p["id"]?.stringValue, let key = p["api_key"]?.stringValue else { return nil }
-            return EmulatedPartner(
-                id: id, name: p["name"]?.stringValue ?? id, apiKey: key,
-                lines: (p["lines"]?.arrayValue ?? []).compactMap { l in
-                    guard let id = l["id"]?.stringValue, let number = l["phone_number"]?.stringValue else {
-                        return nil
-                    }
-                    return EmulatedLine(
-                        id: id, phoneNumber: number, lineType: l["line_type"]?.stringValue ?? "iMessage",
-                        forwardingNumber: l["forwarding_number"]?.stringValue)
-                })
-        }
-        for member in json["tables"]?.objectValue ?? [:] { tables[member.key] = Table(json: member.value) }
-        for member in json["card_calls"]?.objectValue ?? [:] {
-            cardCalls[member.key] = (member.value.arrayValue ?? []).compactMap(\.doubleValue)
-        }
-        for member in json["last_share"]?.objectValue ?? [:] { lastShare[member.key] = member.value.doubleValue }
     }
 
     init(partners: [EmulatedPartner]) { self.partners = partners }

@@ -46,26 +46,62 @@ public struct Fault: Sendable, Equatable {
         return true
     }
 
-    /// Reads a fault from the control API's JSON (`{"code":2022,"count":1,"method":"POST",…}`).
+    /// Accepted ranges of the control API's fault fields (values outside → 400/1005).
+    enum Limits {
+        static let status = 400...599
+        static let retryAfter = 0...86_400
+        static let delayMilliseconds = 0...300_000
+        static let count = 1...1_000_000
+        static let pathLength = 2048
+    }
+
+    /// Reads a fault from the control API's JSON (`{"code":2022,"count":1,"method":"POST",…}`),
+    /// checking every field: a wrong type → 400/1003, a value out of range → 400/1005, each with a
+    /// message naming the field and its range.
     init(json: JSONObject) throws(APIFailure) {
-        func int(_ key: String) throws(APIFailure) -> Int? {
+        func int(_ key: String, _ range: ClosedRange<Int>, _ meaning: String) throws(APIFailure) -> Int? {
             guard let value = json[key], !value.isNull else { return nil }
             guard let n = value.intValue else { throw APIFailure(1003, message: "\(key) must be an integer") }
+            guard range.contains(n) else {
+                throw APIFailure(
+                    1005, message: "\(key) must be \(meaning) (\(range.lowerBound)–\(range.upperBound)), not \(n)")
+            }
             return n
         }
-        let code = try int("code")
+        func string(_ key: String) throws(APIFailure) -> String? {
+            guard let value = json[key], !value.isNull else { return nil }
+            guard let text = value.stringValue else { throw APIFailure(1003, message: "\(key) must be a string") }
+            return text
+        }
+        let code = try int("code", 1000...9999, "a Linq error code")
         if let code, EmulatorErrors.table[code] == nil {
             throw APIFailure(1005, message: "unknown Linq error code \(code)")
         }
+        let method = try string("method")
+        if let method, method.isEmpty || method.count > 16 || !method.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            throw APIFailure(1005, message: "method must be an HTTP method such as POST")
+        }
+        let path = try string("path")
+        if let path, !path.hasPrefix("/") || path.utf8.count > Limits.pathLength {
+            throw APIFailure(
+                1005,
+                message:
+                    "path must start with / and be at most \(Limits.pathLength) bytes (a trailing * matches a prefix)")
+        }
+        var drop = false
+        if let value = json["drop"], !value.isNull {
+            guard let flag = value.boolValue else { throw APIFailure(1003, message: "drop must be true or false") }
+            drop = flag
+        }
         self.init(
-            method: json["method"]?.stringValue, path: json["path"]?.stringValue, code: code,
-            status: try int("status"), retryAfter: try int("retry_after"),
-            delayMilliseconds: try int("delay_ms") ?? 0, drop: json["drop"]?.boolValue ?? false,
-            count: try int("count") ?? 1)
+            method: method, path: path, code: code,
+            status: try int("status", Limits.status, "an HTTP error status"),
+            retryAfter: try int("retry_after", Limits.retryAfter, "seconds"),
+            delayMilliseconds: try int("delay_ms", Limits.delayMilliseconds, "milliseconds") ?? 0, drop: drop,
+            count: try int("count", Limits.count, "a number of requests") ?? 1)
         if self.code == nil && self.status == nil && delayMilliseconds == 0 && !drop {
             throw APIFailure(1001, message: "a fault needs code, status, delay_ms or drop")
         }
-        if remaining < 1 { throw APIFailure(1005, message: "count must be at least 1") }
     }
 
     var json: JSONValue {

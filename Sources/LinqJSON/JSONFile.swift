@@ -51,31 +51,9 @@ public enum JSONFile {
         try writeBytes(Array((value.formatted(.pretty) + "\n").utf8), to: path, mode: mode)
     }
 
-    /// Replaces the file's content atomically.
+    /// Replaces the file's content atomically (see `AtomicFile.replace`).
     public static func writeBytes(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(Failure) {
-        let temp = "\(path).tmp.\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw Failure(description: "cannot write \(temp): \(String(cString: strerror(errno)))") }
-        fchmod(fd, mode)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                close(fd)
-                unlink(temp)
-                throw Failure(description: "cannot write \(temp): \(message)")
-            }
-            offset += n
-        }
-        fsync(fd)
-        close(fd)
-        guard rename(temp, path) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temp)
-            throw Failure(description: "cannot replace \(path): \(message)")
-        }
+        try AtomicFile.replace(path, with: bytes, mode: mode)
     }
 
     /// Creates a folder and its parents (mode 0700 for the ones it creates).

@@ -17,7 +17,8 @@ extension Interpreter {
     /// The wire request for a bound call (a usage error when it cannot be built).
     func prepare(_ call: BoundCall) throws(ShellError) -> HTTPRequestData {
         do {
-            return try client.prepare(call.operation, arguments: call.arguments, body: call.body)
+            return try client.prepare(
+                call.operation, arguments: call.arguments, body: call.body, validate: !call.noValidate)
         } catch {
             throw ShellError.usage(error.message, UsageFormatter.line(for: call.operation))
         }

@@ -19,11 +19,21 @@ enum EmbeddedEmulator {
         }
         let server = try result.get()
         Self.server = server
-        let first = emulator.partners[0]
+        // A loaded state always has a partner with a line (the state file is checked), but never trap.
+        guard let first = emulator.partners.first, let number = first.lines.first?.phoneNumber else {
+            throw EmbeddedEmulatorError.noPartner
+        }
         let numbers = first.lines.map(\.phoneNumber)
-        handle = EmulatorHandle(
-            baseURL: server.baseURL, apiKey: first.apiKey, defaultNumber: numbers[0], numbers: numbers,
+        let made = EmulatorHandle(
+            baseURL: server.baseURL, apiKey: first.apiKey, defaultNumber: number, numbers: numbers,
             chatIDs: emulator.chats.filter { numbers.contains($0.line) }.map(\.id))
-        return handle!
+        handle = made
+        return made
     }
+}
+
+/// The built-in emulator has nothing to act as.
+enum EmbeddedEmulatorError: Error, CustomStringConvertible {
+    case noPartner
+    var description: String { "the emulator's state has no partner with a line" }
 }

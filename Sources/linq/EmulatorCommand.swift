@@ -6,7 +6,8 @@ import LinqShell
     import Glibc
 #endif
 
-/// `linq emulator [--port 4010] [--state FILE]`: serves the built-in emulator until Ctrl-C.
+/// `linq emulator [--port 4010] [--host ADDR] [--state FILE] [--control-on-all-interfaces]`: serves
+/// the built-in emulator until Ctrl-C.
 struct EmulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
@@ -18,23 +19,33 @@ struct EmulatorCommand: ParsableCommand {
     @Option(help: "Port to listen on (0 = any free port).")
     var port: Int = 4010
 
-    @Option(help: "Address to bind (loopback by default).")
+    @Option(
+        help: "Address to bind (loopback by default). Beyond loopback the API is served but not the control API.")
     var host: String = "127.0.0.1"
 
-    @Option(help: "Keep state in this file across restarts (written atomically after every change).")
+    @Option(
+        help:
+            "Keep state in this file across restarts (saved atomically before each answer; processes may share it).")
     var state: String?
+
+    @Flag(
+        name: .customLong("control-on-all-interfaces"),
+        help: "Serve the control API (keys, reset, faults) on a non-loopback --host too.")
+    var controlOnAllInterfaces = false
 
     func run() throws {
         let emulator: Emulator
         do {
             emulator = try Emulator(stateFile: state)
         } catch {
-            throw ValidationError("\(error)")
+            StandardOutput().writeErr("linq emulator: \(error)\n")
+            throw ExitCode(1)
         }
-        let (host, port) = (self.host, self.port)
+        let (host, port, control) = (self.host, self.port, controlOnAllInterfaces)
         let started = Blocking.run { () async -> Result<EmulatorServer, any Error> in
             do {
-                return .success(try await EmulatorServer.start(emulator, host: host, port: port))
+                return .success(
+                    try await EmulatorServer.start(emulator, host: host, port: port, controlOnAllInterfaces: control))
             } catch {
                 return .failure(error)
             }
@@ -46,7 +57,10 @@ struct EmulatorCommand: ParsableCommand {
             StandardOutput().writeErr("linq emulator: cannot listen on \(host):\(port): \(error)\n")
             throw ExitCode(1)
         }
-        var lines = ["Linq emulator listening", "  base URL: \(server.baseURL)"]
+        let address =
+            server.boundAddress.contains(":")
+            ? "[\(server.boundAddress)]:\(server.port)" : "\(server.boundAddress):\(server.port)"
+        var lines = ["Linq emulator listening on \(address)", "  base URL: \(server.baseURL)"]
         if let state { lines.append("  state:    \(state)") }
         let chats = emulator.chats
         for partner in emulator.partners {
@@ -56,8 +70,11 @@ struct EmulatorCommand: ParsableCommand {
                 lines.append("    line \(line.phoneNumber) (\(line.lineType))  chat \(chat)")
             }
         }
+        let root = server.baseURL.replacingSuffix("/api/partner", with: "")
         lines.append(
-            "  control:  \(server.baseURL.replacingSuffix("/api/partner", with: ""))/_emulator  (Ctrl-C to stop)")
+            server.servesControl
+                ? "  control:  \(root)/_emulator  (Ctrl-C to stop)"
+                : "  control:  off beyond loopback (--control-on-all-interfaces to serve it)  (Ctrl-C to stop)")
         StandardOutput().writeOut(lines.joined(separator: "\n") + "\n")
         signal(SIGINT) { _ in _exit(0) }
         signal(SIGTERM) { _ in _exit(0) }

@@ -302,9 +302,10 @@ import Testing
         let path = "/v3/chats/\(group)/participants"
         let dm = await call(emulator, "POST", "/v3/chats/\(chat1)/participants", #"{"handle":"+15557770099"}"#)
         #expect(dm.status == 409)
-        #expect(code(dm) == 2016)
+        #expect(code(dm) == 1006, "a group-only change on a direct chat")
+        #expect(dm.json?["error"]?["message"] == "Cannot update direct message chats")
         let dmRemove = await call(emulator, "DELETE", "/v3/chats/\(chat1)/participants", #"{"handle":"+15557770001"}"#)
-        #expect(code(dmRemove) == 2016)
+        #expect(code(dmRemove) == 1006)
         #expect(code(await call(emulator, "POST", path, "{}")) == 1001)
         #expect(code(await call(emulator, "POST", path, #"{"handle":"555"}"#)) == 1002)
         #expect(code(await call(emulator, "POST", path, #"{"handle":"a@b"}"#)) == 1005)

@@ -77,7 +77,7 @@ public enum LinqBinary {
         } else {
             process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         }
-        try process.run()
+        try LinqBinary.launch(process)
         if let bytes: [UInt8] = stdin {
             input.fileHandleForWriting.write(Data(bytes))
             try? input.fileHandleForWriting.close()
@@ -106,6 +106,16 @@ public enum LinqBinary {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Foundation's `Process.run()` is not safe to call from several threads at once (it crashed
+    /// in a memmove under parallel tests): launches go one at a time; the runs still overlap.
+    static let launchLock = NSLock()
+
+    static func launch(_ process: Process) throws {
+        launchLock.lock()
+        defer { launchLock.unlock() }
+        try process.run()
+    }
+
     public enum RunnerError: Error { case timedOut([String]), noBaseURL(String) }
 
     /// A running `linq emulator` process.
@@ -125,7 +135,7 @@ public enum LinqBinary {
             // Real /dev/null handles: FileHandle.nullDevice made Process.run hang here.
             process.standardError = FileHandle(forWritingAtPath: "/dev/null")
             process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-            try process.run()
+            try LinqBinary.launch(process)
             var text = ""
             let handle = out.fileHandleForReading
             let deadline = Date().addingTimeInterval(20)

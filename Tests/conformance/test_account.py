@@ -17,7 +17,7 @@ from linq.types import (
     ReputationAuditStarted,
 )
 
-from conftest import ACME_LINE, ACME_LINE_2, ACME_LINE_3, GLOBEX_LINE
+from conftest import ACME_CHAT, ACME_LINE, ACME_LINE_2, ACME_LINE_3, GLOBEX_LINE
 
 SEED_ATTACHMENT = "a77ac400-0001-4000-8000-000000000001"
 SEED_AUDIT = "a0d10000-0001-4000-8000-000000000001"
@@ -207,6 +207,29 @@ def test_blocked_handles(client, globex):
     assert client.blocked_handles.unblock(handle="spam@example.com") is None
     assert client.blocked_handles.unblock(handle="spam@example.com") is None  # idempotent
     assert [b.handle for b in client.blocked_handles.list().blocked_handles] == ["262966", SEED_BLOCKED]
+
+
+def test_a_direct_send_to_a_blocked_handle_is_403_2026(client):
+    # The SDK: "direct sends to a blocked handle are rejected with 403 (error code 2026)".
+    contact = "+15557770001"  # the other member of the seeded chat ACME_CHAT
+    client.blocked_handles.block(handle=contact, reason="spam")
+    message = {"parts": [{"type": "text", "value": "hi"}]}
+    sends = [
+        lambda: client.chats.messages.send(ACME_CHAT, message=message),
+        lambda: client.chats.create(from_=ACME_LINE_2, to=[contact], message=message),
+        lambda: client.messages.create(to=[contact], message=message),
+    ]
+    for send in sends:
+        with pytest.raises(linq.PermissionDeniedError) as caught:
+            send()
+        assert caught.value.status_code == 403
+        assert caught.value.code == 2026
+        assert caught.value.body["message"] == "Handle is blocked"
+    # Group sends with unblocked members are not restricted.
+    group = client.chats.create(from_=ACME_LINE, to=[contact, "+15557770031"], message=message)
+    assert group.chat.is_group is True
+    client.blocked_handles.unblock(handle=contact)
+    assert client.chats.messages.send(ACME_CHAT, message=message).message.delivery_status == "queued"
 
 
 def test_block_invalid_handle(client):

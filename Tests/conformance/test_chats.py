@@ -145,10 +145,11 @@ def test_participants_add_and_remove(client):
     assert states["+15557770011"] == "removed"
 
 
-def test_participants_in_a_direct_chat_is_conflict_2016(client):
+def test_participants_in_a_direct_chat_is_conflict_1006(client):
     with pytest.raises(linq.ConflictError) as caught:
         client.chats.participants.add(ACME_CHAT, handle="+15557770099")
-    assert caught.value.code == 2016
+    assert caught.value.code == 1006
+    assert caught.value.body["message"] == "Cannot update direct message chats"
 
 
 def test_participant_handle_must_be_e164(client):

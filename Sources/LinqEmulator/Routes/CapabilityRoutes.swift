@@ -89,7 +89,7 @@ enum CapabilityRoutes {
             .filter { context.now - $0 < window }
         if times.count >= limit {
             store[table: table][key] = ["times": .array(times.map { .number(String($0)) })]
-            throw APIFailure(1007, retryAfter: max(1, Int((times[0] + window - context.now).rounded(.up))))
+            throw APIFailure(1007, retryAfter: EmulatorClock.waitSeconds(times[0] + window - context.now))
         }
         times.append(context.now)
         store[table: table][key] = ["times": .array(times.map { .number(String($0)) })]

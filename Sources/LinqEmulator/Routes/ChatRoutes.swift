@@ -126,7 +126,9 @@ enum ChatRoutes {
         }
         .map(\.element)
         let page = rows.dropFirst(offset).prefix(limit)
-        let next: JSONValue = offset + limit < rows.count ? .string(String(offset + limit)) : .null
+        // `offset` may be huge (any Int): compare before adding.
+        let next: JSONValue =
+            offset < rows.count && limit < rows.count - offset ? .string(String(offset + limit)) : .null
         return .json(200, ["chats": .array(page.map(\.publicView)), "next_cursor": next])
     }
 
@@ -228,12 +230,13 @@ enum ChatRoutes {
 
     // MARK: Participants
 
-    /// `POST /v3/chats/{chatId}/participants` `{handle}`: group chats only (a DM → 409/2016). A
+    /// `POST /v3/chats/{chatId}/participants` `{handle}`: group chats only (a DM → 409/1006, the
+    /// documented code for a group-only change attempted on a direct chat). A
     /// current participant → 409/2015; one who left or was removed rejoins. Applied at once;
     /// 202 `{status: "accepted", message: "Participant addition queued", trace_id}`.
     static func addParticipant(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         var chat = try activeChat(context, store)
-        guard chat["is_group"]?.boolValue == true else { throw APIFailure(2016) }
+        guard chat["is_group"]?.boolValue == true else { throw APIFailure(1006) }
         let handle = try validHandle(try Validate.requiredString(try context.body(), "handle"))
         let existing = handles(chat).first { sameHandle($0["handle"]?.stringValue ?? "", handle) }
         if existing?["status"]?.stringValue == "active" { throw APIFailure(2015) }
@@ -259,12 +262,12 @@ enum ChatRoutes {
         return .json(202, queued("Participant addition queued", context))
     }
 
-    /// `DELETE /v3/chats/{chatId}/participants` `{handle}`: group chats only (a DM → 409/2016). Not
+    /// `DELETE /v3/chats/{chatId}/participants` `{handle}`: group chats only (a DM → 409/1006). Not
     /// an active participant, or the caller's own line (use leave) → 400/1005; fewer than three
     /// would remain → 409/2015. Applied at once (`status: "removed"`); 202.
     static func removeParticipant(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         var chat = try activeChat(context, store)
-        guard chat["is_group"]?.boolValue == true else { throw APIFailure(2016) }
+        guard chat["is_group"]?.boolValue == true else { throw APIFailure(1006) }
         let handle = try validHandle(try Validate.requiredString(try context.body(), "handle"))
         guard activeOthers(chat).contains(where: { sameHandle($0["handle"]?.stringValue ?? "", handle) }) else {
             throw APIFailure(1005)
@@ -312,6 +315,7 @@ enum ChatRoutes {
         case (let url?, nil): file = try audioFile(url: url, context)
         case (nil, let id?): file = try audioFile(attachment: id, context, store)
         }
+        try MessageRoutes.checkNotBlocked(chat, context, store)
         let now = EmulatorClock.iso8601(context.now)
         let service = chat["service"] ?? "iMessage"
         let memo: JSONObject = [
@@ -415,7 +419,7 @@ enum ChatRoutes {
         if let last = store[table: "location_requests"][chatID]?["_at"]?.doubleValue,
             context.now - last < locationRequestInterval
         {
-            throw APIFailure(1007, retryAfter: max(1, Int((last + locationRequestInterval - context.now).rounded(.up))))
+            throw APIFailure(1007, retryAfter: EmulatorClock.waitSeconds(last + locationRequestInterval - context.now))
         }
         store[table: "location_requests"][chatID] = ["_at": .number(String(context.now))]
         return .json(200, ["success": true, "message": "Location request sent"])

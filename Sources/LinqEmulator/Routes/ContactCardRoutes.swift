@@ -94,7 +94,7 @@ enum ContactCardRoutes {
         let line = chat["_line"]?.stringValue ?? ""
         guard store[table: "contact_cards"][line]?["is_active"]?.boolValue == true else { throw APIFailure(2012) }
         if let last = store.lastShare[chatID], context.now - last < shareInterval {
-            throw APIFailure(1007, retryAfter: Int((last + shareInterval - context.now).rounded(.up)))
+            throw APIFailure(1007, retryAfter: EmulatorClock.waitSeconds(last + shareInterval - context.now))
         }
         store.lastShare[chatID] = context.now
         return .empty(204)
@@ -105,7 +105,7 @@ enum ContactCardRoutes {
     {
         var calls = (store.cardCalls[number] ?? []).filter { context.now - $0 < budgetWindow }
         if calls.count >= budgetCalls {
-            let wait = max(1, Int((calls[0] + budgetWindow - context.now).rounded(.up)))
+            let wait = EmulatorClock.waitSeconds(calls[0] + budgetWindow - context.now)
             store.cardCalls[number] = calls
             throw APIFailure(1007, retryAfter: wait)
         }

@@ -1,14 +1,15 @@
 import LinqJSON
 import Synchronization
 
-/// The emulator's own control API under `/_emulator` (no API key needed; loopback only):
+/// The emulator's own control API under `/_emulator` (no API key needed; off when the server
+/// listens beyond loopback, unless started with `--control-on-all-interfaces`):
 ///
 /// | Request | Effect |
 /// |---|---|
 /// | `GET /_emulator` | partners, API keys, lines, chats, clock |
 /// | `POST /_emulator/faults` `{"code":2022,"count":1,"method":"POST","path":"/v3/contact_card"}` | inject a fault (`code`, `status`, `retry_after`, `delay_ms`, `drop`) |
 /// | `GET` / `DELETE /_emulator/faults` | list / clear pending faults |
-/// | `GET /_emulator/clock`, `POST /_emulator/clock` `{"advance_seconds":600}` | read / move the clock |
+/// | `GET /_emulator/clock`, `POST /_emulator/clock` `{"advance_seconds":600}` | read / move the clock (±100 years at most) |
 /// | `GET` / `DELETE /_emulator/requests` | API requests counted so far (and the last 100) / reset the count |
 /// | `POST /_emulator/reset` | back to the seed data (204) |
 enum ControlRoutes {
@@ -19,7 +20,7 @@ enum ControlRoutes {
         do throws(APIFailure) {
             switch (method, path) {
             case ("GET", "/_emulator"), ("GET", "/_emulator/"):
-                return .json(200, info(emulator))
+                return try refreshed(emulator) { info(emulator) }
             case ("GET", "/_emulator/faults"):
                 return .json(200, ["faults": .array(emulator.faults.withLock { $0.map(\.json) })])
             case ("POST", "/_emulator/faults"):
@@ -31,14 +32,30 @@ enum ControlRoutes {
                 emulator.faults.withLock { $0 = [] }
                 return EmulatorResponse(status: 204)
             case ("GET", "/_emulator/clock"):
-                return .json(200, clock(emulator))
+                return try refreshed(emulator) { clock(emulator) }
             case ("POST", "/_emulator/clock"):
                 guard let object = (try? JSONValue.parse(request.body))?.objectValue,
-                    let seconds = object["advance_seconds"]?.doubleValue
+                    let value = object["advance_seconds"], !value.isNull
                 else { throw APIFailure(1001, message: "send {\"advance_seconds\": N}") }
-                emulator.clock.advance(by: seconds)
-                emulator.persist()
-                return .json(200, clock(emulator))
+                guard let seconds = value.doubleValue else {
+                    throw APIFailure(1003, message: "advance_seconds must be a number of seconds")
+                }
+                let outcome = emulator.transaction(writing: true) { _ -> (Bool, save: Bool) in
+                    guard emulator.clock.canAdvance(by: seconds) else { return (false, save: false) }
+                    emulator.clock.advance(by: seconds)
+                    return (true, save: true)
+                }
+                switch outcome {
+                case .success(true): return .json(200, clock(emulator))
+                case .success(false):
+                    let limit = Int(EmulatorClock.offsetRange.upperBound)
+                    throw APIFailure(
+                        1005,
+                        message: "advance_seconds must keep the clock within 100 years of real time "
+                            + "(an offset between -\(limit) and \(limit) seconds; it is now "
+                            + "\(EmulatorStore.number(emulator.clock.currentOffset).formatted(.compact)))")
+                case .failure(let error): throw stateFailure(error)
+                }
             case ("GET", "/_emulator/requests"):
                 let stats = emulator.stats.withLock { $0 }
                 return .json(
@@ -54,7 +71,7 @@ enum ControlRoutes {
                 emulator.stats.withLock { $0 = Emulator.RequestStats() }
                 return EmulatorResponse(status: 204)
             case ("POST", "/_emulator/reset"):
-                emulator.reset()
+                if case .failure(let error) = emulator.resetState() { throw stateFailure(error) }
                 return EmulatorResponse(status: 204)
             default:
                 throw APIFailure(2001, message: "Resource not found", status: 404)
@@ -64,10 +81,25 @@ enum ControlRoutes {
         }
     }
 
+    /// A 200 with `body()` computed after re-reading the state file if another process changed it.
+    static func refreshed(_ emulator: Emulator, _ body: () -> JSONValue) throws(APIFailure) -> EmulatorResponse {
+        if case .failure(let error) = emulator.transaction(writing: false, { _ in ((), save: false) }) {
+            throw stateFailure(error)
+        }
+        return .json(200, body())
+    }
+
+    /// A state-file failure as the answer (500, code 3006), also printed on stderr.
+    static func stateFailure(_ error: StateFailure) -> APIFailure {
+        printError("linq emulator: \(error.description)")
+        return APIFailure(3006, message: "The emulator could not use its state file: \(error)")
+    }
+
     static func clock(_ emulator: Emulator) -> JSONValue {
         let now = emulator.clock.now()
         return [
-            "now": .string(EmulatorClock.iso8601(now)), "offset_seconds": .number(String(emulator.clock.currentOffset)),
+            "now": .string(EmulatorClock.iso8601(now)),
+            "offset_seconds": EmulatorStore.number(emulator.clock.currentOffset),
         ]
     }
 

@@ -151,13 +151,26 @@ extension MessageRoutes {
 
     // MARK: Helpers: sending
 
-    /// Sends `content` into `chat`: checks the chat-bound rules, `reply_to` (unknown → 404/2002,
-    /// another chat or part → 1005) and the rate limit, stores the message (delivered) and the chat
-    /// (`updated_at`, `_outbound_messages`), and returns the stored row.
+    /// A direct (one-to-one) chat whose other handle the caller blocked → 403/2026 (reference
+    /// §D.15: direct sends to a blocked handle are rejected; group sends are not restricted).
+    static func checkNotBlocked(_ chat: JSONObject, _ context: RouteContext, _ store: EmulatorStore)
+        throws(APIFailure)
+    {
+        guard chat["is_group"]?.boolValue != true else { return }
+        for handle in recipients(of: chat)
+        where BlockedHandleRoutes.isBlocked(handle, partner: context.partner.id, store) {
+            throw APIFailure(2026)
+        }
+    }
+
+    /// Sends `content` into `chat`: checks the blocklist (2026), the chat-bound rules, `reply_to`
+    /// (unknown → 404/2002, another chat or part → 1005) and the rate limit, stores the message
+    /// (delivered) and the chat (`updated_at`, `_outbound_messages`), and returns the stored row.
     static func send(
         _ content: MessageContent, in chat: JSONObject, _ context: RouteContext, _ store: inout EmulatorStore,
         extraKeys: [String] = []
     ) throws(APIFailure) -> JSONObject {
+        try checkNotBlocked(chat, context, store)
         let parts = try content.responseParts(in: chat, partnerID: context.partner.id, store: store)
         if let target = content.replyTo["message_id"]?.stringValue {
             let original = try ownMessage(target, context, store)
@@ -196,7 +209,7 @@ extension MessageRoutes {
             return time
         }
         guard recent.count >= rateLimit, let oldest = recent.min() else { return }
-        throw APIFailure(1007, retryAfter: max(1, Int((oldest + rateWindow - context.now).rounded(.up))))
+        throw APIFailure(1007, retryAfter: EmulatorClock.waitSeconds(oldest + rateWindow - context.now))
     }
 
     /// A delivered outbound message row (see the row format above).

@@ -20,6 +20,7 @@ extension MessageRoutes {
         }
         try ensureActive(chat)
         guard chat["service"]?.stringValue == "iMessage" else { throw APIFailure(2017) }
+        try checkNotBlocked(chat, context, store)
         try checkRate(chat, context, store)
         let me = meHandle(chat)
         var row = messageRow(

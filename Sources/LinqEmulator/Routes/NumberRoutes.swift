@@ -98,7 +98,7 @@ enum NumberRoutes {
             let done = latest["_completes"]?.doubleValue ?? 0
             if context.now < done { return .json(202, ["audit_id": .string(id), "status": "pending"]) }
             if context.now < done + auditCooldown {
-                throw APIFailure(1007, retryAfter: max(1, Int((done + auditCooldown - context.now).rounded(.up))))
+                throw APIFailure(1007, retryAfter: EmulatorClock.waitSeconds(done + auditCooldown - context.now))
             }
         }
         let id = Identifiers.uuid()

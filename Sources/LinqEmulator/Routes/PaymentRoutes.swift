@@ -60,6 +60,8 @@ enum PaymentRoutes {
     static let requestLifetime = 86_400.0
     /// What the emulator charges per unit of any recurring price (minor units of usd, monthly).
     static let unitPrice = 5000
+    /// The largest `quantity` a subscription request accepts (the docs give none).
+    static let maxQuantity = 1_000_000
     static let requestStatuses: Set<String> = [
         "requested", "authorized", "succeeded", "canceled", "expired", "declined",
     ]
@@ -112,7 +114,8 @@ enum PaymentRoutes {
             let price = try Validate.requiredString(body, "price_id")
             guard price.hasPrefix("price_"), price.count > 6 else { throw APIFailure(1005) }
             let quantity = try int(body, "quantity") ?? 1
-            guard quantity >= 1 else { throw APIFailure(1005) }
+            // Bounded so that the price times the quantity cannot overflow.
+            guard (1...maxQuantity).contains(quantity) else { throw APIFailure(1005) }
             let days = try int(body, "trial_period_days")
             let end = try Validate.optionalString(body, "trial_end")
             if days != nil && end != nil { throw APIFailure(1005) }
