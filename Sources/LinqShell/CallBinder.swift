@@ -106,7 +106,8 @@ public struct CallBinder {
                         let text = try value(for: name, inline: inline)
                         guard let object = (try? JSONValue.parse(text))?.objectValue else {
                             throw ShellError.usage(
-                                "--json must be a JSON object, e.g. --json '{\"first_name\":\"Ann\"}'", usage)
+                                "--json must be a JSON object in single quotes (so its double quotes stay), e.g. --json '{\"first_name\":\"Ann\"}'",
+                                usage)
                         }
                         var merged = body ?? JSONObject()
                         for member in object { merged[member.key] = member.value }
@@ -115,7 +116,7 @@ public struct CallBinder {
                         let text = try value(for: name, inline: inline)
                         guard let mode = OutputMode(rawValue: text) else {
                             throw ShellError.usage(
-                                "--output must be pretty, json or raw, not '\(text)'"
+                                "--output must be pretty, json, raw or quiet, not '\(text)'"
                                     + DidYouMean.hint(for: text, in: OutputMode.allCases.map(\.rawValue)))
                         }
                         output = mode
@@ -277,7 +278,10 @@ enum ValueConverter {
                 return try JSONValue.parse(text)
             } catch {
                 if !validate { return .string(text) }
-                throw ShellError.usage("--\(flag) must be JSON: \(error)")
+                let hint =
+                    text.hasPrefix("{") || text.hasPrefix("[")
+                    ? "; quote JSON in single quotes so its double quotes stay: --\(flag) '{\"key\":\"value\"}'" : ""
+                throw ShellError.usage("--\(flag) must be JSON: \(error)\(hint)")
             }
         case .string, .identifier, .file:
             return .string(text)

@@ -89,12 +89,44 @@ public enum Console {
         return Int(size.ws_row)
     }
 
+    /// What a person answered at a `pause` or `--step` prompt.
+    enum Answer: Equatable {
+        /// The line typed before Enter (without the line end).
+        case line(String)
+        /// Ctrl-C, or Ctrl-D (end of input): the run must stop.
+        case stop
+    }
+
+    /// Reads one line from stdin for a prompt: Ctrl-C (any SIGINT since `before`, the count
+    /// taken before the prompt was shown) and Ctrl-D (end of input) both answer `.stop`.
+    static func readAnswer(since before: Int) -> Answer {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            // SIGINT may land on any thread, so the read is not always cut short: wait in
+            // slices and look at the count between them.
+            var ready = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, 100)
+            if Interrupts.count != before { return .stop }
+            if polled == 0 || (polled < 0 && errno == EINTR) { continue }
+            let n = read(0, &byte, 1)
+            if Interrupts.count != before { return .stop }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return .stop }
+            if byte == 0x0A { return .line(String(decoding: bytes, as: UTF8.self)) }
+            bytes.append(byte)
+        }
+    }
+
     /// Shows `prompt` and waits for Enter, only when stdin is a terminal (a piped script is
-    /// never held up, and its lines are never read as the answer).
+    /// never held up, and its lines are never read as the answer). Ctrl-C or Ctrl-D stops the run.
     static func waitForEnter(_ context: CommandContext, prompt: String) throws(ShellError) {
         guard context.terminal.stdinIsTTY else { return }
+        let before = Interrupts.count
         context.err(prompt + " ")
-        var byte: UInt8 = 0
-        while read(0, &byte, 1) == 1 && byte != 0x0A {}
+        if readAnswer(since: before) == .stop {
+            context.err("\n")
+            throw ShellError(.interrupted, "interrupted at pause")
+        }
     }
 }

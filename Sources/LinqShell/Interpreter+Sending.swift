@@ -28,13 +28,15 @@ extension Interpreter {
     func send(_ request: HTTPRequestData, idempotent: Bool, output mode: OutputMode?, operation: APIOperation?)
         throws(ShellError)
     {
-        guard let response = try fetch(request, idempotent: idempotent, operation: operation) else { return }
+        guard let response = try fetch(request, idempotent: idempotent, operation: operation), !run.bodiesHidden else {
+            return
+        }
         var renderer = self.renderer
         if let mode { renderer.output = mode }
         let text = renderer.body(of: response)
         if !text.isEmpty {
             output.writeOut(text)
-        } else if terminal.stderrIsTTY || session.verbose.value {
+        } else if renderer.output != .quiet && (terminal.stderrIsTTY || session.verbose.value) {
             output.writeErr(errorRenderer.dim("\(response.status) \(Renderer.reason(response.status))") + "\n")
         }
     }
@@ -87,6 +89,7 @@ extension Interpreter {
                 }
             }
             session.lastError = error
+            if error.status == 401, let key = session.apiKey.value { run.rejectedKeys.insert(key) }
             throw ShellError(.request, error.message, linqError: error)
         }
     }

@@ -43,6 +43,14 @@ public final class RunState {
     var placeholders: Set<String> = []
     /// The active `record FILE`, if any.
     var recorder: Recorder?
+    /// Set while `let NAME = COMMAND` runs: the response is bound, not printed.
+    var bodiesHidden = false
+    /// Keys the API answered 401 to (a recording keeps them as the literals they were).
+    var rejectedKeys: Set<String> = []
+    /// The text of the command being run, as written (for `expect` in reports).
+    var commandText: String?
+    /// The folder of the script being run: relative paths in it resolve from there.
+    var scriptDirectory: String?
     /// Runs `source FILE` through the line loop (set by whoever runs the loop).
     var runFile: ((String) throws(ShellError) -> Void)?
 
@@ -153,28 +161,48 @@ public final class Interpreter {
         }
     }
 
-    /// Runs one command of a line: counts it, logs a failure, records a success.
+    /// Runs one command of a line: counts it and records a success (the line loop logs failures).
     func execute(_ command: Tokenizer.Command) throws(ShellError) {
         run.log.commandRan()
         let variablesBefore = session.variables
+        let responseBefore = session.lastResponse
+        run.commandText = command.text
+        defer { run.commandText = nil }
+        let pending = run.recorder?.pendingFailure
+        run.recorder?.pendingFailure = nil
         let spec: CommandSpec?
         do {
             spec = try execute(words: command.words)
         } catch {
-            if error.kind != .assertion && !error.alreadyReported {
-                run.log.commandFailed(scrub(command.text), at: run.location, details: [scrub(error.message)])
+            // Recorded only if the next command is an `expect` that claims its error.
+            if let recorder = run.recorder, LineLoop.claimable(error) {
+                let response = session.lastResponse !== responseBefore ? session.lastResponse?.json : nil
+                recorder.pendingFailure = (command, variablesBefore, response)
             }
             throw error
         }
         noteKey()
-        if let spec, let recorder = run.recorder, !spec.traits.contains(.notRecorded) {
-            try recorder.record(command, session: session, variablesBefore: variablesBefore, secrets: secrets)
+        guard let spec, let recorder = run.recorder, !spec.traits.contains(.notRecorded) else { return }
+        if let pending, LineLoop.isStatusExpectation(command) {
+            try recorder.record(
+                pending.command, session: session, variablesBefore: pending.variables, response: pending.response,
+                secrets: secrets, rejected: run.rejectedKeys)
         }
+        let response = session.lastResponse !== responseBefore ? session.lastResponse?.json : nil
+        try recorder.record(
+            command, session: session, variablesBefore: variablesBefore, response: response, secrets: secrets,
+            rejected: run.rejectedKeys)
     }
 
-    /// Prints a failure on stderr (after its script location, if any).
-    public func report(_ error: ShellError) {
+    /// Prints a failure on stderr (after its script location, if any). An `expected` failure —
+    /// under `try`, or claimed by the `expect` after it — is labelled so, and is no failure.
+    public func report(_ error: ShellError, expected: Bool = false) {
         var text = errorRenderer.error(error)
+        if expected {
+            // One line: the error was the point of the command, its hint and trace are noise.
+            let head = text.split(separator: "\n").first.map(String.init) ?? text
+            text = errorRenderer.dim("(expected)") + " " + head + "\n"
+        }
         if let location = run.location, !location.file.isEmpty, error.kind != .assertion {
             text = "\(location): " + text
         }
@@ -209,9 +237,20 @@ public final class Interpreter {
         try body(CommandContext(spec: spec, arguments: arguments, words: words, shell: self))
     }
 
+    /// The variables every script sees: the session's settings (never the key), then the user's
+    /// (`let`, `-v`), which win.
+    var sessionVariables: [String: JSONValue] {
+        var variables: [String: JSONValue] = [
+            "number": .string(session.number.value ?? ""), "base_url": .string(session.baseURL.value),
+            "profile": .string(session.profile ?? ""),
+        ]
+        for (name, value) in session.variables { variables[name] = value }
+        return variables
+    }
+
     var expander: Expander {
         var expander = Expander(
-            variables: session.variables, lastJSON: session.lastResponse?.json,
+            variables: sessionVariables, lastJSON: session.lastResponse?.json,
             lastStatus: session.lastResponse?.status, environment: environment.variables)
         expander.placeholders = run.placeholders
         return expander

@@ -43,7 +43,7 @@ public struct Renderer: Sendable {
     /// from the wire).
     public func json(_ value: JSONValue) -> String {
         switch output {
-        case .pretty: value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil)) + "\n"
+        case .pretty, .quiet: value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil)) + "\n"
         case .json, .raw: value.formatted(.compact) + "\n"
         }
     }
@@ -53,7 +53,7 @@ public struct Renderer: Sendable {
     /// unless it is asked for raw and goes to a pipe or file; other non-JSON text has its control
     /// characters escaped (`--output raw` to a pipe keeps the bytes).
     public func body(of response: LinqResponse) -> String {
-        if response.body.isEmpty { return "" }
+        if response.body.isEmpty || output == .quiet { return "" }
         if output == .raw && !terminal { return withNewline(response.text) }
         if let summary = response.binarySummary { return summary + "\n" }
         if output != .raw, let value = response.json { return json(value) }

@@ -235,3 +235,51 @@ public enum Tokenizer {
         return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
+
+extension Tokenizer {
+    /// Whether `text` stops inside a quote, or inside an unquoted `{…}` or `[…]` (JSON typed over
+    /// several lines): the line loop then reads the next line into the same command.
+    static func isIncomplete(_ text: String) -> Bool {
+        var quote: Character?
+        var depth = 0
+        var escaped = false
+        var wordStart = true
+        var comment = false
+        var previous: Character = " "
+        for c in text {
+            defer { previous = c }
+            if comment {
+                if c == "\n" {
+                    comment = false
+                    wordStart = true
+                }
+                continue
+            }
+            if escaped {
+                escaped = false
+                wordStart = false
+                continue
+            }
+            if let open = quote {
+                if open == "\"" && c == "\\" {
+                    escaped = true
+                } else if c == open {
+                    quote = nil
+                }
+                continue
+            }
+            switch c {
+            case "\\": escaped = true
+            case "'", "\"": quote = c
+            case "#" where wordStart: comment = true
+            // `${NAME}` never spans lines: an unclosed one is the tokenizer's error to report.
+            case "{" where previous == "$": break
+            case "{", "[": depth += 1
+            case "}", "]": depth = max(0, depth - 1)
+            default: break
+            }
+            wordStart = c == " " || c == "\t" || c == "\n" || c == ";"
+        }
+        return quote != nil || depth > 0
+    }
+}

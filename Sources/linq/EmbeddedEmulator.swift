@@ -7,9 +7,11 @@ enum EmbeddedEmulator {
     nonisolated(unsafe) static var server: EmulatorServer?
     nonisolated(unsafe) static var handle: EmulatorHandle?
 
-    static func start(stateFile: String?) throws -> EmulatorHandle {
+    /// Starts (once) the emulator on `stateFile`; `fresh` first resets it to the seed data.
+    static func start(stateFile: String?, fresh: Bool = false) throws -> EmulatorHandle {
         if let running = handle { return running }
         let emulator = try Emulator(stateFile: stateFile)
+        if fresh { emulator.reset() }
         let result = Blocking.run { () async -> Result<EmulatorServer, any Error> in
             do {
                 return .success(try await EmulatorServer.start(emulator))

@@ -46,7 +46,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var script: ScriptFlags
 
-    @Argument(help: "The .linq script.")
+    @Argument(help: "The .linq script (- reads it from stdin).")
     var file: String
 
     func validate() throws {
@@ -76,11 +76,17 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Use a saved profile (see `profile list`).")
     var profile: String?
 
-    @Option(help: "Output mode: pretty, json or raw.")
+    @Option(help: "Output mode: pretty, json, raw or quiet.")
     var output: String?
 
     @Flag(name: .customLong("no-color"), help: "Never colour output.")
     var noColor = false
+
+    @Flag(help: "Print only errors, echoed commands and assertion results (same as --output quiet).")
+    var quiet = false
+
+    @Flag(help: "Start the built-in emulator from its seed data (forget what earlier runs created).")
+    var fresh = false
 
     @Flag(help: "Print requests and response headers on stderr.")
     var verbose = false
@@ -101,7 +107,7 @@ struct ConnectionOptions: ParsableArguments {
 
     func check() throws {
         if let output, OutputMode(rawValue: output) == nil {
-            throw ValidationError("--output must be pretty, json or raw, not '\(output)'")
+            throw ValidationError("--output must be pretty, json, raw or quiet, not '\(output)'")
         }
     }
 }
@@ -121,8 +127,14 @@ struct ScriptFlags: ParsableArguments {
     var dryRun = false
 
     @Option(
+        name: .customLong("type-speed"),
+        help: ArgumentHelp("With --echo, type each command out at MS milliseconds per character.", valueName: "ms"))
+    var typeSpeed: Int = 0
+
+    @Option(
         name: .customLong("report"), parsing: .upToNextOption,
-        help: ArgumentHelp("Write a report: --report tap FILE or --report junit FILE.", valueName: "format file"))
+        help: ArgumentHelp(
+            "Write a report: --report tap FILE or --report junit FILE (may be repeated).", valueName: "format file"))
     var report: [String] = []
 
     @Option(name: [.customShort("v"), .customLong("var")], help: "Set a variable: -v name=value (repeatable).")
@@ -130,9 +142,14 @@ struct ScriptFlags: ParsableArguments {
 
     func check() throws {
         if !report.isEmpty {
-            guard report.count == 2, ReportFormat(rawValue: report[0]) != nil else {
+            guard report.count % 2 == 0,
+                stride(from: 0, to: report.count, by: 2).allSatisfy({ ReportFormat(rawValue: report[$0]) != nil })
+            else {
                 throw ValidationError("--report takes a format (tap or junit) and a file, e.g. --report junit out.xml")
             }
+        }
+        guard (0...1000).contains(typeSpeed) else {
+            throw ValidationError("--type-speed takes 0 to 1000 milliseconds per character, not \(typeSpeed)")
         }
         for variable in variables {
             guard let eq = variable.firstIndex(of: "="), Tokenizer.isIdentifier(String(variable[..<eq])) else {
@@ -146,7 +163,10 @@ struct ScriptFlags: ParsableArguments {
         options.keepGoing = keepGoing
         options.echo = echo
         options.step = step
-        if report.count == 2, let format = ReportFormat(rawValue: report[0]) { options.report = (format, report[1]) }
+        options.typeSpeed = typeSpeed
+        for i in stride(from: 0, to: report.count - 1, by: 2) {
+            if let format = ReportFormat(rawValue: report[i]) { options.reports.append((format, report[i + 1])) }
+        }
         return options
     }
 }
@@ -160,7 +180,7 @@ enum Launcher {
         options.apiKey = connection.apiKey
         options.baseURL = connection.baseURL
         options.number = connection.number
-        options.output = connection.output.flatMap(OutputMode.init(rawValue:))
+        options.output = connection.quiet ? .quiet : connection.output.flatMap(OutputMode.init(rawValue:))
         if connection.noColor { options.color = false }
         if connection.verbose { options.verbose = true }
         if connection.timing { options.timing = true }
@@ -172,7 +192,10 @@ enum Launcher {
 
         let output = StandardOutput()
         let statePath = connection.emulatorState ?? Paths.emulatorState(environment: environment)
-        let startEmulator: @Sendable () throws -> EmulatorHandle = { try EmbeddedEmulator.start(stateFile: statePath) }
+        let fresh = connection.fresh
+        let startEmulator: @Sendable () throws -> EmulatorHandle = {
+            try EmbeddedEmulator.start(stateFile: statePath, fresh: fresh)
+        }
         var session: Session
         let profilePath = ProfileStore.defaultPath(environment: environment)
         do {
@@ -198,7 +221,9 @@ enum Launcher {
         shell.run.dryRun = script.dryRun
         let runner = ShellRunner(shell: shell, options: script.options)
         let status: Int32
-        if let file {
+        if file == "-" {
+            status = runner.stream(PlainLineSource(), name: "stdin", summary: true)
+        } else if let file {
             status = runner.file(file)
         } else if !commands.isEmpty {
             status = runner.commands(commands)

@@ -6,7 +6,7 @@ enum ScriptArgument {
     /// Options that take values (so that a value is not mistaken for the file).
     static let valueOptions: [String: Int] = [
         "-c": 1, "--command": 1, "--api-key": 1, "--base-url": 1, "--number": 1, "--profile": 1, "--output": 1,
-        "--emulator-state": 1, "--timeout": 1, "--retries": 1, "--report": 2, "-v": 1, "--var": 1,
+        "--emulator-state": 1, "--timeout": 1, "--retries": 1, "--report": 2, "-v": 1, "--var": 1, "--type-speed": 1,
     ]
 
     /// Also puts the file of `linq run [options] FILE` right after `run`, so that an option with

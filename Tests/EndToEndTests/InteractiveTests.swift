@@ -134,14 +134,14 @@ import Testing
         defer { home.remove() }
         let pty = try start(home: home)
         let cases: [(String, String)] = [
-            ("card create --first 'John", "unterminated single quote"),
+            ("card create --first ${John", "unterminated ${"),
             ("cardz get", "unknown command 'cardz'"),
             ("card create --first John --nmber +15551230001", "unknown flag --nmber"),
             ("card create --last Doe", "missing required flag --first"),
             ("card create --first John --number 555", "not an E.164 number"),
             ("set", "'set' needs <setting>"),
             ("set output", "'set' needs <value>"),
-            ("set output yaml", "output must be pretty, json or raw"),
+            ("set output yaml", "output must be pretty, json, raw or quiet"),
             ("card get " + String(repeating: "x", count: 10_000), "not an E.164 number"),
         ]
         for (line, message) in cases {
@@ -192,7 +192,7 @@ import Testing
         defer { home.remove() }
         let pty = try start(home: home)
         pty.send("card create --first Multi \\\r")
-        try pty.expect("...> ")
+        try pty.expect("…> ")
         pty.send("--last Line --number +15551230002\r")
         let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
         #expect(output.contains("\"last_name\": \"Line\""))

@@ -43,7 +43,7 @@ import Testing
         (["--first", "A", "--number", "555"], "not an E.164 number"),
         (["--first", "A", "--image", "ftp://x"], "must be an http(s) URL"),
         (["--first", "A", "--json", "[1]"], "--json must be a JSON object"),
-        (["--first", "A", "--output", "yml"], "--output must be pretty, json or raw"),
+        (["--first", "A", "--output", "yml"], "--output must be pretty, json, raw or quiet"),
     ])
     func usageErrors(words: [String], message: String) {
         #expect {
@@ -233,12 +233,12 @@ import Testing
         #expect(complete("card create --first A --").contains("--last"))
         #expect(!complete("card create --first A --").contains("--first"), "flags already used are not offered")
         #expect(complete("card create --number ") == ["+15551230001", "+15551230002"])
-        #expect(complete("card create --number +15551230002 --output ") == ["pretty", "json", "raw"])
+        #expect(complete("card create --number +15551230002 --output ") == ["pretty", "json", "raw", "quiet"])
         #expect(complete("card share ") == ["7b3c3a10-0001-4c2e-9a51-000000000001"])
         #expect(complete("card get ") == ["+15551230001", "+15551230002"])
         #expect(complete("help card u") == ["update"])
         #expect(complete("set out") == ["output"])
-        #expect(complete("set output ") == ["pretty", "json", "raw"])
+        #expect(complete("set output ") == ["pretty", "json", "raw", "quiet"])
         #expect(complete("show; car") == ["card"])
         #expect(complete("zzz ").isEmpty)
         #expect(complete("try card cr") == ["create"])

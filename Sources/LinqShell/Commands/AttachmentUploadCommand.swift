@@ -46,7 +46,7 @@ enum AttachmentUploadCommand {
     ]
 
     static func run(_ context: CommandContext) throws(ShellError) {
-        let file = context.arguments.string("file")!
+        let file = context.resolvePath(context.arguments.string("file")!)
         let contentType = context.arguments.string("content-type")
         let filename = context.arguments.string("filename")
         let read: [UInt8]?

@@ -83,6 +83,8 @@ enum DebuggingCommands {
                 return
             }
             var renderer = context.renderer
+            // `last` is asked for: quiet output does not hide it.
+            if renderer.output == .quiet { renderer.output = .pretty }
             if let mode = context.arguments.string("output").flatMap(OutputMode.init(rawValue:)) {
                 renderer.output = mode
             }

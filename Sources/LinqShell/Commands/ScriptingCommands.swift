@@ -61,6 +61,11 @@ enum ScriptingCommands {
             }
         }
         let previous = context.session.lastResponse
+        // The response is bound, not printed (one summary line instead), unless --output asks.
+        let hide = !rest.contains { $0.literal == "--output" || $0.literal?.hasPrefix("--output=") == true }
+        let wasHidden = context.run.bodiesHidden
+        context.run.bodiesHidden = hide
+        defer { context.run.bodiesHidden = wasHidden }
         try context.execute(rest)
         if context.run.dryRun {
             context.run.placeholders.insert(name)
@@ -71,31 +76,68 @@ enum ScriptingCommands {
         }
         context.session.variables[name] = response.json ?? .null
         context.run.placeholders.remove(name)
+        if hide && context.renderer.output != .quiet {
+            context.err(context.errorRenderer.dim("\(name) → \(summary(of: response))") + "\n")
+        }
+    }
+
+    /// One line for a bound response: its id (top level or one level down, else an `…_id` or the
+    /// phone number), else the size of its list, else its status.
+    static func summary(of response: LinqResponse) -> String {
+        guard let json = response.json, case .object(let object) = json else {
+            return "\(response.status) \(Renderer.reason(response.status))"
+        }
+        if let id = object["id"]?.stringValue { return id }
+        for member in object {
+            if let id = member.value["id"]?.stringValue { return id }
+        }
+        // A card has no id: its phone number names it.
+        if let key = object.first(where: { $0.key.hasSuffix("_id") || $0.key == "phone_number" })?.key,
+            let value = object[key]?.stringValue
+        {
+            return value
+        }
+        for member in object {
+            if let items = member.value.arrayValue { return "\(items.count) \(member.key)" }
+        }
+        return "\(response.status) \(Renderer.reason(response.status))"
     }
 
     static let expect = CommandSpec(
         ["expect"], group: .scripting,
         summary: "Check the last response; a failure names the line, expected and actual",
         details: """
-            expect status N            the HTTP status of the last response
+            expect status N            the HTTP status of the last response (or a class: 2xx, 4xx)
             expect error CODE          its Linq error code (expect error none: it was no Linq error)
             expect $var.path == VALUE  equal (strings as text, numbers numerically, JSON structurally)
             expect $var.path != VALUE  not equal
+            expect $var.path < N       also <=, >, >= (numbers)
             expect $var.path contains VALUE   substring, array element, or object key
+            expect $var.path matches /REGEX/  the text matches a regular expression
+            expect $var.path length >= N      items of a list, characters of a text, keys of an object
             expect $var.path exists    the path is present
             expect $var.path missing   the path is absent
-            A failed expectation exits 3 (and with --keep-going the run goes on).
+            An API error followed at once by expect status/error is claimed by it: the run goes on \
+            and the error is shown as (expected). A failed expectation exits 3 (and with \
+            --keep-going the run goes on).
             """,
         parameters: [
             .positional(
                 "subject", completion: .values(["status", "error", "$last", "$status"]), help: "what to check"),
             .positional("condition", variadic: true, help: "operator and value"),
         ],
-        examples: ["card get; expect status 200", "card get; expect $last.contact_cards exists"],
+        examples: [
+            "card get; expect status 200", "card get; expect $last.contact_cards exists",
+            "chat list; expect $last.chats length >= 1", "card get; expect status 2xx",
+        ],
         traits: [.specialForm],
-        synopsis: "expect status N | error CODE|none | $var.path (==|!=|contains) VALUE | $var.path exists|missing",
+        synopsis: "expect status N|2xx | error CODE|none | $var.path [length] OP VALUE | $var.path exists|missing",
         run: { context throws(ShellError) in
-            let source = "expect " + context.words.map(\.display).joined(separator: " ")
+            // As written (quotes and all) for messages and reports.
+            let written = context.run.commandText.map { $0.trimmingCharacters(in: " \t") }
+            let source =
+                written.flatMap { $0.hasPrefix("expect") ? $0 : nil }
+                ?? "expect " + context.words.map(\.display).joined(separator: " ")
             let expectation = try Expectation(context.words, source: source)
             if context.run.dryRun {
                 context.err(context.errorRenderer.dim("(dry run, not checked) \(source)") + "\n")
@@ -114,7 +156,8 @@ enum ScriptingCommands {
                 throw ShellError(.assertion, "assertion failed\(place): \(source)", details: details)
             }
             context.run.log.assertion(source, at: context.run.location, passed: true)
-            if context.terminal.stderrIsTTY && context.run.location == nil {
+            // Quiet output shows every assertion's result; otherwise only at the prompt.
+            if context.renderer.output == .quiet || (context.terminal.stderrIsTTY && context.run.location == nil) {
                 context.err(context.errorRenderer.dim("✓ \(source)") + "\n")
             }
         })
@@ -132,7 +175,7 @@ enum ScriptingCommands {
                 try context.execute(context.words)
             } catch {
                 guard error.kind == .request, error.linqError?.kind != .cancelled else { throw error }
-                context.report(error)
+                context.report(error, expected: true)
             }
         })
 
@@ -178,25 +221,33 @@ enum ScriptingCommands {
     static let record = CommandSpec(
         ["record"], group: .scripting, summary: "Save the commands that succeed as a replayable script",
         details: """
-            Every command that succeeds is appended to FILE (rewritten after each, so nothing is lost). \
-            Commands that only show things (help, show, last, …) are left out; the key becomes \
-            ${env:LINQ_API_V3_API_KEY}; ids copied from a variable's response become references to it.
+            Every command that succeeds is appended to FILE (rewritten after each, so nothing is lost);             the prompt shows ● rec meanwhile. Commands that only show things (help, show, last, …) are             left out. The key becomes ${env:LINQ_API_V3_API_KEY} (on the emulator with its own key as             the fallback; a key the API rejected stays as the literal it was). An id that came from an             earlier response — typed, pasted or TAB-completed — becomes a reference to that response             (bound with a let when it had none), so the script replays on a fresh emulator. An existing             FILE is kept unless --force.
             """,
-        parameters: [.positional("file", type: .file, completion: .file, help: "the script to write")],
-        examples: ["record demo.linq"], traits: [.notRecorded],
+        parameters: [
+            .positional("file", type: .file, completion: .file, help: "the script to write"),
+            .flag("force", help: "overwrite FILE if it exists"),
+        ],
+        examples: ["record demo.linq", "record demo.linq --force"], traits: [.notRecorded],
         run: { context throws(ShellError) in
-            let path = context.arguments.string("file")!
+            let path = context.resolvePath(context.arguments.string("file")!)
             if let recorder = context.run.recorder {
                 throw ShellError.usage("already recording to \(recorder.path); record stop first")
             }
-            let recorder = Recorder(path: path, target: context.session.target.label, date: Clock.nowISO8601())
+            var info = stat()
+            if lstat(path, &info) == 0 && !context.arguments.flag("force") {
+                throw ShellError.usage("\(path) exists: record \(path) --force overwrites it, or pick another name")
+            }
+            let recorder = Recorder(
+                path: path, target: context.session.target, date: Clock.nowISO8601(),
+                emulatorKey: context.session.emulatorKey)
             try recorder.write()
             context.run.recorder = recorder
             context.err("recording to \(path) (record stop to finish)\n")
         })
 
     static let recordStop = CommandSpec(
-        ["record", "stop"], group: .scripting, summary: "Stop recording", examples: ["record /tmp/r.linq; record stop"],
+        ["record", "stop"], group: .scripting, summary: "Stop recording",
+        examples: ["record /tmp/r.linq --force; record stop"],
         traits: [.notRecorded],
         run: { context throws(ShellError) in
             guard let recorder = context.run.recorder else {

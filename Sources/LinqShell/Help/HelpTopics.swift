@@ -33,6 +33,7 @@ enum HelpTopics {
 
           $last                 the last response's JSON (after any command that got one)
           $status               its HTTP status
+          $number $base_url $profile   the session's settings (never the key; -v overrides)
           $NAME                 a variable bound with let NAME = … or -v NAME=VALUE
           $NAME.field[0].other  a path into a variable's JSON; [-1] is the last element
           ${NAME}               braces, when text follows: "${NAME}s"
@@ -59,15 +60,24 @@ enum HelpTopics {
 
           ;           separates commands on one line
           # comment   an unquoted # at the start of a word runs to the end of the line
-          \\           at the end of a line continues it on the next
-          source F    runs another file (relative to this one)
+          \\           at the end of a line continues it on the next; so does an open
+                      quote, { or [ (JSON over several lines; the prompt shows …>)
+          source F    runs another file (paths in a script are relative to it; ~ is home)
+          run -       reads the script from stdin
 
-        A run stops at the first failure and exits with its status (help exit-codes);
-        --keep-going runs on and reports them all, also between the ;-separated commands of
-        one line. Ctrl-C stops the run (130). A summary ends every file run; --report tap F or
-        --report junit F writes a report. --echo prints each command before it runs, --step
-        waits for Enter before each, --dry-run prints requests and curl lines instead of
-        sending. record FILE … record stop turns a session into a script.
+        Any line ends (LF, CRLF, CR) and a UTF-8 BOM are fine; a line that is not UTF-8 is
+        reported with its column. A run stops at the first failure and exits with its status
+        (help exit-codes); --keep-going runs on and reports them all, also between the
+        ;-separated commands of one line. An API error followed at once by expect status …
+        or expect error … is claimed by it (shown as (expected)). Ctrl-C — also at pause or
+        a --step prompt — stops the run (130). A summary line ends every file run; --report
+        tap F and --report junit F (repeatable) write reports.
+
+        Demos: --quiet prints only errors, echoes and assertions; let prints one line;
+        --fresh (or emulator reset) starts the emulator from its seed; --echo prints each
+        command, --type-speed MS types it out, --step waits (Enter runs, s skips, q quits);
+        --dry-run prints requests and curl lines instead of sending. record FILE … record
+        stop turns a session into a script that replays on a fresh emulator.
         See: help let, help expect, help try, help variables.
         """
 

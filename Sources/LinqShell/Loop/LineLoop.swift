@@ -7,24 +7,27 @@ import LinqCore
 /// How a run treats failures and what it shows (flags of `linq run`, `-c` and stdin).
 public struct LoopOptions: Sendable {
     /// Run on after failures and report them all (default: stop at the first). At the prompt
-    /// the shell always goes on.
+    /// the shell always goes on. Ctrl-C stops a run either way.
     public var keepGoing = false
     /// Print each command, styled like the prompt, before running it.
     public var echo = false
-    /// Wait for Enter before each command (on a terminal).
+    /// Milliseconds per character when echoing (`--type-speed`): the command is typed out live.
+    public var typeSpeed = 0
+    /// Wait for Enter before each command (on a terminal); `s` skips it, `q` quits.
     public var step = false
-    /// Where to write a report, and in which format.
-    public var report: (format: ReportFormat, path: String)?
+    /// Where to write reports, and in which formats (`--report` may be given several times).
+    public var reports: [(format: ReportFormat, path: String)] = []
 
     public init() {}
 }
 
-/// The one line loop, for the prompt, script files, stdin and `-c`: it joins `\`-continued
-/// lines, splits `;`-separated commands, runs each, and applies one failure policy — at the
-/// prompt a failure is printed and the shell goes on; elsewhere the run stops at the first
-/// failure unless `keepGoing` (between commands of one line too); Ctrl-C stops a run whatever
-/// the policy (at the prompt it cancels the command). Sources differ only in where lines come
-/// from and whether a person is typing.
+/// The one line loop, for the prompt, script files, stdin and `-c`: it joins continued lines
+/// (a trailing `\`, an unclosed quote, `{` or `[`), splits `;`-separated commands, runs each,
+/// and applies one failure policy — at the prompt a failure is printed and the shell goes on;
+/// elsewhere the run stops at the first failure unless `keepGoing` (between commands of one line
+/// too), and an API error is claimed by an `expect status|error` that comes right after it
+/// (hurl's rule). Ctrl-C stops a run whatever the policy (at the prompt it cancels the command).
+/// Sources differ only in where lines come from and whether a person is typing.
 final class LineLoop {
     /// Why the loop ended.
     enum Ending: Equatable {
@@ -38,10 +41,16 @@ final class LineLoop {
 
     let shell: Interpreter
     let source: any LineSource
-    /// The file name in locations (`demo.linq:3:`); empty at the prompt and for `-c`.
+    /// The file name in locations (`demo.linq:3:`, `-c:1:`); empty at the prompt.
     let name: String
     let options: LoopOptions
     private var lineNumber = 0
+    /// Physical lines already read but not yet used (a pasted block's further lines).
+    private var queued: [String] = []
+    /// A logical line read ahead to see whether it claims the previous command's error.
+    private var readAhead: Read?
+    /// `Interrupts.count` when the loop started: a change stops a non-interactive run.
+    private var interruptsAtStart = 0
     /// The failure that stopped the loop, if one did.
     private(set) var stoppedBy: ShellError?
 
@@ -54,12 +63,12 @@ final class LineLoop {
 
     /// Runs until the input ends, `exit` runs, or a failure stops it.
     func run() -> Ending {
-        let interruptsAtStart = Interrupts.count
+        interruptsAtStart = Interrupts.count
         while true {
             if shell.run.exitRequested != nil { return .exit }
-            switch readLogicalLine() {
+            switch nextLogicalLine() {
             case .end:
-                if !source.interactive && Interrupts.count != interruptsAtStart {
+                if interrupted {
                     // A read cut short by Ctrl-C (stdin): the run was interrupted.
                     _ = fail(ShellError(.interrupted, "interrupted"))
                     return .stopped
@@ -70,6 +79,7 @@ final class LineLoop {
                 _ = fail(ShellError(.interrupted, "interrupted"))
                 return .stopped
             case .invalid(let message, let line):
+                noteUnrunnable("line \(line)", message, line: line)
                 if !fail(ShellError.usage(message), line: line) { return .stopped }
             case .line(let text, let line):
                 if !runLine(text, line: line) { return shell.run.exitRequested != nil ? .exit : .stopped }
@@ -77,9 +87,12 @@ final class LineLoop {
         }
     }
 
+    /// Whether Ctrl-C was pressed since a non-interactive run started.
+    private var interrupted: Bool { !source.interactive && Interrupts.count != interruptsAtStart }
+
     /// Runs every command of a logical line; false when the run must stop.
     private func runLine(_ text: String, line: Int) -> Bool {
-        if text.allSatisfy({ $0 == " " || $0 == "\t" }) { return true }
+        if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) { return true }
         let knownBefore = shell.secrets
         if source.interactive, !CommandRegistry.carriesSecret(text, knownSecrets: shell.secrets) {
             source.remember(text)
@@ -95,17 +108,27 @@ final class LineLoop {
         do {
             commands = try Interpreter.commands(in: text)
         } catch {
+            noteUnrunnable(shell.scrub(text), error.message, line: line)
             return fail(error, line: line)
         }
-        for command in commands {
+        for (index, command) in commands.enumerated() {
+            if interrupted { return fail(ShellError(.interrupted, "interrupted"), line: line) }
             let saved = shell.run.location
             if !name.isEmpty { shell.run.location = SourceLocation(file: name, line: line) }
             defer { shell.run.location = saved }
             do {
-                try beforeCommand(command)
+                guard try beforeCommand(command) else { continue }
                 try shell.execute(command)
             } catch {
                 shell.noteKey()
+                if Self.claimable(error), expectationFollows(commands, after: index) {
+                    shell.report(error, expected: true)
+                    continue
+                }
+                if error.kind != .assertion && !error.alreadyReported {
+                    shell.run.log.commandFailed(
+                        shell.scrub(command.text), at: shell.run.location, details: [shell.scrub(error.message)])
+                }
                 guard fail(error, line: line) else { return false }
                 // At the prompt the rest of a line is dropped after a failure.
                 if source.interactive { return true }
@@ -114,6 +137,37 @@ final class LineLoop {
             if shell.run.exitRequested != nil { return false }
         }
         return true
+    }
+
+    /// Counts a line that could not even be split into commands as a failed command.
+    private func noteUnrunnable(_ text: String, _ message: String, line: Int) {
+        guard !source.interactive else { return }
+        shell.run.log.commandRan()
+        shell.run.log.commandFailed(
+            text, at: name.isEmpty ? nil : SourceLocation(file: name, line: line), details: [shell.scrub(message)])
+    }
+
+    /// An API error with a response: an `expect status|error` right after it may claim it.
+    static func claimable(_ error: ShellError) -> Bool {
+        error.kind == .request && error.linqError?.kind != .cancelled && error.linqError?.status != nil
+    }
+
+    /// Whether the command after `index` — on this line, or the next line of a script — is
+    /// `expect status …` or `expect error …`. At the prompt the person is the lookahead.
+    private func expectationFollows(_ commands: [Tokenizer.Command], after index: Int) -> Bool {
+        if index + 1 < commands.count { return Self.isStatusExpectation(commands[index + 1]) }
+        guard !source.interactive, index + 1 == commands.count else { return false }
+        if readAhead == nil { readAhead = readLogicalLine() }
+        guard case .line(let text, _)? = readAhead, let next = try? Interpreter.commands(in: text).first else {
+            return false
+        }
+        return Self.isStatusExpectation(next)
+    }
+
+    static func isStatusExpectation(_ command: Tokenizer.Command) -> Bool {
+        let words = command.words
+        return words.count >= 2 && words[0].literal == "expect"
+            && (words[1].literal == "status" || words[1].literal == "error")
     }
 
     /// Prints and notes a failure; true when the loop goes on (prompt, or `keepGoing` and not an
@@ -126,8 +180,10 @@ final class LineLoop {
             shell.run.location = saved
         }
         if source.interactive { return true }
-        if shell.run.firstFailure == nil { shell.run.firstFailure = error }
-        if ExitStatus(error) != .interrupted && options.keepGoing { return true }
+        let isInterrupt = ExitStatus(error) == .interrupted
+        // An interrupt decides the exit status even after earlier failures (--keep-going).
+        if shell.run.firstFailure == nil || isInterrupt { shell.run.firstFailure = error }
+        if !isInterrupt && options.keepGoing { return true }
         stoppedBy = error
         return false
     }
@@ -140,21 +196,46 @@ final class LineLoop {
         case invalid(String, Int)
     }
 
-    /// Reads physical lines, joining those that end in an odd number of backslashes.
+    /// The line read ahead, if any, else the next one from the source.
+    private func nextLogicalLine() -> Read {
+        if let read = readAhead {
+            readAhead = nil
+            return read
+        }
+        return readLogicalLine()
+    }
+
+    /// One physical line: a queued line of a pasted block, or the source's next read (a read
+    /// holding several lines — a paste — is split and queued).
+    private func nextPhysicalLine(prompt: String) -> LineSourceInput {
+        if !queued.isEmpty { return .line(queued.removeFirst()) }
+        let input = source.next(prompt: prompt)
+        guard case .line(let text) = input, text.contains("\n") else { return input }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.count > 1 && lines.last == "" { lines.removeLast() }
+        queued = Array(lines.dropFirst())
+        return .line(lines[0])
+    }
+
+    /// Reads physical lines, joining those that end in an odd number of backslashes (the
+    /// backslash and line end vanish) and those left inside a quote, `{` or `[` (the line end
+    /// stays, as a newline inside the quote or JSON).
     private func readLogicalLine() -> Read {
         var joined = ""
         var first: Int?
         while true {
             let prompt =
-                source.interactive
+                source.interactive && queued.isEmpty
                 ? (first == nil
-                    ? Prompt.text(for: shell.session) : Prompt.continuation(color: shell.session.color.value))
+                    ? Prompt.text(for: shell.session, recording: shell.run.recorder != nil)
+                    : Prompt.continuation(color: shell.session.color.value))
                 : ""
-            switch source.next(prompt: prompt) {
+            switch nextPhysicalLine(prompt: prompt) {
             case .end:
                 if let first { return .line(joined, first) }
                 return .end
             case .interrupted:
+                queued = []
                 return .interrupted
             case .invalid(let message):
                 lineNumber += 1
@@ -166,7 +247,12 @@ final class LineLoop {
                     joined += String(text.dropLast())
                     continue
                 }
-                return .line(joined + text, first!)
+                joined += text
+                if Tokenizer.isIncomplete(joined) {
+                    joined += "\n"
+                    continue
+                }
+                return .line(joined, first!)
             }
         }
     }
@@ -181,19 +267,43 @@ final class LineLoop {
         return count % 2 == 1
     }
 
-    /// `--echo` and `--step`, before each command.
-    private func beforeCommand(_ command: Tokenizer.Command) throws(ShellError) {
-        guard options.echo || options.step else { return }
+    /// `--echo` (typed out at `--type-speed`) and `--step`, before each command; false when the
+    /// person chose to skip it. Ctrl-C while typing or at the step prompt stops the run.
+    private func beforeCommand(_ command: Tokenizer.Command) throws(ShellError) -> Bool {
+        guard options.echo || options.step else { return true }
         let shown = shell.scrub(CommandRegistry.masked(command))
         if options.echo {
             let prompt = Prompt.text(for: shell.session).replacingOccurrences(of: "\u{1}", with: "")
-            shell.output.writeOut(prompt + shown + "\n")
+            shell.output.writeOut(prompt)
+            let delay = options.typeSpeed
+            if delay > 0 {
+                for character in shown {
+                    shell.output.writeOut(String(character))
+                    let before = Interrupts.count
+                    Blocking.run { try? await Task.sleep(for: .milliseconds(delay)) }
+                    if Interrupts.count != before { throw ShellError(.interrupted, "interrupted") }
+                }
+                shell.output.writeOut("\n")
+            } else {
+                shell.output.writeOut(shown + "\n")
+            }
         }
-        if options.step, shell.terminal.stdinIsTTY {
-            shell.output.writeErr(
-                Renderer(color: false, output: .pretty, secret: nil).dim("[Enter] runs: \(shown)") + " ")
-            var byte: UInt8 = 0
-            while read(0, &byte, 1) == 1 && byte != 0x0A {}
+        guard options.step, shell.terminal.stdinIsTTY else { return true }
+        let dim = Renderer(color: shell.session.color.value && shell.terminal.stderrIsTTY, output: .pretty, secret: nil)
+        let before = Interrupts.count
+        shell.output.writeErr(dim.dim("[Enter] runs · s skips · q quits: \(shown)") + " ")
+        switch Console.readAnswer(since: before) {
+        case .stop:
+            shell.output.writeErr("\n")
+            throw ShellError(.interrupted, "interrupted at --step")
+        case .line(let answer):
+            switch answer.filter({ !$0.isWhitespace }).lowercased() {
+            case "q", "quit": throw ShellError(.interrupted, "stopped at --step (q)")
+            case "s", "skip":
+                shell.output.writeErr(dim.dim("skipped: \(shown)") + "\n")
+                return false
+            default: return true
+            }
         }
     }
 }

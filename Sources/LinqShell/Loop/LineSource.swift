@@ -78,18 +78,19 @@ public final class PlainLineSource: LineSource {
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) {}
 }
 
-/// Lines already in memory: a script file's, or the `-c` command lines.
+/// Lines already in memory: a script file's (where a line may be invalid), or the `-c` lines.
 public final class ArrayLineSource: LineSource {
-    private let lines: [String]
+    private let lines: [LineSourceInput]
     private var index = 0
 
-    public init(_ lines: [String]) { self.lines = lines }
+    public init(_ lines: [String]) { self.lines = lines.map(LineSourceInput.line) }
+    public init(_ inputs: [LineSourceInput]) { self.lines = inputs }
     public var interactive: Bool { false }
 
     public func next(prompt: String) -> LineSourceInput {
         guard index < lines.count else { return .end }
         index += 1
-        return .line(lines[index - 1])
+        return lines[index - 1]
     }
 
     public func remember(_ line: String) {}

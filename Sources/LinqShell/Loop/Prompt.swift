@@ -3,21 +3,24 @@ import LinqCore
 /// The prompt: `linq(emulator) +15551230001> `, with the profile when one is in use. Colour
 /// sequences are wrapped in `\u{1}` for libedit.
 public enum Prompt {
-    public static func text(for session: Session) -> String {
+    /// The prompt for the session; `recording` adds `● rec` (while `record FILE` runs).
+    public static func text(for session: Session, recording: Bool = false) -> String {
         var target = session.target.label
         if let profile = session.profile { target = "\(profile)@\(target)" }
         let number = session.number.value.map { " " + $0 } ?? ""
-        guard session.color.value else { return "linq(\(target))\(number)> " }
+        guard session.color.value else { return "linq(\(target))\(number)\(recording ? " ● rec" : "")> " }
+        let rec = recording ? " " + wrap("31") + "● rec" + wrap("0") : ""
         let targetColor: String
         switch session.target {
         case .production: targetColor = "31;1"
         case .emulator: targetColor = "36"
         case .custom: targetColor = "33"
         }
-        return wrap("1") + "linq" + wrap("0") + "(" + wrap(targetColor) + target + wrap("0") + ")" + number + "> "
+        return wrap("1") + "linq" + wrap("0") + "(" + wrap(targetColor) + target + wrap("0") + ")" + number + rec + "> "
     }
 
-    public static func continuation(color: Bool) -> String { color ? wrap("2") + "...> " + wrap("0") : "...> " }
+    /// The prompt of a continued line (after `\\`, or inside a quote, `{` or `[`).
+    public static func continuation(color: Bool) -> String { color ? wrap("2") + "…> " + wrap("0") : "…> " }
 
     /// An SGR sequence marked as non-printing for libedit's `EL_PROMPT_ESC`.
     static func wrap(_ sgr: String) -> String { "\u{1}\u{1B}[\(sgr)m\u{1}" }

@@ -44,26 +44,28 @@ public final class ShellRunner {
         return finish(name: path, summary: true)
     }
 
-    /// `-c` lines (each may hold several `;`-separated commands).
+    /// `-c` lines (each may hold several `;`-separated commands). With several, locations read
+    /// `-c:N` (the Nth); a lone one-shot command's error starts with `error:` like any tool's.
     public func commands(_ lines: [String]) -> Int32 {
-        _ = LineLoop(shell: shell, source: ArrayLineSource(lines), name: "", options: options).run()
+        let name = lines.count > 1 ? "-c" : ""
+        _ = LineLoop(shell: shell, source: ArrayLineSource(lines), name: name, options: options).run()
         return finish(name: "", summary: false)
     }
 
-    /// Lines from a plain source (stdin) as they arrive.
-    public func stream(_ source: any LineSource, name: String) -> Int32 {
+    /// Lines from a plain source (stdin) as they arrive; `summary` for `linq run -`.
+    public func stream(_ source: any LineSource, name: String, summary: Bool = false) -> Int32 {
         _ = LineLoop(shell: shell, source: source, name: name, options: options).run()
-        return finish(name: name, summary: false)
+        return finish(name: name, summary: summary)
     }
 
     /// Prints the summary (always for files; otherwise only when assertions ran or a report is
     /// due), writes the report, and returns the exit status.
     func finish(name: String, summary: Bool) -> Int32 {
         let log = shell.run.log
-        if summary || options.report != nil || log.entries.contains(where: { $0.kind == .assertion }) {
+        if summary || !options.reports.isEmpty || log.entries.contains(where: { $0.kind == .assertion }) {
             shell.output.writeErr(log.summary(for: name))
         }
-        if let report = options.report {
+        for report in options.reports {
             let text = report.format.render(log, suite: Recorder.baseName(name))
             do throws(JSONFile.Failure) {
                 if let problem = SafeFile.problem(report.path) {
@@ -80,13 +82,12 @@ public final class ShellRunner {
         return ExitStatus(firstFailure: shell.run.firstFailure).code
     }
 
-    /// Runs a file through the loop; relative paths are resolved against the including file.
-    /// A failure that stops the file is rethrown (already printed) so enclosing files stop too.
+    /// Runs a file through the loop; a relative path resolves against the including file's
+    /// folder (or the current one), `~` is expanded. While it runs, relative paths in its commands
+    /// resolve against its folder. A failure that stops the file is rethrown (already printed) so
+    /// enclosing files stop too.
     func include(_ path: String) throws(ShellError) {
-        var resolved = path
-        if !path.hasPrefix("/"), let current = stack.last, let slash = current.lastIndex(of: "/") {
-            resolved = String(current[...slash]) + path
-        }
+        let resolved = ScriptPath.resolve(path, in: shell.run.scriptDirectory, environment: shell.environment.variables)
         guard let canonical = Self.realPath(resolved) else {
             throw ShellError.usage("cannot open \(resolved): no such file")
         }
@@ -94,11 +95,16 @@ public final class ShellRunner {
             let cycle = (stack[start...] + [canonical]).map { Recorder.baseName($0) }.joined(separator: " → ")
             throw ShellError.usage("include cycle: \(cycle)")
         }
-        let lines = try ScriptFile.lines(of: canonical, shownAs: resolved)
+        let shown = stack.isEmpty ? path : resolved
+        let lines = try ScriptFile.lines(of: canonical, shownAs: shown)
         stack.append(canonical)
-        defer { stack.removeLast() }
-        let loop = LineLoop(
-            shell: shell, source: ArrayLineSource(lines), name: stack.count == 1 ? path : resolved, options: options)
+        let savedDirectory = shell.run.scriptDirectory
+        shell.run.scriptDirectory = ScriptPath.directory(of: resolved)
+        defer {
+            stack.removeLast()
+            shell.run.scriptDirectory = savedDirectory
+        }
+        let loop = LineLoop(shell: shell, source: ArrayLineSource(lines), name: shown, options: options)
         if loop.run() == .stopped, let error = loop.stoppedBy { throw error.markedReported() }
     }
 
@@ -111,8 +117,21 @@ public final class ShellRunner {
 
 /// Reading a script file into lines.
 enum ScriptFile {
-    /// The file's lines (without line ends); a usage error when it cannot be read as text.
-    static func lines(of path: String, shownAs name: String) throws(ShellError) -> [String] {
+    /// The largest script `run` and `source` read (a script, not a data file).
+    static let maxBytes = 16 * 1_048_576
+
+    /// The file's lines, split at LF, CRLF or a lone CR, without a leading UTF-8 BOM. A line that
+    /// is not UTF-8 becomes an `.invalid` input naming its column (the run stops there, not
+    /// before). A usage error when the path is not a regular file of at most 16 MiB.
+    static func lines(of path: String, shownAs name: String) throws(ShellError) -> [LineSourceInput] {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw ShellError.usage("cannot open \(name): no such file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ShellError.usage("cannot run \(name): not a regular file (a script must be a .linq text file)")
+        }
+        guard Int(info.st_size) <= maxBytes else {
+            throw ShellError.usage("cannot run \(name): \(info.st_size) bytes is over the 16 MiB limit for scripts")
+        }
         let bytes: [UInt8]
         do {
             guard let read = try JSONFile.readBytes(path) else { throw ShellError.usage("cannot open \(name)") }
@@ -120,13 +139,61 @@ enum ScriptFile {
         } catch {
             throw ShellError.usage("cannot read \(name): \(error)")
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ShellError.usage("\(name) is not UTF-8 text")
+        return split(bytes)
+    }
+
+    /// Splits script bytes into lines (LF, CRLF, lone CR; a leading BOM dropped).
+    static func split(_ bytes: [UInt8]) -> [LineSourceInput] {
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var lines: [LineSourceInput] = []
+        var i = start
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == 0x0A || byte == 0x0D {
+                lines.append(line(bytes[start..<i]))
+                if byte == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                start = i + 1
+            }
+            i += 1
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
-        if lines.last == "" { lines.removeLast() }
+        if start < bytes.count { lines.append(line(bytes[start...])) }
         return lines
+    }
+
+    /// One line's bytes as text, or where its first invalid byte is.
+    static func line(_ bytes: ArraySlice<UInt8>) -> LineSourceInput {
+        if let text = String(validating: bytes, as: UTF8.self) { return .line(text) }
+        // The column of the first byte that does not decode (in characters, from 1).
+        var valid = bytes.startIndex
+        var end = bytes.startIndex
+        while end < bytes.endIndex {
+            end += 1
+            if String(validating: bytes[valid..<end], as: UTF8.self) != nil { valid = end }
+            if end - valid > 4 { break }
+        }
+        let column = String(decoding: bytes[bytes.startIndex..<valid], as: UTF8.self).count + 1
+        let bad = valid < bytes.endIndex ? bytes[valid] : bytes[bytes.endIndex - 1]
+        let hex = String(bad, radix: 16, uppercase: true)
+        return .invalid("the line is not valid UTF-8: byte 0x\(hex) at column \(column)")
+    }
+}
+
+/// Paths written in scripts and at the prompt: `~` is the home folder, and a relative path
+/// resolves against the running script's folder (at the prompt: the current folder).
+public enum ScriptPath {
+    /// `path` with `~` expanded and, when relative, joined to `directory`.
+    public static func resolve(_ path: String, in directory: String?, environment: [String: String]) -> String {
+        var path = path
+        if path == "~" || path.hasPrefix("~/"), let home = environment["HOME"], !home.isEmpty {
+            path = home + path.dropFirst()
+        }
+        guard !path.hasPrefix("/"), let directory, !directory.isEmpty else { return path }
+        return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+    }
+
+    /// The folder part of a path (`nil` for a bare file name: the current folder).
+    static func directory(of path: String) -> String? {
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

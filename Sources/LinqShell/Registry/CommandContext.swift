@@ -52,8 +52,14 @@ public struct CommandContext {
     /// The renderer for stderr.
     public var errorRenderer: Renderer { shell.errorRenderer }
 
-    /// Prints a failure the way the loop would, without failing the command (`try`).
-    public func report(_ error: ShellError) { shell.report(error) }
+    /// Prints a failure the way the loop would, without failing the command (`try`), (labelled `(expected)` when it is one).
+    public func report(_ error: ShellError, expected: Bool = false) { shell.report(error, expected: expected) }
+
+    /// A path argument as the file system needs it: `~` expanded and, in a script, relative to
+    /// the script's folder.
+    public func resolvePath(_ path: String) -> String {
+        ScriptPath.resolve(path, in: shell.run.scriptDirectory, environment: shell.environment.variables)
+    }
 
     /// Masks every known key in `text`.
     public func scrub(_ text: String) -> String { shell.scrub(text) }

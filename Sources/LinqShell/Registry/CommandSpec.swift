@@ -12,6 +12,8 @@ public enum CommandGroup: Sendable, Hashable, Comparable {
     case scripting
     /// Looking at what happened: `request`, `last`, `more`, `help`.
     case debugging
+    /// The built-in emulator's controls: `emulator reset`.
+    case emulator
 
     /// The heading `help` prints.
     public var title: String {
@@ -21,6 +23,7 @@ public enum CommandGroup: Sendable, Hashable, Comparable {
         case .session: "Session"
         case .scripting: "Scripting"
         case .debugging: "Debugging"
+        case .emulator: "Built-in emulator"
         }
     }
 
@@ -31,6 +34,7 @@ public enum CommandGroup: Sendable, Hashable, Comparable {
         case .session: (2, 0)
         case .scripting: (3, 0)
         case .debugging: (4, 0)
+        case .emulator: (5, 0)
         }
     }
 

@@ -3,17 +3,20 @@ import LinqJSON
 
 /// One `expect` line, parsed:
 ///
-///     expect status 200
-///     expect error 2014            # the Linq code of the last response (`expect error none`)
+///     expect status 200              expect status 2xx
+///     expect error 2014              # the Linq code of the last response (`expect error none`)
 ///     expect $last.is_active == true
 ///     expect $card.first_name != Ann
 ///     expect $last.contact_cards contains +15551230001
-///     expect $last.image_url exists
+///     expect $last.count >= 1        # also <, <=, >  (numbers)
+///     expect $last.id matches /^[0-9a-f-]{36}$/
+///     expect $last.chats length >= 1 # items of a list, characters of a string, keys of an object
+///     expect $last.image_url exists  # (or missing)
 struct Expectation {
     enum Check {
         case status(Word)
         case error(Word)
-        case compare(lhs: Word, op: String, rhs: [Word])
+        case compare(lhs: Word, length: Bool, op: String, rhs: [Word])
         case exists(lhs: Word, negated: Bool)
     }
 
@@ -21,8 +24,9 @@ struct Expectation {
     /// The line as written, for messages and reports.
     let source: String
 
+    static let operators = ["==", "!=", "contains", "<", "<=", ">", ">=", "matches"]
     static let usage =
-        "usage: expect status N | expect error CODE | expect $var.path (==|!=|contains) VALUE | expect $var.path exists"
+        "usage: expect status N|2xx | expect error CODE|none | expect $var.path [length] (== != < <= > >= contains matches) VALUE | expect $var.path exists|missing"
 
     init(_ words: [Word], source: String) throws(ShellError) {
         self.source = source
@@ -34,38 +38,41 @@ struct Expectation {
             check = first.literal == "status" ? .status(words[1]) : .error(words[1])
             return
         }
-        guard words.count >= 2, let op = words[1].literal else {
-            throw ShellError.usage("expect needs an operator", Self.usage)
+        var rest = Array(words.dropFirst())
+        let length = rest.first?.literal == "length"
+        if length { rest.removeFirst() }
+        guard let op = rest.first?.literal else {
+            throw ShellError.usage("expect needs an operator after \(first.display)", Self.usage)
         }
         switch op {
-        case "exists": check = .exists(lhs: first, negated: false)
-        case "missing": check = .exists(lhs: first, negated: true)
-        case "==", "!=", "contains":
-            guard words.count >= 3 else { throw ShellError.usage("expect … \(op) needs a value", Self.usage) }
-            check = .compare(lhs: first, op: op, rhs: Array(words[2...]))
+        case "exists" where !length, "missing" where !length:
+            guard rest.count == 1 else { throw ShellError.usage("expect … \(op) takes no value", Self.usage) }
+            check = .exists(lhs: first, negated: op == "missing")
+        case _ where Self.operators.contains(op):
+            guard rest.count >= 2 else { throw ShellError.usage("expect … \(op) needs a value", Self.usage) }
+            check = .compare(lhs: first, length: length, op: op, rhs: Array(rest.dropFirst()))
         default:
+            let known = length ? Self.operators : Self.operators + ["exists", "missing", "length"]
             throw ShellError.usage(
-                "unknown operator '\(op)' in expect"
-                    + DidYouMean.hint(for: op, in: ["==", "!=", "contains", "exists", "missing"]),
-                Self.usage)
+                "unknown operator '\(op)' in expect" + DidYouMean.hint(for: op, in: known), Self.usage)
         }
     }
 
     /// The outcome: `nil` when it holds, else the expected and actual values as text.
     /// `lastFailure` describes a last request that failed without a Linq code (e.g. no response).
     func evaluate(expander: Expander, lastStatus: Int?, lastCode: Int?, lastFailure: String? = nil) throws(ShellError)
-        -> (
-            expected: String, actual: String
-        )?
+        -> (expected: String, actual: String)?
     {
         switch check {
         case .status(let word):
             let text = try expander.expand([word])[0]
-            guard let want = Int(text) else { throw ShellError.usage("expect status needs a number, not '\(text)'") }
-            guard let status = lastStatus else {
-                return ("status \(want)", lastFailure.map { "no response (\($0))" } ?? "no response yet")
+            guard let matches = Self.statusPattern(text) else {
+                throw ShellError.usage("expect status needs a number or a class like 2xx, not '\(text)'")
             }
-            return status == want ? nil : ("\(want)", "\(status)")
+            guard let status = lastStatus else {
+                return ("status \(text)", lastFailure.map { "no response (\($0))" } ?? "no response yet")
+            }
+            return matches(status) ? nil : (text, "\(status)")
         case .error(let word):
             let text = try expander.expand([word])[0]
             if text == "none" {
@@ -87,8 +94,8 @@ struct Expectation {
             let found = (try? value(of: lhs, expander: expander)) != nil
             if found == !negated { return nil }
             return negated ? ("no value", "present") : ("a value", "missing")
-        case .compare(let lhs, let op, let rhsWords):
-            let actual: JSONValue
+        case .compare(let lhs, let length, let op, let rhsWords):
+            var actual: JSONValue
             do {
                 actual = try value(of: lhs, expander: expander)
             } catch {
@@ -96,18 +103,94 @@ struct Expectation {
                 return ("\(op) \(try expander.expand(rhsWords).joined(separator: " "))", "missing (\(error.message))")
             }
             let rhsText = try expander.expand(rhsWords).joined(separator: " ")
+            if length {
+                guard let count = Self.length(of: actual) else {
+                    return ("length \(op) \(rhsText)", "no length (\(Self.shown(actual)))")
+                }
+                actual = .number(String(count))
+            }
             let holds: Bool
             switch op {
             case "==": holds = Self.equal(actual, rhsText)
             case "!=": holds = !Self.equal(actual, rhsText)
-            default: holds = Self.contains(actual, rhsText)
+            case "contains": holds = Self.contains(actual, rhsText)
+            case "matches": holds = try Self.matches(actual, rhsText)
+            default:
+                guard let bound = Double(rhsText) else {
+                    throw ShellError.usage("expect … \(op) needs a number, not '\(rhsText)'")
+                }
+                guard let number = Self.number(actual) else {
+                    return ("a number \(op) \(rhsText)", Self.shown(actual))
+                }
+                holds = Self.compare(number, op, bound)
             }
             if holds { return nil }
-            let shown = actual.formatted(.compact)
-            return (
-                op == "==" ? rhsText : "\(op) \(rhsText)", shown.count > 300 ? String(shown.prefix(300)) + "…" : shown
-            )
+            let expected = op == "==" ? rhsText : "\(op) \(rhsText)"
+            return (length ? "length \(expected)" : expected, (length ? "length " : "") + Self.shown(actual))
         }
+    }
+
+    /// A status test: `200`, or a class `2xx` (also `20x`).
+    static func statusPattern(_ text: String) -> ((Int) -> Bool)? {
+        let pattern = Array(text.lowercased())
+        guard pattern.count == 3, pattern.allSatisfy({ $0.isNumber || $0 == "x" }), pattern[0] != "x" else {
+            return nil
+        }
+        return { status in
+            let digits = Array(String(status))
+            return digits.count == 3 && zip(pattern, digits).allSatisfy { $0 == "x" || $0 == $1 }
+        }
+    }
+
+    /// Items of an array, characters of a string, members of an object.
+    static func length(of value: JSONValue) -> Int? {
+        switch value {
+        case .array(let items): items.count
+        case .string(let s): s.count
+        case .object(let object): object.count
+        default: nil
+        }
+    }
+
+    /// A number, or a string holding one.
+    static func number(_ value: JSONValue) -> Double? {
+        switch value {
+        case .number(let text): Double(text)
+        case .string(let text): Double(text)
+        default: nil
+        }
+    }
+
+    static func compare(_ a: Double, _ op: String, _ b: Double) -> Bool {
+        switch op {
+        case "<": a < b
+        case "<=": a <= b
+        case ">": a > b
+        default: a >= b
+        }
+    }
+
+    /// `matches /regex/` (the slashes are optional) against a string, or a value's compact JSON.
+    static func matches(_ value: JSONValue, _ pattern: String) throws(ShellError) -> Bool {
+        var pattern = pattern
+        if pattern.count >= 2, pattern.hasPrefix("/"), pattern.hasSuffix("/") {
+            pattern = String(pattern.dropFirst().dropLast())
+        }
+        let regex: Regex<AnyRegexOutput>
+        do {
+            regex = try Regex(pattern)
+        } catch {
+            throw ShellError.usage("expect … matches: '\(pattern)' is not a regular expression (\(error))")
+        }
+        let text: String
+        if case .string(let s) = value { text = s } else { text = value.formatted(.compact) }
+        return text.firstMatch(of: regex) != nil
+    }
+
+    /// A value for a failure message (at most 300 characters).
+    static func shown(_ value: JSONValue) -> String {
+        let text = value.formatted(.compact)
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
     }
 
     /// The JSON value of a word: a lone variable reference keeps its JSON type; anything else is text.

@@ -41,14 +41,12 @@ public final class RunLog {
         entries.append(Entry(kind: .command, name: name, location: location, passed: false, details: details))
     }
 
-    /// The summary for stderr; its last line is `N passed, N failed` (assertions).
+    /// The summary for stderr, one line that tells commands and assertions apart:
+    /// `demo.linq: 9 commands (1 failed), 5 assertions passed, 0 failed`.
     public func summary(for file: String?) -> String {
-        var lines: [String] = []
-        let failedCommands = commandsFailed
-        lines.append(
-            "\(file.flatMap { $0.isEmpty ? nil : "\($0): " } ?? "")\(commands) command\(commands == 1 ? "" : "s"), \(failedCommands) failed"
-        )
-        lines.append("\(assertionsPassed) passed, \(assertionsFailed) failed")
-        return lines.joined(separator: "\n") + "\n"
+        let name = file.flatMap { $0.isEmpty ? nil : "\($0): " } ?? ""
+        let failed = commandsFailed > 0 ? " (\(commandsFailed) failed)" : ""
+        return
+            "\(name)\(commands) command\(commands == 1 ? "" : "s")\(failed), \(assertionsPassed) assertion\(assertionsPassed == 1 ? "" : "s") passed, \(assertionsFailed) failed\n"
     }
 }

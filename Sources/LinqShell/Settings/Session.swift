@@ -25,6 +25,8 @@ public enum OutputMode: String, Sendable, CaseIterable {
     case json
     /// The body exactly as received.
     case raw
+    /// No response bodies: only errors, echoed commands and assertion results (demos, CI).
+    case quiet
 }
 
 /// What the session talks to, for the prompt and banner.

@@ -40,7 +40,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .key: "API key (masked everywhere; never saved to history)"
         case .baseURL: "API base URL (http:// or https://)"
         case .number: "default phone number (E.164) for flags that take your line"
-        case .output: "how responses print: pretty, json or raw"
+        case .output: "how responses print: pretty, json, raw or quiet (no bodies)"
         case .color: "colour output: on or off"
         case .verbose: "print requests and response headers on stderr: on or off"
         case .timing: "print each request's duration: on or off"
@@ -139,7 +139,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .output:
             guard let mode = OutputMode(rawValue: text.lowercased()) else {
                 throw ShellError.usage(
-                    "output must be pretty, json or raw, not '\(text)'"
+                    "output must be pretty, json, raw or quiet, not '\(text)'"
                         + DidYouMean.hint(for: text, in: OutputMode.allCases.map(\.rawValue)))
             }
             session.output = Sourced(mode, source)

@@ -1,0 +1,131 @@
+import Foundation
+import LinqCore
+import TestSupport
+import Testing
+
+/// Demos at a real terminal (issue 11): Ctrl-C and Ctrl-D stop a run at `pause` and `--step`
+/// and nothing more is sent (counted at a standalone emulator); `--step` skips and quits; a
+/// recording made by pasting and TAB-completing ids replays on a fresh emulator; an open quote
+/// continues the line at the prompt.
+@Suite(.serialized) struct DemoTerminalTests {
+    static let prompt = "+15551230001> "
+
+    /// A script that sends one request, pauses, then would send two more.
+    static let pausing = "card get\npause Ready?\ncard get\ncard get\n"
+
+    func requestCount(_ emulator: LinqBinary.EmulatorProcess) async throws -> Int {
+        let root = String(emulator.baseURL.dropLast("/api/partner".count))
+        let response = try await AsyncHTTPTransport.shared.send(
+            HTTPRequestData(method: "GET", url: root + "/_emulator/requests"), timeouts: .init())
+        return try JSONValueCount.count(response.body)
+    }
+
+    @Test(arguments: [
+        (PseudoTerminal.ctrlC, false), (PseudoTerminal.ctrlC, true), (PseudoTerminal.ctrlD, false),
+        (PseudoTerminal.ctrlD, true),
+    ])
+    func aKeyAtPauseStopsTheWholeRun(_ key: String, _ keepGoing: Bool) async throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let env = LinqBinary.environment(home: home.path)
+        let emulator = try LinqBinary.EmulatorProcess(environment: env)
+        defer { emulator.stop() }
+        let script = home.file("pause.linq")
+        writeTextFile(script, Self.pausing)
+        let pty = try PseudoTerminal(
+            LinqBinary.path, [script] + (keepGoing ? ["--keep-going"] : []),
+            environment: LinqBinary.environment(home: home.path, extra: emulator.clientVariables))
+        try pty.expect("Ready?")
+        pty.send(key)
+        #expect(try pty.waitForExit() == 130, "\(pty.pending)")
+        #expect(try await requestCount(emulator) == 1, "nothing is sent after the pause")
+    }
+
+    @Test func stepRunsSkipsAndQuits() async throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let env = LinqBinary.environment(home: home.path)
+        let emulator = try LinqBinary.EmulatorProcess(environment: env)
+        defer { emulator.stop() }
+        let script = home.file("step.linq")
+        writeTextFile(script, "card get\nchat list\nnumber list\nchat list\n")
+        let pty = try PseudoTerminal(
+            LinqBinary.path, [script, "--step"],
+            environment: LinqBinary.environment(home: home.path, extra: emulator.clientVariables))
+        try pty.expect("quits: card get")
+        pty.send("\r")
+        try pty.expect("quits: chat list")
+        pty.send("s\r")
+        try pty.expect("skipped: chat list")
+        try pty.expect("quits: number list")
+        pty.send("\r")
+        try pty.expect("quits: chat list")
+        pty.send("q\r")
+        #expect(try pty.waitForExit() == 130)
+        #expect(try await requestCount(emulator) == 2, "the skipped and the quit commands were not sent")
+
+        // Ctrl-C at the step prompt stops too.
+        let again = try PseudoTerminal(
+            LinqBinary.path, [script, "--step", "--keep-going"],
+            environment: LinqBinary.environment(home: home.path, extra: emulator.clientVariables))
+        try again.expect("quits: card get")
+        again.send(PseudoTerminal.ctrlC)
+        #expect(try again.waitForExit() == 130)
+        #expect(try await requestCount(emulator) == 2)
+    }
+
+    @Test func aRecordingOfPastedAndCompletedIdsReplaysOnAFreshEmulator() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let env = LinqBinary.environment(home: home.path)
+        let recording = home.file("demo.linq")
+        let pty = try PseudoTerminal(LinqBinary.path, [], environment: env)
+        try pty.expect(Self.prompt)
+        pty.send("record \(recording)\r")
+        try pty.expect("● rec")
+        try pty.expect("> ")
+        pty.send("chat create +15557654321 --text hello\r")
+        let created = PseudoTerminal.strip(try pty.expect("● rec"))
+        let chatID = try #require(DemoScriptTests.firstID(in: created))
+        try pty.expect("> ")
+        // Pasted: the whole id typed in.
+        pty.send("chat get \(chatID)\r")
+        try pty.expect("● rec")
+        try pty.expect("> ")
+        // Completed: a unique prefix and TAB.
+        pty.send("message send \(chatID.prefix(13))\t --text again\r")
+        let sent = PseudoTerminal.strip(try pty.expect("● rec"))
+        #expect(sent.contains("\"value\": \"again\""), "\(sent)")
+        try pty.expect("> ")
+        pty.send("record stop\r")
+        try pty.expect("recorded to")
+        try pty.expect(Self.prompt)
+        pty.sendKey(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+
+        let text = (try? String(contentsOfFile: recording, encoding: .utf8)) ?? ""
+        #expect(!text.contains(chatID), "ids became references: \(text)")
+        #expect(text.contains("let chat = chat create +15557654321 --text hello"), "\(text)")
+        #expect(text.contains("chat get $chat.chat.id"), "\(text)")
+        // A fresh emulator (another home) gives the chat another id: the replay still passes.
+        let fresh = TempDirectory()
+        defer { fresh.remove() }
+        let replay = try LinqBinary.run([recording], environment: LinqBinary.environment(home: fresh.path))
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(!replay.stdout.contains(chatID))
+    }
+
+    @Test func anOpenQuoteContinuesAtThePrompt() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try PseudoTerminal(LinqBinary.path, [], environment: LinqBinary.environment(home: home.path))
+        try pty.expect(Self.prompt)
+        pty.send("echo 'first\r")
+        try pty.expect("…> ")
+        pty.send("second'\r")
+        let out = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(out.contains("first\nsecond\n"), "\(out)")
+        pty.sendKey(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+    }
+}
