@@ -199,9 +199,11 @@ public final class Interpreter {
     public func report(_ error: ShellError, expected: Bool = false) {
         var text = errorRenderer.error(error)
         if expected {
-            // One line: the error was the point of the command, its hint and trace are noise.
-            let head = text.split(separator: "\n").first.map(String.init) ?? text
-            text = errorRenderer.dim("(expected)") + " " + head + "\n"
+            // Quiet output keeps it to one line: the error was the point of the command.
+            if renderer.output == .quiet, let head = text.split(separator: "\n").first {
+                text = String(head) + "\n"
+            }
+            text = errorRenderer.dim("(expected)") + " " + text
         }
         if let location = run.location, !location.file.isEmpty, error.kind != .assertion {
             text = "\(location): " + text
