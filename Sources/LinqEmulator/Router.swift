@@ -3,6 +3,8 @@ import LinqJSON
 /// What a route handler returns on success.
 enum Reply {
     case json(Int, JSONValue)
+    /// A JSON answer with extra response headers (e.g. `X-Emulator-Note`).
+    case jsonWithHeaders(Int, JSONValue, [(String, String)])
     case empty(Int)
 }
 

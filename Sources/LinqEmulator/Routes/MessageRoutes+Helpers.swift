@@ -189,14 +189,20 @@ extension MessageRoutes {
         return row
     }
 
-    /// Stores a new outbound message and touches its chat.
+    /// Stores a new outbound message and touches its chat. Emits `chat.created` for a new chat,
+    /// then `message.sent` and `message.delivered` (`poll.sent`, `poll.delivered` for a poll): the
+    /// emulator delivers at once.
     static func record(_ row: JSONObject, in chat: JSONObject, _ now: Double, _ store: inout EmulatorStore) {
         let chatID = chat["id"]?.stringValue ?? ""
+        let isNew = store[table: "chats"][chatID] == nil
         var current = store[table: "chats"][chatID] ?? chat
         current["updated_at"] = .string(EmulatorClock.iso8601(now))
         current["_outbound_messages"] = .int((current["_outbound_messages"]?.intValue ?? 0) + 1)
         store[table: "chats"][chatID] = current
         store[table: "messages"][row["id"]?.stringValue ?? ""] = row
+        if isNew { store.emit("chat.created", chat: current, now: now, data: WebhookPayloads.chatCreated(current)) }
+        store.emitMessage(row, chat: current, stage: .sent, now: now)
+        store.emitMessage(row, chat: current, stage: .delivered, now: now)
     }
 
     /// 429/1007 (with the wait) after 30 messages into one chat within 60 seconds.

@@ -234,6 +234,14 @@ enum MessageRoutes {
         row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
         row["_edits"] = .int(edits + 1)
         store[table: "messages"][row["id"]?.stringValue ?? ""] = row
+        let chat = try chat(of: row, store)
+        store.emit(
+            "message.edited", chat: chat, now: context.now,
+            data: [
+                "id": row["id"] ?? .null, "chat": WebhookPayloads.chatWithHealth(chat), "direction": "outbound",
+                "edited_at": .string(EmulatorClock.iso8601(context.now)),
+                "part": ["index": .int(index), "text": .string(text)], "sender_handle": row["from_handle"] ?? .null,
+            ])
         return .json(200, row.publicView)
     }
 
