@@ -165,7 +165,7 @@ public final class Emulator: Sendable {
             }
             var routeFault: Fault?
             if let fault {
-                if let code = fault.code, route.handlesFaults.contains(code) {
+                if let code = fault.code, route.handlesFaults.contains(code) || (fault.async && route.sends) {
                     routeFault = fault
                 } else if let code = fault.code {
                     let error = APIFailure(code, retryAfter: fault.retryAfter, status: fault.status)

@@ -240,4 +240,34 @@ import Testing
         #expect(updated["data"]?["webhook_subscription"]?["id"]?.stringValue == subscription.id)
         await server.stop()
     }
+
+    @Test func anAsyncFaultFailsAnAcceptedSendByWebhook() async throws {
+        let server = try await EmulatorServer.start(Emulator())
+        let api = EmulatorAPI(server: server)
+        let receiver = try WebhookReceiver()
+        let subscription = try await api.subscribe(
+            receiver.url, ["message.sent", "message.delivered", "message.failed"])
+        let fault = try await api.send(
+            "POST", "/_emulator/faults", body: #"{"code":4001,"async":true,"path":"/v3/chats/*"}"#)
+        #expect(fault.status == 201)
+        let sent = try await api.send(
+            "POST", "/v3/chats/\(chat)/messages", body: #"{"message":{"parts":[{"type":"text","value":"x"}]}}"#)
+        #expect(sent.status == 202)
+        let id = try JSONValue.parse(sent.body)["message"]?["id"]?.stringValue
+        let received = try await receiver.waitFor(2)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(
+            receiver.requests.compactMap { $0.header("X-Webhook-Event") }.sorted() == [
+                "message.failed", "message.sent",
+            ])
+        let failed = try #require(received.first { $0.header("X-Webhook-Event") == "message.failed" })
+        try failed.verify(secret: subscription.secret)
+        #expect(failed.json?["data"]?["code"] == 4001)
+        #expect(failed.json?["data"]?["message_id"]?.stringValue == id)
+        let message = try await api.json("GET", "/v3/messages/\(id ?? "")")
+        #expect(message["delivery_status"] == "failed")
+        let refused = try await api.send("POST", "/_emulator/faults", body: #"{"code":2004,"async":true}"#)
+        #expect(refused.status == 400)
+        await server.stop()
+    }
 }

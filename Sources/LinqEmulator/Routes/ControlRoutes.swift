@@ -7,7 +7,7 @@ import Synchronization
 /// | Request | Effect |
 /// |---|---|
 /// | `GET /_emulator` | partners, API keys, lines, chats, clock |
-/// | `POST /_emulator/faults` `{"code":2022,"count":1,"method":"POST","path":"/v3/contact_card"}` | inject a fault (`code`, `status`, `retry_after`, `delay_ms`, `drop`) |
+/// | `POST /_emulator/faults` `{"code":2022,"count":1,"method":"POST","path":"/v3/contact_card"}` | inject a fault (`code`, `status`, `retry_after`, `delay_ms`, `drop`; `async` with a delivery-failure code on a send: accepted, then `message.failed`) |
 /// | `GET` / `DELETE /_emulator/faults` | list / clear pending faults |
 /// | `GET /_emulator/clock`, `POST /_emulator/clock` `{"advance_seconds":600}` | read / move the clock (±100 years at most) |
 /// | `GET` / `DELETE /_emulator/requests` | API requests counted so far (and the last 100) / reset the count |

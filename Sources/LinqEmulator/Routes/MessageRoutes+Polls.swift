@@ -30,7 +30,7 @@ extension MessageRoutes {
             "options": .array(texts.map { .object(option(text: $0, creator: me)) }), "reactions": [],
         ]
         if let key { row["_idempotency_keys"] = [.string(key)] }
-        record(row, in: chat, context.now, &store)
+        record(row, in: chat, context.now, &store, failure: context.fault?.async == true ? context.fault?.code : nil)
         return .json(200, pollEnvelope(row))
     }
 

@@ -25,11 +25,11 @@ import LinqJSON
 /// `partner id + " " + key`), so reusing such a key answers 404/2002.
 enum MessageRoutes {
     static let routes: [Route] = [
-        Route("POST", "/v3/chats", createChat),
+        Route("POST", "/v3/chats", sends: true, createChat),
         Route("GET", "/v3/chats/{chatId}/messages", listChatMessages),
-        Route("POST", "/v3/chats/{chatId}/messages", sendToChat),
-        Route("POST", "/v3/chats/{chatId}/polls", createPoll),
-        Route("POST", "/v3/messages", create),
+        Route("POST", "/v3/chats/{chatId}/messages", sends: true, sendToChat),
+        Route("POST", "/v3/chats/{chatId}/polls", sends: true, createPoll),
+        Route("POST", "/v3/messages", sends: true, create),
         Route("GET", "/v3/messages/{messageId}", get),
         Route("PATCH", "/v3/messages/{messageId}", edit),
         Route("DELETE", "/v3/messages/{messageId}", delete),

@@ -8,7 +8,9 @@ import LinqJSON
 /// same partner is `409/2015`; `phone_numbers` must be the caller's own lines (`1002` not E.164,
 /// `403/2006` another partner's); an empty `phone_numbers` is stored as `null` (all lines);
 /// `routing_id_header` reads `Linq-Chat-Id` while affinity is on and `null` while it is off;
-/// routing header names must be HTTP tokens (`1005`). Deliveries are not sent.
+/// routing header names must be HTTP tokens (`1005`); besides https, plain http to a loopback host
+/// is accepted (with an `X-Emulator-Note` header) so local receivers work. Deliveries: see
+/// `WebhookDispatcher`; every change here also emits its `webhook_subscription.*` account event.
 enum WebhookRoutes {
     static let routes: [Route] = [
         Route("GET", "/v3/webhook-events", events),

@@ -25,6 +25,18 @@ final class WebhookDispatcher: Sendable {
     /// How often waiting retries are checked against the emulated clock (real milliseconds).
     static let pollMilliseconds = 20
 
+    /// The HTTP client of all deliveries, for the life of the process (never shut down). A refused
+    /// connection fails the attempt at once (no silent re-connecting until the timeout) and
+    /// redirects are not followed (a 3xx is a failed delivery, as with the real API's sender).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     let clock: EmulatorClock
     private let state = Mutex(State())
 
@@ -188,13 +200,17 @@ final class WebhookDispatcher: Sendable {
         }
         request.body = .bytes(ByteBuffer(bytes: job.body))
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: Self.timeout)
+            let response = try await Self.client.execute(request, timeout: Self.timeout)
             _ = try? await response.body.collect(upTo: 1 << 20)
             return .status(Int(response.status.code))
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             return .failure("timed out after 10 s")
+        } catch let error as HTTPClientError where error == .connectTimeout {
+            return .failure("could not connect within 5 s")
         } catch {
-            return .failure(String(describing: error))
+            let text = String(describing: error)
+            if text.contains("Connection refused") { return .failure("connection refused") }
+            return .failure(text)
         }
     }
 

@@ -122,3 +122,26 @@ extension EmulatorStore {
         emit(WebhookEvent(type: type, partnerID: partner, line: nil, chatID: nil, data: data), now: now)
     }
 }
+
+extension EmulatorStore {
+    /// Emits `message.failed` (or `poll.failed` for a poll) for an accepted message that could not
+    /// be delivered, with the failure `code` (reference §B.6).
+    mutating func emitFailure(_ row: JSONObject, chat: JSONObject, code: Int, now: Double) {
+        let reason = EmulatorErrors.table[code]?.message ?? "Delivery failed"
+        let failedAt = JSONValue.string(EmulatorClock.iso8601(now))
+        if row["_poll"] != nil {
+            var data = WebhookPayloads.poll(row, chat: chat, stage: .sent).objectValue ?? [:]
+            data["failed_at"] = failedAt
+            data["error"] = ["code": .int(code), "message": .string(reason)]
+            emit("poll.failed", chat: chat, now: now, data: .object(data))
+        } else {
+            emit(
+                "message.failed", chat: chat, now: now,
+                data: [
+                    "code": .int(code), "failed_at": failedAt, "chat_id": chat["id"] ?? .null,
+                    "message_id": row["id"] ?? .null, "reason": .string(reason),
+                    "preferred_service": row["preferred_service"] ?? .null, "service": row["service"] ?? .null,
+                ])
+        }
+    }
+}
