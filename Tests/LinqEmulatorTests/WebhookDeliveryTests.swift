@@ -270,4 +270,26 @@ import Testing
         #expect(refused.status == 400)
         await server.stop()
     }
+
+    @Test func inboundStopOptsTheChatOutAndAReplyOptsBackIn() async throws {
+        let server = try await EmulatorServer.start(Emulator())
+        let api = EmulatorAPI(server: server)
+        let receiver = try WebhookReceiver()
+        let subscription = try await api.subscribe(receiver.url, ["message.received"])
+        let from = SeedData.contact(1)
+        for text in ["STOP", "ok thanks", "Opt-Out"] {
+            let answer = try await api.send(
+                "POST", "/_emulator/inbound", body: #"{"from":"\#(from)","chat_id":"\#(chat)","text":"\#(text)"}"#)
+            #expect(answer.status == 201)
+        }
+        let received = try await receiver.waitFor(3)
+        let statuses = received.map { $0.json?["data"]?["chat"]?["health_status"]?["status"]?.stringValue }
+        #expect(statuses.sorted { ($0 ?? "") < ($1 ?? "") } == ["HEALTHY", "OPTED_OUT", "OPTED_OUT"])
+        #expect(try await api.json("GET", "/v3/chats/\(chat)")["health_status"]?["status"] == "OPTED_OUT")
+        let attempts = try await api.deliveries(nil, to: nil)
+        let mine = try await api.json("GET", "/_emulator/deliveries?subscription_id=\(subscription.id)")
+        #expect(mine["deliveries"]?.arrayValue?.count == 3)
+        #expect(attempts.count >= 3)
+        await server.stop()
+    }
 }

@@ -13,7 +13,7 @@ import Synchronization
 /// | `GET` / `DELETE /_emulator/requests` | API requests counted so far (and the last 100) / reset the count |
 /// | `POST /_emulator/reset` | back to the seed data (204) |
 /// | `POST /_emulator/faults` `{"delivery":true,"status":503,"count":2,"event_type":"message.sent"}` | make the next webhook delivery attempts fail (`status`, `drop` or `timeout`; see `DeliveryFault`) |
-/// | `GET /_emulator/deliveries[?event_type=T]` | webhook delivery attempts (`{deliveries, pending}`) |
+/// | `GET /_emulator/deliveries[?event_type=T&subscription_id=S]` | webhook delivery attempts (`{deliveries, pending}`) |
 /// | `POST /_emulator/inbound` `{"from":"+1555…","to":LINE,"text":"hi"}` | the other side acts in a chat (see `InboundControl`) |
 /// | `POST /_emulator/trigger` `{"event":"message.received"}` | a sample event of any type to matching subscriptions |
 enum ControlRoutes {
@@ -83,10 +83,14 @@ enum ControlRoutes {
                 return EmulatorResponse(status: 204)
             case ("GET", "/_emulator/deliveries"):
                 let type = request.queryValue("event_type")
+                let subscription = request.queryValue("subscription_id")
+                let attempts = emulator.webhooks.attempts(eventType: type).filter {
+                    subscription == nil || $0.subscriptionID == subscription
+                }
                 return .json(
                     200,
                     [
-                        "deliveries": .array(emulator.webhooks.attempts(eventType: type).map(\.json)),
+                        "deliveries": .array(attempts.map(\.json)),
                         "pending": .int(emulator.webhooks.pendingCount),
                     ])
             case ("POST", "/_emulator/inbound"):

@@ -35,6 +35,23 @@ extension InboundControl {
         return (MessageRoutes.newChat(line: line, to: [from], context), true)
     }
 
+    /// The SDK's opt-out rule for a 1:1 chat: a whole trimmed message that is `STOP`, `UNSUBSCRIBE`,
+    /// `OPTOUT`, `CANCEL`, `END` or `QUIT` (exact case), or "opt out" in any casing with or without a
+    /// space or hyphen, marks the chat `OPTED_OUT`; any other message from them clears the mark.
+    /// (Sends to an opted-out contact are not refused by the emulator.)
+    static func optOut(_ chat: inout JSONObject, text: String, stamp: JSONValue) {
+        guard chat["is_group"]?.boolValue != true else { return }
+        let trimmed = text.trimmingSpaces()
+        let folded = String(trimmed.lowercased().filter { $0 != " " && $0 != "-" })
+        let stop = ["STOP", "UNSUBSCRIBE", "OPTOUT", "CANCEL", "END", "QUIT"].contains(trimmed) || folded == "optout"
+        let current = chat["health_status"]?["status"]?.stringValue
+        let next = stop ? "OPTED_OUT" : (current == "OPTED_OUT" ? "HEALTHY" : nil)
+        guard let next, next != current else { return }
+        chat["health_status"] = [
+            "status": .string(next), "doc_url": .string(MessageRoutes.healthDocURL), "updated_at": stamp,
+        ]
+    }
+
     /// A message of `chat` by id, else 404/2002.
     static func message(_ id: String, in chat: JSONObject, _ store: EmulatorStore) throws(APIFailure) -> JSONObject {
         guard let row = store[table: "messages"][id], row["_chat"] == chat["id"] else { throw APIFailure(2002) }

@@ -87,6 +87,7 @@ enum InboundControl {
             ]
             store[table: "messages"][row["id"]?.stringValue ?? ""] = row
             chat["updated_at"] = stamp
+            if let text { optOut(&chat, text: text, stamp: stamp) }
             store[table: "chats"][chat["id"]?.stringValue ?? ""] = chat
             store.emitMessage(row, chat: chat, stage: .received, now: now)
             answer["message"] = row.publicView
