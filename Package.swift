@@ -1,7 +1,8 @@
 // swift-tools-version:6.2
 // `linq`: an interactive shell and script runner for the Linq Partner API V3.
 // Module boundaries are described in README.md ("Architecture") and must stay acyclic:
-// LinqJSON <- LinqCore <- LinqShell <- linq;  LinqJSON <- LinqEmulator <- linq;  CLibEdit <- LineEditor <- LinqShell.
+// LinqJSON <- LinqCore <- LinqShell <- linq;  LinqJSON <- LinqEmulator <- linq;  CLibEdit <- LineEditor <- LinqShell;
+// LinqHash (SHA-256/HMAC for webhook signatures, no dependencies) <- LinqCore, LinqEmulator.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -37,14 +38,18 @@ let package = Package(
         .target(name: "CPTY", linkerSettings: [.linkedLibrary("util")]),
         .target(name: "LineEditor", dependencies: ["CLibEdit"], swiftSettings: strict),
         .target(name: "LinqJSON", swiftSettings: strict),
+        .target(name: "LinqHash", swiftSettings: strict),
         .target(
             name: "LinqCore",
-            dependencies: ["LinqJSON", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["LinqJSON", "LinqHash", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict),
         .target(
             name: "LinqEmulator",
             dependencies: [
-                "LinqJSON", .product(name: "Hummingbird", package: "hummingbird"),
+                "LinqJSON", "LinqHash", .product(name: "Hummingbird", package: "hummingbird"),
+                // Webhook deliveries go out through the same HTTP client as the core's.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -61,6 +66,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["LinqCore", "LinqEmulator", "CPTY"], path: "Tests/TestSupport"),
         .testTarget(name: "LinqJSONTests", dependencies: ["LinqJSON"]),
+        .testTarget(name: "LinqHashTests", dependencies: ["LinqHash"]),
         .testTarget(name: "LinqCoreTests", dependencies: ["LinqCore", "LinqEmulator", "TestSupport"]),
         .testTarget(
             name: "LinqEmulatorTests",

@@ -15,6 +15,8 @@ public final class Emulator: Sendable {
     let store: Mutex<EmulatorStore>
     let faults = Mutex<[Fault]>([])
     let stats = Mutex<RequestStats>(RequestStats())
+    /// Sends (and retries) the webhook deliveries that state changes emit.
+    let webhooks: WebhookDispatcher
     let router = Router(
         routes: ContactCardRoutes.routes + ChatRoutes.routes + MessageRoutes.routes + AttachmentRoutes.routes
             + NumberRoutes.routes + BlockedHandleRoutes.routes + CapabilityRoutes.routes + WebhookRoutes.routes
@@ -35,6 +37,7 @@ public final class Emulator: Sendable {
     /// damaged state file throws an error that names the file and the field.
     public init(stateFile: String? = nil) throws {
         clock = EmulatorClock()
+        webhooks = WebhookDispatcher(clock: clock)
         self.stateFile = stateFile
         var initial = SeedData.store(now: EmulatorClock.realNow())
         if let stateFile {
@@ -76,6 +79,7 @@ public final class Emulator: Sendable {
     func resetState() -> Result<Void, StateFailure> {
         faults.withLock { $0 = [] }
         stats.withLock { $0 = RequestStats() }
+        webhooks.reset()
         return transaction(writing: true) { store in
             store = SeedData.store(now: EmulatorClock.realNow())
             clock.currentOffset = 0
@@ -161,7 +165,7 @@ public final class Emulator: Sendable {
             }
             var routeFault: Fault?
             if let fault {
-                if let code = fault.code, route.handlesFaults.contains(code) {
+                if let code = fault.code, route.handlesFaults.contains(code) || (fault.async && route.sends) {
                     routeFault = fault
                 } else if let code = fault.code {
                     let error = APIFailure(code, retryAfter: fault.retryAfter, status: fault.status)
@@ -176,13 +180,18 @@ public final class Emulator: Sendable {
             let context = RouteContext(
                 request: request, params: params, partner: partner, now: clock.now(), fault: routeFault,
                 origin: "http://" + (request.header("Host") ?? "127.0.0.1"), traceID: traceID)
+            store.traceID = traceID
             let result = Result { () throws(APIFailure) -> Reply in try route.handler(context, &store) }
             // A handler may change the store before it fails (e.g. a card left inactive by a fault).
             let save = method != "GET"
             switch result {
             case .success(.json(let status, let value)): return (.json(status, value), save)
+            case .success(.jsonWithHeaders(let status, let value, let headers)):
+                return (.json(status, value, headers: headers.map { (name: $0.0, value: $0.1) }), save)
             case .success(.empty(let status)): return (EmulatorResponse(status: status), save)
-            case .failure(let error): return (failure(error, traceID: traceID), save)
+            case .failure(let error):
+                store.outbox = []
+                return (failure(error, traceID: traceID), save)
             }
         }
     }
@@ -197,7 +206,11 @@ public final class Emulator: Sendable {
         -> Result<T, StateFailure>
     {
         store.withLock { store -> Result<T, StateFailure> in
-            guard let file else { return .success(body(&store).0) }
+            guard let file else {
+                let value = body(&store).0
+                dispatchOutbox(&store)
+                return .success(value)
+            }
             func run() -> Result<T, StateFailure> {
                 do {
                     if let saved = try file.readIfChanged() {
@@ -209,7 +222,10 @@ public final class Emulator: Sendable {
                 }
                 let (before, offset) = (store, clock.currentOffset)
                 let (value, save) = body(&store)
-                guard save else { return .success(value) }
+                guard save else {
+                    store.outbox = []
+                    return .success(value)
+                }
                 do {
                     try file.save(store.json(clockOffset: clock.currentOffset))
                 } catch {
@@ -217,10 +233,20 @@ public final class Emulator: Sendable {
                     clock.currentOffset = offset
                     return .failure(StateFailure(description: error.description))
                 }
+                dispatchOutbox(&store)
                 return .success(value)
             }
             return writing ? file.locked(run) : run()
         }
+    }
+
+    /// Hands the deliveries a transaction emitted to the dispatcher (they start at once, off this
+    /// thread) and empties the outbox.
+    private func dispatchOutbox(_ store: inout EmulatorStore) {
+        store.emittedTypes = []
+        guard !store.outbox.isEmpty else { return }
+        webhooks.enqueue(store.outbox)
+        store.outbox = []
     }
 
     /// `transaction` for a request: a state-file failure becomes a `500` (code 3006) that says what

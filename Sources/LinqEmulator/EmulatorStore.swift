@@ -60,6 +60,13 @@ struct EmulatorStore: Sendable {
     var cardCalls: [String: [Double]] = [:]
     /// Emulated time of the last contact-card share per chat (1 per 5 minutes).
     var lastShare: [String: Double] = [:]
+    /// Webhook deliveries queued by the current transaction (`emit`); never saved, drained by the
+    /// emulator after the transaction (deliveries belong to the process that made the change).
+    var outbox: [WebhookJob] = []
+    /// The trace id of the request being handled (the envelopes' `trace_id`); never saved.
+    var traceID = ""
+    /// Event types emitted since this was last emptied (what `POST /_emulator/inbound` reports); never saved.
+    var emittedTypes: [String] = []
 
     func partner(forKey key: String) -> EmulatedPartner? { partners.first { $0.apiKey == key } }
 

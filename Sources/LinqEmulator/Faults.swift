@@ -21,6 +21,13 @@ public struct Fault: Sendable, Equatable {
     public var drop: Bool
     /// How many more matching requests it applies to.
     public var remaining: Int
+    /// With a delivery-failure `code` (3007, 4001, 4002, 4005–4008) on a send: accept the send as
+    /// usual, then report the failure by webhook (`message.failed` / `poll.failed`) instead of
+    /// `message.delivered`, as the real API does.
+    public var async: Bool = false
+
+    /// The codes a message or poll can fail with after it was accepted (reference §B.6).
+    public static let deliveryFailureCodes: Set<Int> = [3007, 4001, 4002, 4005, 4006, 4007, 4008]
 
     public init(
         method: String? = nil, path: String? = nil, code: Int? = nil, status: Int? = nil, retryAfter: Int? = nil,
@@ -93,12 +100,22 @@ public struct Fault: Sendable, Equatable {
             guard let flag = value.boolValue else { throw APIFailure(1003, message: "drop must be true or false") }
             drop = flag
         }
+        var async = false
+        if let value = json["async"], !value.isNull {
+            guard let flag = value.boolValue else { throw APIFailure(1003, message: "async must be true or false") }
+            guard flag == false || code.map(Self.deliveryFailureCodes.contains) == true else {
+                throw APIFailure(
+                    1005, message: "async needs a delivery failure code (3007, 4001, 4002, 4005, 4006, 4007, 4008)")
+            }
+            async = flag
+        }
         self.init(
             method: method, path: path, code: code,
             status: try int("status", Limits.status, "an HTTP error status"),
             retryAfter: try int("retry_after", Limits.retryAfter, "seconds"),
             delayMilliseconds: try int("delay_ms", Limits.delayMilliseconds, "milliseconds") ?? 0, drop: drop,
             count: try int("count", Limits.count, "a number of requests") ?? 1)
+        self.async = async
         if self.code == nil && self.status == nil && delayMilliseconds == 0 && !drop {
             throw APIFailure(1001, message: "a fault needs code, status, delay_ms or drop")
         }
@@ -109,7 +126,7 @@ public struct Fault: Sendable, Equatable {
             "id": .string(id), "method": method.map { .string($0) } ?? .null, "path": path.map { .string($0) } ?? .null,
             "code": code.map { .int($0) } ?? .null, "status": status.map { .int($0) } ?? .null,
             "retry_after": retryAfter.map { .int($0) } ?? .null, "delay_ms": .int(delayMilliseconds),
-            "drop": .bool(drop), "remaining": .int(remaining),
+            "drop": .bool(drop), "async": .bool(async), "remaining": .int(remaining),
         ]
     }
 }

@@ -3,6 +3,8 @@ import LinqJSON
 /// What a route handler returns on success.
 enum Reply {
     case json(Int, JSONValue)
+    /// A JSON answer with extra response headers (e.g. `X-Emulator-Note`).
+    case jsonWithHeaders(Int, JSONValue, [(String, String)])
     case empty(Int)
 }
 
@@ -40,6 +42,9 @@ struct Route: Sendable {
     let handler: @Sendable (RouteContext, inout EmulatorStore) throws(APIFailure) -> Reply
     /// Injected error codes this route turns into state changes itself instead of a canned answer.
     let handlesFaults: Set<Int>
+    /// Whether this route sends a message or poll (an `async` delivery-failure fault then lets the
+    /// send succeed and fails it by webhook).
+    let sends: Bool
 
     enum Segment: Sendable, Equatable {
         case literal(String)
@@ -47,7 +52,7 @@ struct Route: Sendable {
     }
 
     init(
-        _ method: String, _ pattern: String, handlesFaults: Set<Int> = [],
+        _ method: String, _ pattern: String, handlesFaults: Set<Int> = [], sends: Bool = false,
         _ handler: @escaping @Sendable (RouteContext, inout EmulatorStore) throws(APIFailure) -> Reply
     ) {
         self.method = method
@@ -57,6 +62,7 @@ struct Route: Sendable {
         }
         self.handler = handler
         self.handlesFaults = handlesFaults
+        self.sends = sends
     }
 
     /// The path parameters if `pathSegments` (already percent-decoded) fit the pattern.

@@ -148,6 +148,7 @@ enum ChatRoutes {
         let icon = try Validate.optionalString(body, "group_chat_icon")
         guard name != nil || icon != nil else { throw APIFailure(1001) }
         if let name, name.trimmingSpaces().isEmpty { throw APIFailure(1005) }
+        let before = chat
         if let icon {
             guard Validate.isHTTPURL(icon) else { throw APIFailure(5007) }
             chat["group_chat_icon"] = .string(cdnImage(icon, folder: "group-chat-icon", owner: context.param("chatId")))
@@ -155,6 +156,18 @@ enum ChatRoutes {
         if let name { chat["display_name"] = .string(name) }
         chat["updated_at"] = .string(EmulatorClock.iso8601(context.now))
         store[table: "chats"][context.param("chatId")] = chat
+        for (key, event) in [
+            ("display_name", "chat.group_name_updated"), ("group_chat_icon", "chat.group_icon_updated"),
+        ]
+        where (key == "display_name" ? name : icon) != nil {
+            store.emit(
+                event, chat: chat, now: context.now,
+                data: [
+                    "chat_id": chat["id"] ?? .null, "updated_at": chat["updated_at"] ?? .null,
+                    "old_value": before[key] ?? .null, "new_value": chat[key] ?? .null,
+                    "changed_by_handle": WebhookPayloads.owner(chat),
+                ])
+        }
         return .json(200, ["chat_id": .string(context.param("chatId")), "status": "pending"])
     }
 
@@ -259,6 +272,12 @@ enum ChatRoutes {
             chat["updated_at"] = now
         }
         store[table: "chats"][context.param("chatId")] = chat
+        store.emit(
+            "participant.added", chat: chat, now: context.now,
+            data: [
+                "handle": .string(handle), "added_at": now, "chat_id": chat["id"] ?? .null,
+                "participant": WebhookPayloads.handle(handle, in: chat),
+            ])
         return .json(202, queued("Participant addition queued", context))
     }
 
@@ -282,6 +301,13 @@ enum ChatRoutes {
             entry["status"] = "removed"
         }
         store[table: "chats"][context.param("chatId")] = chat
+        store.emit(
+            "participant.removed", chat: chat, now: context.now,
+            data: [
+                "handle": .string(handle), "chat_id": chat["id"] ?? .null,
+                "participant": WebhookPayloads.handle(handle, in: chat),
+                "removed_at": .string(EmulatorClock.iso8601(context.now)),
+            ])
         return .json(202, queued("Participant removal queued", context))
     }
 
@@ -435,7 +461,15 @@ enum ChatRoutes {
         guard activeOthers(chat).contains(where: { sameHandle($0["handle"]?.stringValue ?? "", handle) }),
             store[table: "location_shares"][key] != nil
         else { throw APIFailure(2001, message: "Resource not found") }
+        let share = store[table: "location_shares"][key]
         store[table: "location_shares"][key] = nil
+        store.emit(
+            "location.sharing.stopped", chat: chat, now: context.now,
+            data: [
+                "shared_by": .string(handle), "shared_with": chat["_line"] ?? .null,
+                "ended_at": .string(EmulatorClock.iso8601(context.now)), "chat_id": chat["id"] ?? .null,
+                "began_at": share?["began_at"] ?? share?["updated_at"] ?? .null,
+            ])
         return .json(202, ["success": true, "message": "Location sharing stop requested"])
     }
 
@@ -488,6 +522,12 @@ enum ChatRoutes {
         if chat["service"]?.stringValue == "iMessage" {
             chat["_background"] = .object(background)
             store[table: "chats"][context.param("chatId")] = chat
+            store.emit(
+                "chat.background_updated", chat: chat, now: context.now,
+                data: [
+                    "chat": WebhookPayloads.chatRef(chat), "actor_handle": WebhookPayloads.owner(chat),
+                    "background": .object(background),
+                ])
         }
         return .empty(202)
     }

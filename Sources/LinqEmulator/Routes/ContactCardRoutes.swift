@@ -38,7 +38,22 @@ enum ContactCardRoutes {
         cards[number] = card
         store[table: "contact_cards"] = cards
         try apply(&card, context, &store)
+        store.emitAccount(
+            "contact_card.created", partner: context.partner.id, now: context.now,
+            data: WebhookPayloads.account(
+                "Contact card created for \(number)", at: context.now,
+                ["phone_number": .string(number), "contact_card": cardSummary(card, context)]))
         return .json(200, card.publicView)
+    }
+
+    /// The `contact_card` object of the contact-card account events.
+    static func cardSummary(_ card: JSONObject, _ context: RouteContext) -> JSONValue {
+        let number = card["phone_number"]?.stringValue ?? ""
+        return [
+            "id": .string("cc_" + Identifiers.stableHash(context.partner.id + " " + number)),
+            "first_name": card["first_name"] ?? "", "last_name": card["last_name"] ?? .null,
+            "image_url": card["image_url"] ?? .null,
+        ]
     }
 
     static func get(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
@@ -66,6 +81,7 @@ enum ContactCardRoutes {
             throw APIFailure(1001)
         }
         guard var card = store[table: "contact_cards"][number] else { throw APIFailure(2012) }
+        let previous = card
         try spendBudget(number, context, &store)
         if let first { card["first_name"] = .string(first) }
         if body["last_name"] != nil { card["last_name"] = last.map { .string($0) } ?? .null }
@@ -83,6 +99,18 @@ enum ContactCardRoutes {
         }
         card["is_active"] = false
         try apply(&card, context, &store)
+        var change = JSONObject()
+        for key in ["first_name", "last_name", "image_url"] where (previous[key] ?? .null) != (card[key] ?? .null) {
+            change[key] = ["from": previous[key] ?? .null, "to": card[key] ?? .null]
+        }
+        store.emitAccount(
+            "contact_card.updated", partner: context.partner.id, now: context.now,
+            data: WebhookPayloads.account(
+                "Contact card updated for \(number)", at: context.now,
+                [
+                    "phone_number": .string(number), "contact_card": cardSummary(card, context),
+                    "change": .object(change),
+                ]))
         return .json(200, card.publicView)
     }
 

@@ -7,11 +7,15 @@ import Synchronization
 /// | Request | Effect |
 /// |---|---|
 /// | `GET /_emulator` | partners, API keys, lines, chats, clock |
-/// | `POST /_emulator/faults` `{"code":2022,"count":1,"method":"POST","path":"/v3/contact_card"}` | inject a fault (`code`, `status`, `retry_after`, `delay_ms`, `drop`) |
+/// | `POST /_emulator/faults` `{"code":2022,"count":1,"method":"POST","path":"/v3/contact_card"}` | inject a fault (`code`, `status`, `retry_after`, `delay_ms`, `drop`; `async` with a delivery-failure code on a send: accepted, then `message.failed`) |
 /// | `GET` / `DELETE /_emulator/faults` | list / clear pending faults |
 /// | `GET /_emulator/clock`, `POST /_emulator/clock` `{"advance_seconds":600}` | read / move the clock (±100 years at most) |
 /// | `GET` / `DELETE /_emulator/requests` | API requests counted so far (and the last 100) / reset the count |
 /// | `POST /_emulator/reset` | back to the seed data (204) |
+/// | `POST /_emulator/faults` `{"delivery":true,"status":503,"count":2,"event_type":"message.sent"}` | make the next webhook delivery attempts fail (`status`, `drop` or `timeout`; see `DeliveryFault`) |
+/// | `GET /_emulator/deliveries[?event_type=T&subscription_id=S]` | webhook delivery attempts (`{deliveries, pending}`) |
+/// | `POST /_emulator/inbound` `{"from":"+1555…","to":LINE,"text":"hi"}` | the other side acts in a chat (see `InboundControl`) |
+/// | `POST /_emulator/trigger` `{"event":"message.received"}` | a sample event of any type to matching subscriptions |
 enum ControlRoutes {
     static func handle(_ request: EmulatorRequest, path: String, emulator: Emulator, traceID: String)
         -> EmulatorResponse
@@ -22,14 +26,21 @@ enum ControlRoutes {
             case ("GET", "/_emulator"), ("GET", "/_emulator/"):
                 return try refreshed(emulator) { info(emulator) }
             case ("GET", "/_emulator/faults"):
-                return .json(200, ["faults": .array(emulator.faults.withLock { $0.map(\.json) })])
+                let faults = emulator.faults.withLock { $0.map(\.json) } + emulator.webhooks.faults.map(\.json)
+                return .json(200, ["faults": .array(faults)])
             case ("POST", "/_emulator/faults"):
                 guard let object = (try? JSONValue.parse(request.body))?.objectValue else { throw APIFailure(1003) }
+                if object["delivery"]?.boolValue == true {
+                    let fault = try DeliveryFault(json: object)
+                    emulator.webhooks.inject(fault)
+                    return .json(201, fault.json)
+                }
                 let fault = try Fault(json: object)
                 emulator.inject(fault)
                 return .json(201, fault.json)
             case ("DELETE", "/_emulator/faults"):
                 emulator.faults.withLock { $0 = [] }
+                emulator.webhooks.clearFaults()
                 return EmulatorResponse(status: 204)
             case ("GET", "/_emulator/clock"):
                 return try refreshed(emulator) { clock(emulator) }
@@ -70,6 +81,28 @@ enum ControlRoutes {
             case ("DELETE", "/_emulator/requests"):
                 emulator.stats.withLock { $0 = Emulator.RequestStats() }
                 return EmulatorResponse(status: 204)
+            case ("GET", "/_emulator/deliveries"):
+                let type = request.queryValue("event_type")
+                let subscription = request.queryValue("subscription_id")
+                let attempts = emulator.webhooks.attempts(eventType: type).filter {
+                    subscription == nil || $0.subscriptionID == subscription
+                }
+                return .json(
+                    200,
+                    [
+                        "deliveries": .array(attempts.map(\.json)),
+                        "pending": .int(emulator.webhooks.pendingCount),
+                    ])
+            case ("POST", "/_emulator/inbound"):
+                guard let object = (try? JSONValue.parse(request.body))?.objectValue else {
+                    throw APIFailure(
+                        1003,
+                        message:
+                            "send a JSON object such as {\"from\": \"+15551234567\", \"to\": LINE, \"text\": \"hi\"}")
+                }
+                return .json(201, try InboundControl.handle(object, emulator: emulator, traceID: traceID))
+            case ("POST", "/_emulator/trigger"):
+                return .json(202, try trigger(request, emulator: emulator, traceID: traceID))
             case ("POST", "/_emulator/reset"):
                 if case .failure(let error) = emulator.resetState() { throw stateFailure(error) }
                 return EmulatorResponse(status: 204)
@@ -123,5 +156,36 @@ enum ControlRoutes {
                 }),
             "clock": clock(emulator),
         ]
+    }
+
+    /// `POST /_emulator/trigger {"event": TYPE, "partner_id"?: ID}` → 202 `{event, deliveries}`:
+    /// one sample event per partner (or the one named), to its matching subscriptions. An unknown
+    /// type → 400/1005 listing the valid ones.
+    static func trigger(_ request: EmulatorRequest, emulator: Emulator, traceID: String) throws(APIFailure) -> JSONValue
+    {
+        guard let object = (try? JSONValue.parse(request.body))?.objectValue,
+            let type = object["event"]?.stringValue
+        else {
+            throw APIFailure(
+                1001,
+                message: "send {\"event\": TYPE}, TYPE one of: " + WebhookRoutes.eventTypes.joined(separator: ", "))
+        }
+        guard WebhookRoutes.knownEvents.contains(type) else {
+            throw APIFailure(
+                1005, message: "unknown event type \(type); valid: " + WebhookRoutes.eventTypes.joined(separator: ", "))
+        }
+        let only = object["partner_id"]?.stringValue
+        let outcome = emulator.transaction(writing: true) { store -> (Int, save: Bool) in
+            store.traceID = traceID
+            let before = store.outbox.count
+            for partner in store.partners where only == nil || partner.id == only {
+                WebhookSamples.emit(type, partner: partner, now: emulator.clock.now(), &store)
+            }
+            return (store.outbox.count - before, save: true)
+        }
+        switch outcome {
+        case .success(let count): return ["event": .string(type), "deliveries": .int(count)]
+        case .failure(let error): throw stateFailure(error)
+        }
     }
 }

@@ -185,18 +185,38 @@ extension MessageRoutes {
             partnerID: context.partner.id)
         let keys = ([content.idempotencyKey].compactMap { $0 } + extraKeys).map { JSONValue.string($0) }
         if !keys.isEmpty { row["_idempotency_keys"] = .array(keys) }
-        record(row, in: chat, context.now, &store)
+        record(row, in: chat, context.now, &store, failure: context.fault?.async == true ? context.fault?.code : nil)
         return row
     }
 
-    /// Stores a new outbound message and touches its chat.
-    static func record(_ row: JSONObject, in chat: JSONObject, _ now: Double, _ store: inout EmulatorStore) {
+    /// Stores a new outbound message and touches its chat. Emits `chat.created` for a new chat,
+    /// then `message.sent` and `message.delivered` (`poll.sent`, `poll.delivered` for a poll): the
+    /// emulator delivers at once.
+    /// With `failure` (an `async` fault's code) the message is stored as failed and
+    /// `message.failed` (`poll.failed`) follows `message.sent` instead of `message.delivered`.
+    static func record(
+        _ row: JSONObject, in chat: JSONObject, _ now: Double, _ store: inout EmulatorStore, failure: Int? = nil
+    ) {
+        var row = row
+        if failure != nil {
+            row["delivery_status"] = "failed"
+            row["is_delivered"] = false
+            row["delivered_at"] = nil
+        }
         let chatID = chat["id"]?.stringValue ?? ""
+        let isNew = store[table: "chats"][chatID] == nil
         var current = store[table: "chats"][chatID] ?? chat
         current["updated_at"] = .string(EmulatorClock.iso8601(now))
         current["_outbound_messages"] = .int((current["_outbound_messages"]?.intValue ?? 0) + 1)
         store[table: "chats"][chatID] = current
         store[table: "messages"][row["id"]?.stringValue ?? ""] = row
+        if isNew { store.emit("chat.created", chat: current, now: now, data: WebhookPayloads.chatCreated(current)) }
+        store.emitMessage(row, chat: current, stage: .sent, now: now)
+        if let failure {
+            store.emitFailure(row, chat: current, code: failure, now: now)
+        } else {
+            store.emitMessage(row, chat: current, stage: .delivered, now: now)
+        }
     }
 
     /// 429/1007 (with the wait) after 30 messages into one chat within 60 seconds.

@@ -30,7 +30,7 @@ extension MessageRoutes {
             "options": .array(texts.map { .object(option(text: $0, creator: me)) }), "reactions": [],
         ]
         if let key { row["_idempotency_keys"] = [.string(key)] }
-        record(row, in: chat, context.now, &store)
+        record(row, in: chat, context.now, &store, failure: context.fault?.async == true ? context.fault?.code : nil)
         return .json(200, pollEnvelope(row))
     }
 
@@ -53,6 +53,13 @@ extension MessageRoutes {
         row["_poll"] = .object(poll)
         row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
         store[table: "messages"][row["id"]?.stringValue ?? ""] = row
+        store.emit(
+            "poll.updated", chat: chat, now: context.now,
+            data: [
+                "added_options": .array(Array(options.suffix(texts.count))), "chat": WebhookPayloads.chatRef(chat),
+                "direction": "outbound", "message_id": row["id"] ?? .null, "sender_handle": meHandle(chat),
+                "service": row["service"] ?? .null,
+            ])
         return .json(200, pollEnvelope(row))
     }
 
@@ -78,6 +85,11 @@ extension MessageRoutes {
             voters.append(["handle": me, "voted_at": .string(EmulatorClock.iso8601(context.now))])
         } else if operation == "remove" {
             voters.removeAll { $0["handle"] == me }
+        }
+        if (operation == "add") != voted {
+            store.emit(
+                "poll.vote.\(operation == "add" ? "added" : "removed")", chat: chat, now: context.now,
+                data: WebhookPayloads.vote(message: row, chat: chat, optionID: optionID, voter: meHandle(chat)))
         }
         option["voters"] = .array(voters)
         options[index] = .object(option)

@@ -74,9 +74,22 @@ extension MessageRoutes {
                     && (customEmoji == nil || reaction["custom_emoji"]?.stringValue == customEmoji)
             }
         }
+        let before = try reactionList(row, index)
         setReactionList(&row, index, reactions)
         row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
         store[table: "messages"][row["id"]?.stringValue ?? ""] = row
+        // One event per reaction that appeared or went away.
+        let isPoll = row["_poll"] != nil
+        for reaction in reactions where !before.contains(reaction) {
+            store.emit(
+                isPoll ? "poll.reaction.added" : "reaction.added", chat: chat, now: context.now,
+                data: WebhookPayloads.reaction(reaction, message: row, chat: chat, partIndex: index, at: context.now))
+        }
+        for reaction in before where !reactions.contains(reaction) && !isPoll {
+            store.emit(
+                "reaction.removed", chat: chat, now: context.now,
+                data: WebhookPayloads.reaction(reaction, message: row, chat: chat, partIndex: index, at: context.now))
+        }
         return .json(
             200,
             [

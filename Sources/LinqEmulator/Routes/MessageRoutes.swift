@@ -25,11 +25,11 @@ import LinqJSON
 /// `partner id + " " + key`), so reusing such a key answers 404/2002.
 enum MessageRoutes {
     static let routes: [Route] = [
-        Route("POST", "/v3/chats", createChat),
+        Route("POST", "/v3/chats", sends: true, createChat),
         Route("GET", "/v3/chats/{chatId}/messages", listChatMessages),
-        Route("POST", "/v3/chats/{chatId}/messages", sendToChat),
-        Route("POST", "/v3/chats/{chatId}/polls", createPoll),
-        Route("POST", "/v3/messages", create),
+        Route("POST", "/v3/chats/{chatId}/messages", sends: true, sendToChat),
+        Route("POST", "/v3/chats/{chatId}/polls", sends: true, createPoll),
+        Route("POST", "/v3/messages", sends: true, create),
         Route("GET", "/v3/messages/{messageId}", get),
         Route("PATCH", "/v3/messages/{messageId}", edit),
         Route("DELETE", "/v3/messages/{messageId}", delete),
@@ -234,6 +234,14 @@ enum MessageRoutes {
         row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
         row["_edits"] = .int(edits + 1)
         store[table: "messages"][row["id"]?.stringValue ?? ""] = row
+        let chat = try chat(of: row, store)
+        store.emit(
+            "message.edited", chat: chat, now: context.now,
+            data: [
+                "id": row["id"] ?? .null, "chat": WebhookPayloads.chatWithHealth(chat), "direction": "outbound",
+                "edited_at": .string(EmulatorClock.iso8601(context.now)),
+                "part": ["index": .int(index), "text": .string(text)], "sender_handle": row["from_handle"] ?? .null,
+            ])
         return .json(200, row.publicView)
     }
 

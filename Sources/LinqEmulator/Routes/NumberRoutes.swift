@@ -64,8 +64,22 @@ enum NumberRoutes {
         guard let p = store.partners.firstIndex(where: { $0.id == context.partner.id }),
             let l = store.partners[p].lines.firstIndex(where: { $0.id == id })
         else { throw APIFailure(2019) }
+        let previous = store.partners[p].lines[l].forwardingNumber
         store.partners[p].lines[l].forwardingNumber = forwarding
         let line = store.partners[p].lines[l]
+        if previous != forwarding {
+            store.emitAccount(
+                "phone_number.forwarding_updated", partner: context.partner.id, now: context.now,
+                data: WebhookPayloads.account(
+                    "Call forwarding updated for \(line.phoneNumber)", at: context.now,
+                    [
+                        "phone_number": .string(line.phoneNumber),
+                        "change": [
+                            "from": previous.map { .string($0) } ?? .null,
+                            "to": forwarding.map { .string($0) } ?? .null,
+                        ],
+                    ]))
+        }
         return .json(
             200,
             [

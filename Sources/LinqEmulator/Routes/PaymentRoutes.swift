@@ -229,6 +229,10 @@ enum PaymentRoutes {
         row["status"] = "canceled"
         row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
         store[table: requestsTable][id] = row
+        store.emit(
+            WebhookEvent(
+                type: "payment.canceled", partnerID: context.partner.id, line: nil, chatID: nil, data: row.publicView),
+            now: context.now)
         return .json(200, row.publicView)
     }
 

@@ -8,7 +8,9 @@ import LinqJSON
 /// same partner is `409/2015`; `phone_numbers` must be the caller's own lines (`1002` not E.164,
 /// `403/2006` another partner's); an empty `phone_numbers` is stored as `null` (all lines);
 /// `routing_id_header` reads `Linq-Chat-Id` while affinity is on and `null` while it is off;
-/// routing header names must be HTTP tokens (`1005`). Deliveries are not sent.
+/// routing header names must be HTTP tokens (`1005`); besides https, plain http to a loopback host
+/// is accepted (with an `X-Emulator-Note` header) so local receivers work. Deliveries: see
+/// `WebhookDispatcher`; every change here also emits its `webhook_subscription.*` account event.
 enum WebhookRoutes {
     static let routes: [Route] = [
         Route("GET", "/v3/webhook-events", events),
@@ -77,7 +79,14 @@ enum WebhookRoutes {
         ]
         setRouting(&row, key: keyHeader, id: idHeader)
         store[table: table][id] = row
-        return .json(201, view(row, withSecret: true))
+        store.emitAccount(
+            "webhook_subscription.created", partner: context.partner.id, now: context.now,
+            data: WebhookPayloads.account(
+                "Webhook subscription created for \(target)", at: context.now,
+                ["webhook_subscription": summary(row)]))
+        let reply = view(row, withSecret: true)
+        return isLoopbackHTTP(target)
+            ? .jsonWithHeaders(201, reply, [("X-Emulator-Note", loopbackNote)]) : .json(201, reply)
     }
 
     /// `GET /v3/webhook-subscriptions` → `{subscriptions}` (active and inactive, oldest first).
@@ -96,6 +105,7 @@ enum WebhookRoutes {
     /// `routing_id_header` `null`/`""` falls back to `Linq-Chat-Id`. The secret never changes.
     static func update(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         var row = try find(context, store)
+        let before = row
         let body = try context.body()
         if let value = body["target_url"], !value.isNull {
             guard let text = value.stringValue else { throw APIFailure(1003) }
@@ -120,6 +130,7 @@ enum WebhookRoutes {
         setRouting(&row, key: key, id: id)
         row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
         store[table: table][row["id"]?.stringValue ?? ""] = row
+        emitChanges(from: before, to: row, context, &store)
         return .json(200, view(row, withSecret: false))
     }
 
@@ -127,6 +138,10 @@ enum WebhookRoutes {
     static func delete(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         let row = try find(context, store)
         store[table: table][row["id"]?.stringValue ?? ""] = nil
+        store.emitAccount(
+            "webhook_subscription.deleted", partner: context.partner.id, now: context.now,
+            data: WebhookPayloads.account(
+                "Webhook subscription deleted", at: context.now, ["webhook_subscription": summary(row)]))
         return .empty(204)
     }
 
@@ -170,8 +185,14 @@ enum WebhookRoutes {
     }
 
     /// An https URL with a host (an optional `?version=` must look like `YYYY-MM-DD`), else 1005.
+    /// The emulator also takes plain http to a loopback host (see `isLoopbackHTTP`).
     static func targetURL(_ text: String) throws(APIFailure) -> String {
-        guard text.lowercased().hasPrefix("https://"), Validate.isHTTPURL(text) else { throw APIFailure(1005) }
+        guard text.lowercased().hasPrefix("https://") || isLoopbackHTTP(text), Validate.isHTTPURL(text) else {
+            throw APIFailure(
+                1005,
+                message: "target_url must be an https URL (the emulator also accepts http://127.0.0.1, "
+                    + "http://localhost or http://[::1])")
+        }
         if let q = text.firstIndex(of: "?") {
             for pair in text[text.index(after: q)...].split(separator: "&") where pair.hasPrefix("version=") {
                 let date = Array(pair.dropFirst("version=".count).utf8)
@@ -269,5 +290,73 @@ enum WebhookRoutes {
             i += 3
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension WebhookRoutes {
+    /// Said in `X-Emulator-Note` when a subscription posts to plain http on loopback.
+    static let loopbackNote =
+        "accepted http to a loopback address: the emulator allows it for local receivers; the real API requires https"
+
+    /// Whether `url` is `http://` to 127.0.0.1 (any 127.x), `localhost` or `[::1]`, with an optional port.
+    static func isLoopbackHTTP(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") else { return false }
+        let rest = lower.dropFirst("http://".count)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if authority.contains("@") { return false }
+        var host = Substring(authority)
+        if host.hasPrefix("[") {
+            host = host.prefix { $0 != "]" }.dropFirst()
+            return host == "::1"
+        }
+        if let colon = host.firstIndex(of: ":") { host = host[..<colon] }
+        if host == "localhost" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// `{id, target_url, events}` of the `webhook_subscription.*` events.
+    static func summary(_ row: JSONObject) -> JSONValue {
+        ["id": row["id"] ?? .null, "target_url": row["target_url"] ?? .null, "events": row["subscribed_events"] ?? []]
+    }
+
+    /// The `webhook_subscription.*` events of one update, one per kind of change.
+    static func emitChanges(
+        from before: JSONObject, to after: JSONObject, _ context: RouteContext, _ store: inout EmulatorStore
+    ) {
+        func emit(_ type: String, _ summary: String, _ key: String) {
+            store.emitAccount(
+                type, partner: context.partner.id, now: context.now,
+                data: WebhookPayloads.account(
+                    summary, at: context.now,
+                    [
+                        "webhook_subscription": Self.summary(after),
+                        "change": ["from": before[key] ?? .null, "to": after[key] ?? .null],
+                    ]))
+        }
+        if before["target_url"] != after["target_url"] {
+            emit("webhook_subscription.target_url_changed", "Webhook target URL changed", "target_url")
+        }
+        if before["is_active"] != after["is_active"] {
+            let active = after["is_active"]?.boolValue == true
+            emit(
+                active ? "webhook_subscription.enabled" : "webhook_subscription.disabled",
+                active ? "Webhook subscription enabled" : "Webhook subscription disabled", "is_active")
+        }
+        if before["subscribed_events"] != after["subscribed_events"] {
+            emit("webhook_subscription.events.updated", "Webhook events updated", "subscribed_events")
+        }
+        if before["phone_numbers"] != after["phone_numbers"] {
+            emit("webhook_subscription.phone_numbers.updated", "Webhook phone numbers updated", "phone_numbers")
+        }
+        if before["routing_key_header"] != after["routing_key_header"]
+            || before["routing_id_header"] != after["routing_id_header"]
+        {
+            let set = !(after["routing_key_header"]?.isNull ?? true)
+            emit(
+                set ? "webhook_subscription.routing_headers_set" : "webhook_subscription.routing_headers_cleared",
+                set ? "Webhook routing headers set" : "Webhook routing headers cleared", "routing_key_header")
+        }
     }
 }

@@ -1,0 +1,86 @@
+import LinqJSON
+
+/// One attempt to deliver one event to one subscription, as `GET /_emulator/deliveries` lists it.
+struct DeliveryAttempt: Sendable {
+    var subscriptionID: String
+    var url: String
+    var eventType: String
+    var eventID: String
+    /// The `webhook-id` header (the same on every attempt of one event to one subscription).
+    var webhookID: String
+    /// 1 for the first attempt.
+    var attempt: Int
+    /// The receiver's HTTP status, when it answered (or the injected one).
+    var status: Int?
+    /// Why there was no answer (connection refused, timeout, injected drop).
+    var error: String?
+    /// `delivered` (2xx), `retrying` (a retry is scheduled) or `failed` (permanent, or out of attempts).
+    var outcome: String
+    /// Emulated time of the attempt.
+    var at: Double
+    /// Emulated time of the next attempt, while `retrying`.
+    var nextRetryAt: Double?
+
+    var json: JSONValue {
+        [
+            "subscription_id": .string(subscriptionID), "url": .string(url), "event_type": .string(eventType),
+            "event_id": .string(eventID), "webhook_id": .string(webhookID), "attempt": .int(attempt),
+            "status": status.map { .int($0) } ?? .null, "error": error.map { .string($0) } ?? .null,
+            "outcome": .string(outcome), "at": .string(EmulatorClock.iso8601(at)),
+            "next_retry_at": nextRetryAt.map { .string(EmulatorClock.iso8601($0)) } ?? .null,
+        ]
+    }
+}
+
+/// A fault for the next `remaining` delivery attempts (of `eventType`, or any): instead of sending,
+/// the attempt is recorded as answered with `status`, or as a connection error (`drop`) or a
+/// timeout. Set with `POST /_emulator/faults {"delivery": true, "status": 503, "count": 2}`.
+struct DeliveryFault: Sendable {
+    var id = Identifiers.uuid()
+    var eventType: String?
+    var status: Int?
+    var drop = false
+    var timeout = false
+    var remaining = 1
+
+    /// Reads `{"delivery": true, "status"?, "drop"?, "timeout"?, "event_type"?, "count"?}`; needs
+    /// exactly one of `status` (400–599, or 200–299 to pretend success), `drop`, `timeout`.
+    init(json: JSONObject) throws(APIFailure) {
+        if let value = json["event_type"], !value.isNull {
+            guard let type = value.stringValue else { throw APIFailure(1003, message: "event_type must be a string") }
+            guard WebhookRoutes.knownEvents.contains(type) else {
+                throw APIFailure(1005, message: "unknown event type \(type)")
+            }
+            eventType = type
+        }
+        if let value = json["status"], !value.isNull {
+            guard let n = value.intValue, (200...599).contains(n) else {
+                throw APIFailure(1005, message: "status must be an HTTP status (200–599)")
+            }
+            status = n
+        }
+        for key in ["drop", "timeout"] {
+            guard let value = json[key], !value.isNull else { continue }
+            guard let flag = value.boolValue else { throw APIFailure(1003, message: "\(key) must be true or false") }
+            if key == "drop" { drop = flag } else { timeout = flag }
+        }
+        if let value = json["count"], !value.isNull {
+            guard let n = value.intValue, Fault.Limits.count.contains(n) else {
+                throw APIFailure(1005, message: "count must be a number of attempts (1–1000000)")
+            }
+            remaining = n
+        }
+        let kinds = [status != nil, drop, timeout].filter { $0 }.count
+        guard kinds == 1 else {
+            throw APIFailure(1001, message: "a delivery fault needs exactly one of status, drop, timeout")
+        }
+    }
+
+    var json: JSONValue {
+        [
+            "id": .string(id), "delivery": true, "event_type": eventType.map { .string($0) } ?? .null,
+            "status": status.map { .int($0) } ?? .null, "drop": .bool(drop), "timeout": .bool(timeout),
+            "remaining": .int(remaining),
+        ]
+    }
+}

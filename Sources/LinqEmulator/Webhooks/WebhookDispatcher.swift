@@ -1,0 +1,236 @@
+import AsyncHTTPClient
+import LinqHash
+import LinqJSON
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Sends webhook deliveries, off the request path, and retries them on the emulator's clock.
+///
+/// Contract (reference §E.1): at-least-once; a 2xx is delivered; 5xx, 429, a timeout (10 s) or a
+/// connection error is retried, with the waits in `retryDelays` measured on `EmulatorClock` (so
+/// `POST /_emulator/clock` makes a retry due at once); any other status is permanent. Up to
+/// `maxAttempts` attempts (the current docs: up to 10 attempts over about 25 minutes). Every attempt
+/// carries the same `webhook-id` and a fresh `webhook-timestamp` and signature. The timestamp is
+/// real time, not emulated time, so that a receiver's replay check (±5 min) still passes after
+/// the clock was moved.
+final class WebhookDispatcher: Sendable {
+    /// Waits after attempts 1…9, in emulated seconds (about 25 minutes in all).
+    static let retryDelays: [Double] = [5, 10, 30, 60, 120, 180, 240, 300, 540]
+    static var maxAttempts: Int { retryDelays.count + 1 }
+    /// How long a receiver has to answer.
+    static let timeout: TimeAmount = .seconds(10)
+    /// Attempts kept for `GET /_emulator/deliveries` (oldest dropped first).
+    static let historyLimit = 2000
+    /// How often waiting retries are checked against the emulated clock (real milliseconds).
+    static let pollMilliseconds = 20
+
+    /// The HTTP client of all deliveries, for the life of the process (never shut down). A refused
+    /// connection fails the attempt at once (no silent re-connecting until the timeout) and
+    /// redirects are not followed (a 3xx is a failed delivery, as with the real API's sender).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    let clock: EmulatorClock
+    private let state = Mutex(State())
+
+    private struct State {
+        var attempts: [DeliveryAttempt] = []
+        var waiting: [(job: WebhookJob, attempt: Int, due: Double)] = []
+        var inFlight = 0
+        var faults: [DeliveryFault] = []
+        var polling = false
+    }
+
+    init(clock: EmulatorClock) { self.clock = clock }
+
+    /// Starts the first attempt of each job (returns at once).
+    func enqueue(_ jobs: [WebhookJob]) {
+        for job in jobs { start(job, attempt: 1) }
+    }
+
+    /// Attempts so far (optionally of one event type), oldest first.
+    func attempts(eventType: String? = nil) -> [DeliveryAttempt] {
+        state.withLock { s in s.attempts.filter { eventType == nil || $0.eventType == eventType } }
+    }
+
+    /// Attempts running now plus retries waiting for their time.
+    var pendingCount: Int { state.withLock { $0.inFlight + $0.waiting.count } }
+
+    /// Adds a delivery fault.
+    func inject(_ fault: DeliveryFault) { state.withLock { $0.faults.append(fault) } }
+    var faults: [DeliveryFault] { state.withLock { $0.faults } }
+
+    /// Drops faults, waiting retries and the attempt history (`POST /_emulator/reset`, `DELETE` of
+    /// faults only clears faults).
+    func clearFaults() { state.withLock { $0.faults = [] } }
+    func reset() {
+        state.withLock { s in
+            s.faults = []
+            s.waiting = []
+            s.attempts = []
+        }
+    }
+
+    private func start(_ job: WebhookJob, attempt: Int) {
+        state.withLock { $0.inFlight += 1 }
+        Task { await self.run(job, attempt: attempt) }
+    }
+
+    private enum Outcome {
+        case status(Int)
+        case failure(String)
+    }
+
+    private func run(_ job: WebhookJob, attempt: Int) async {
+        let outcome: Outcome
+        if let fault = takeFault(job.eventType) {
+            if let status = fault.status {
+                outcome = .status(status)
+            } else if fault.timeout {
+                outcome = .failure("timed out after 10 s (injected fault)")
+            } else {
+                outcome = .failure("connection closed without an answer (injected fault)")
+            }
+        } else if let host = Self.reservedHost(job.url) {
+            outcome = .failure("\(host) is a reserved example domain (RFC 2606) that never resolves: not sent")
+        } else {
+            outcome = await send(job)
+        }
+        let now = clock.now()
+        var record = DeliveryAttempt(
+            subscriptionID: job.subscriptionID, url: job.url, eventType: job.eventType, eventID: job.eventID,
+            webhookID: job.eventID, attempt: attempt, status: nil, error: nil, outcome: "delivered", at: now)
+        let retryable: Bool
+        switch outcome {
+        case .status(let status):
+            record.status = status
+            retryable = status >= 500 || status == 429
+            if !(200...299).contains(status) { record.outcome = "failed" }
+        case .failure(let message):
+            record.error = message
+            record.outcome = "failed"
+            retryable = true
+        }
+        state.withLock { s in
+            s.inFlight -= 1
+            if retryable && attempt < Self.maxAttempts {
+                let due = now + Self.retryDelays[attempt - 1]
+                record.outcome = "retrying"
+                record.nextRetryAt = due
+                s.waiting.append((job, attempt + 1, due))
+            }
+            s.attempts.append(record)
+            if s.attempts.count > Self.historyLimit { s.attempts.removeFirst(s.attempts.count - Self.historyLimit) }
+        }
+        if record.nextRetryAt != nil { ensurePolling() }
+    }
+
+    private func takeFault(_ eventType: String) -> DeliveryFault? {
+        state.withLock { s in
+            guard let index = s.faults.firstIndex(where: { $0.eventType == nil || $0.eventType == eventType }) else {
+                return nil
+            }
+            let fault = s.faults[index]
+            s.faults[index].remaining -= 1
+            if s.faults[index].remaining <= 0 { s.faults.remove(at: index) }
+            return fault
+        }
+    }
+
+    /// Runs the retry loop while retries wait: every `pollMilliseconds`, starts those now due.
+    private func ensurePolling() {
+        let begin = state.withLock { s -> Bool in
+            if s.polling { return false }
+            s.polling = true
+            return true
+        }
+        guard begin else { return }
+        Task { [self] in
+            while true {
+                try? await Task.sleep(for: .milliseconds(Self.pollMilliseconds))
+                let now = clock.now()
+                let due = state.withLock { s -> [(WebhookJob, Int)]? in
+                    if s.waiting.isEmpty {
+                        s.polling = false
+                        return nil
+                    }
+                    let ready = s.waiting.filter { $0.due <= now }
+                    s.waiting.removeAll { $0.due <= now }
+                    return ready.map { ($0.job, $0.attempt) }
+                }
+                guard let due else { return }
+                for (job, attempt) in due { start(job, attempt: attempt) }
+            }
+        }
+    }
+
+    /// The host of `url` when it lies under a name reserved never to resolve (`.example`,
+    /// `.invalid`, `.test`, `example.com/net/org`), such as the seeded subscription's
+    /// `hooks.acme.example`: the emulator does not look those up, so it stays off the network.
+    static func reservedHost(_ url: String) -> String? {
+        let parts = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].hasSuffix(":"), parts[1].isEmpty else { return nil }
+        let rest = parts[2]
+        var host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = host[..<colon] }
+        let name = host.lowercased()
+        let reserved = [".example", ".invalid", ".test", "example.com", "example.net", "example.org"]
+        let hit = reserved.contains { suffix in
+            name.hasSuffix(suffix)
+                && (name.count == suffix.count || suffix.hasPrefix(".")
+                    || name.dropLast(suffix.count).hasSuffix("."))
+        }
+        return hit ? name : nil
+    }
+
+    /// One real POST to the receiver.
+    private func send(_ job: WebhookJob) async -> Outcome {
+        var request = HTTPClientRequest(url: job.url)
+        request.method = .POST
+        for (name, value) in Self.headers(for: job, timestamp: Int(EmulatorClock.realNow())) {
+            request.headers.add(name: name, value: value)
+        }
+        request.body = .bytes(ByteBuffer(bytes: job.body))
+        do {
+            let response = try await Self.client.execute(request, timeout: Self.timeout)
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            return .status(Int(response.status.code))
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            return .failure("timed out after 10 s")
+        } catch let error as HTTPClientError where error == .connectTimeout {
+            return .failure("could not connect within 5 s")
+        } catch {
+            let text = String(describing: error)
+            if text.contains("Connection refused") { return .failure("connection refused") }
+            return .failure(text)
+        }
+    }
+
+    /// The headers of one attempt (reference §E.2): Standard Webhooks `webhook-id`,
+    /// `webhook-timestamp`, `webhook-signature`; the legacy `X-Webhook-*` four (legacy signature: hex
+    /// HMAC-SHA256 of `"{timestamp}.{body}"` keyed by the secret string's bytes, as the docs'
+    /// examples do); and the routing headers when affinity is on.
+    static func headers(for job: WebhookJob, timestamp: Int) -> [(String, String)] {
+        let key = Base64.decode(String(job.secret.dropFirst("whsec_".count))) ?? []
+        let signed = Array("\(job.eventID).\(timestamp).".utf8) + job.body
+        let signature = "v1," + Base64.encode(HMACSHA256.authenticationCode(for: signed, key: key))
+        let legacy = Base64.hex(
+            HMACSHA256.authenticationCode(for: Array("\(timestamp).".utf8) + job.body, key: Array(job.secret.utf8)))
+        var headers: [(String, String)] = [
+            ("Content-Type", "application/json"), ("User-Agent", "Linq-Webhooks (linq emulator)"),
+            ("webhook-id", job.eventID), ("webhook-timestamp", String(timestamp)), ("webhook-signature", signature),
+            ("X-Webhook-Event", job.eventType), ("X-Webhook-Subscription-ID", job.subscriptionID),
+            ("X-Webhook-Timestamp", String(timestamp)), ("X-Webhook-Signature", legacy),
+        ]
+        headers += job.routingHeaders.map { ($0.name, $0.value) }
+        return headers
+    }
+}
