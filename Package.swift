@@ -57,7 +57,15 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: strict),
-        .target(name: "LinqShell", dependencies: ["LinqCore", "LineEditor"], swiftSettings: strict),
+        .target(
+            name: "LinqShell",
+            dependencies: [
+                "LinqCore", "LineEditor",
+                // `webhook listen`: a small HTTP receiver in the shell (NIO is already built for the emulator).
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "linq",
             dependencies: [

@@ -43,6 +43,13 @@ public final class RunState {
     var placeholders: Set<String> = []
     /// The active `record FILE`, if any.
     var recorder: Recorder?
+    /// The running `webhook listen` receiver, if any.
+    var listener: WebhookListener?
+    /// The events of the last listener stopped (`$events` stays readable).
+    var stoppedEvents: [ReceivedEvent] = []
+    /// Prints a line that arrives on another thread (a webhook event): above the prompt while a
+    /// line is being edited, else on stderr.
+    var notify: @Sendable (String) -> Void = { text in StandardOutput.write(2, text + "\n") }
     /// Set while `let NAME = COMMAND` runs: the response is bound, not printed.
     var bodiesHidden = false
     /// Keys the API answered 401 to (a recording keeps them as the literals they were).
@@ -246,6 +253,11 @@ public final class Interpreter {
             "number": .string(session.number.value ?? ""), "base_url": .string(session.baseURL.value),
             "profile": .string(session.profile ?? ""),
         ]
+        let events = receivedEvents
+        if run.listener != nil || !events.isEmpty {
+            variables["events"] = .array(events.map(\.value))
+            variables["event"] = events.last?.value ?? .null
+        }
         for (name, value) in session.variables { variables[name] = value }
         return variables
     }

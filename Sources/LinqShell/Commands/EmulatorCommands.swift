@@ -1,9 +1,79 @@
 import LinqCore
 import LinqJSON
 
-/// Controls of the built-in emulator (its loopback-only `/_emulator/…` API): `emulator reset`.
+/// Controls of the emulator (its loopback-only `/_emulator/…` API): `emulator reset`, and the
+/// other side of a conversation — `emulator inbound` (a contact writes, reacts, types) and
+/// `emulator trigger` (any webhook event, like `stripe trigger`).
 enum EmulatorCommands {
-    static let commands: [CommandSpec] = [reset]
+    static let commands: [CommandSpec] = [reset, inbound, trigger]
+
+    static let inbound = CommandSpec(
+        ["emulator", "inbound"], group: .emulator,
+        summary: "A contact acts: sends text or media, reacts, types, reads (message.received …)",
+        details: """
+            Makes the emulator behave as the other side would: the message appears in the chat and \
+            the webhook events the real API sends follow (message.received, reaction.added, \
+            chat.typing_indicator.started, message.read, chat.created for a new chat). Name the chat \
+            with --chat, or one of your lines with --to (the 1:1 chat with --from, started if new).
+            """,
+        parameters: [
+            .flag("from", type: .string, help: "the contact (E.164 or email)"),
+            .flag("chat", type: .identifier(.chat), help: "a chat the contact is in"),
+            .flag("to", type: .phoneNumber, completion: .byType, help: "one of your lines (a 1:1 chat)"),
+            .flag("text", type: .string, help: "the message text"),
+            .flag("media", type: .url, help: "a media URL"),
+            .flag("react", type: .identifier(.message), help: "a message id to react to (with --reaction)"),
+            .flag(
+                "reaction", type: .enumeration(["love", "like", "dislike", "laugh", "emphasize", "question"]),
+                help: "the reaction (default love)"),
+            .flag("typing", help: "show the typing indicator"),
+            .flag("read", help: "mark your messages read"),
+        ],
+        examples: ["emulator inbound --from +15557770001 --to +15551230001 --text 'Hi there'"],
+        traits: [.notRecorded],
+        run: { context throws(ShellError) in
+            let a = context.arguments
+            guard let from = a.string("from") else {
+                throw ShellError.usage("emulator inbound needs --from (the contact who acts), e.g. --from +15557770001")
+            }
+            var body = JSONObject()
+            body["from"] = .string(from)
+            if let chat = a.string("chat") { body["chat_id"] = .string(chat) }
+            if let to = a.string("to") { body["to"] = .string(to) }
+            if body["chat_id"] == nil && body["to"] == nil {
+                body["to"] = context.session.number.value.map { .string($0) } ?? .null
+            }
+            if let text = a.string("text") { body["text"] = .string(text) }
+            if let media = a.string("media") { body["media_url"] = .string(media) }
+            if let message = a.string("react") {
+                body["reaction"] = .object([
+                    "message_id": .string(message), "type": .string(a.string("reaction") ?? "love"),
+                ])
+            }
+            if a.flag("typing") { body["typing"] = .bool(true) }
+            if a.flag("read") { body["read"] = .bool(true) }
+            guard body.count > 2 else {
+                throw ShellError.usage(
+                    "emulator inbound needs something to do: --text, --media, --react, --typing or --read")
+            }
+            let answer = try control(context, "POST", "/_emulator/inbound", body: .object(body))
+            if let answer { context.out(context.renderer.json(answer)) }
+        })
+
+    static let trigger = CommandSpec(
+        ["emulator", "trigger"], group: .emulator,
+        summary: "Send any webhook event with a realistic payload (like stripe trigger)",
+        parameters: [
+            .positional("event", type: .enumeration(APICatalog.webhookEvents), help: "the event type")
+        ],
+        examples: ["emulator trigger message.failed"], traits: [.notRecorded],
+        run: { context throws(ShellError) in
+            let event = context.arguments.string("event")!
+            let answer = try control(context, "POST", "/_emulator/trigger", body: .object(["event": .string(event)]))
+            let count = answer?["deliveries"]?.intValue ?? 0
+            context.err(
+                context.errorRenderer.dim("triggered \(event) → \(count) deliver\(count == 1 ? "y" : "ies")") + "\n")
+        })
 
     static let reset = CommandSpec(
         ["emulator", "reset"], group: .emulator,

@@ -117,6 +117,8 @@ enum ScriptingCommands {
             expect $var.path length >= N      items of a list, characters of a text, keys of an object
             expect $var.path exists    the path is present
             expect $var.path missing   the path is absent
+            expect event TYPE [where $event.path OP VALUE] within 10s
+                                       a webhook event arrived (webhook listen; TYPE may be message.*)
             An API error followed at once by expect status/error is claimed by it: the run goes on \
             and the error is shown as (expected). A failed expectation exits 3 (and with \
             --keep-going the run goes on).
@@ -138,6 +140,10 @@ enum ScriptingCommands {
             let source =
                 written.flatMap { $0.hasPrefix("expect") ? $0 : nil }
                 ?? "expect " + context.words.map(\.display).joined(separator: " ")
+            if context.words.first?.literal == "event" {
+                try expectEvent(context, source: source)
+                return
+            }
             let expectation = try Expectation(context.words, source: source)
             if context.run.dryRun {
                 context.err(context.errorRenderer.dim("(dry run, not checked) \(source)") + "\n")
@@ -161,6 +167,30 @@ enum ScriptingCommands {
                 context.err(context.errorRenderer.dim("✓ \(source)") + "\n")
             }
         })
+
+    /// `expect event …`: waits for a webhook event received by `webhook listen`.
+    static func expectEvent(_ context: CommandContext, source: String) throws(ShellError) {
+        let expectation = try EventExpectation(Array(context.words.dropFirst()), source: source)
+        if context.run.dryRun {
+            context.err(context.errorRenderer.dim("(dry run, not checked) \(source)") + "\n")
+            return
+        }
+        guard context.run.listener != nil || !context.receivedEvents.isEmpty else {
+            throw ShellError.usage("expect event needs webhook events: run webhook listen first")
+        }
+        if let seen = try expectation.wait(events: { context.receivedEvents }, expander: context.expander) {
+            let details = [
+                "expected: \(expectation.type) within \(context.words.last?.display ?? "")", "actual:   \(seen)",
+            ]
+            context.run.log.assertion(source, at: context.run.location, passed: false, details: details)
+            let place = context.run.location.map { " at \($0)" } ?? ""
+            throw ShellError(.assertion, "assertion failed\(place): \(source)", details: details)
+        }
+        context.run.log.assertion(source, at: context.run.location, passed: true)
+        if context.renderer.output == .quiet || (context.terminal.stderrIsTTY && context.run.location == nil) {
+            context.err(context.errorRenderer.dim("✓ \(source)") + "\n")
+        }
+    }
 
     static let tryCommand = CommandSpec(
         ["try"], group: .scripting, summary: "Run a command whose API error is expected (printed, not a failure)",
@@ -258,8 +288,15 @@ enum ScriptingCommands {
         })
 }
 
-/// The wall clock, for headers.
+/// The wall clock, for headers and ages.
 enum Clock {
+    /// Seconds since 1970.
+    static func seconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
     static func nowISO8601() -> String {
         var t = time(nil)
         var parts = tm()

@@ -28,6 +28,7 @@ public final class ShellRunner {
         var interactive = options
         interactive.keepGoing = true
         let ending = LineLoop(shell: shell, source: source, name: "", options: interactive).run()
+        shell.stopListener()
         if ending == .end && source.interactive { shell.output.writeOut("\n") }
         if let code = shell.run.exitRequested { return code }
         return source.interactive ? ExitStatus.ok.code : ExitStatus(firstFailure: shell.run.firstFailure).code
@@ -61,6 +62,7 @@ public final class ShellRunner {
     /// Prints the summary (always for files; otherwise only when assertions ran or a report is
     /// due), writes the report, and returns the exit status.
     func finish(name: String, summary: Bool) -> Int32 {
+        shell.stopListener()
         let log = shell.run.log
         if summary || !options.reports.isEmpty || log.entries.contains(where: { $0.kind == .assertion }) {
             shell.output.writeErr(log.summary(for: name))

@@ -55,6 +55,12 @@ public struct CommandContext {
     /// Prints a failure the way the loop would, without failing the command (`try`), (labelled `(expected)` when it is one).
     public func report(_ error: ShellError, expected: Bool = false) { shell.report(error, expected: expected) }
 
+    /// Stops `webhook listen` (and deletes the subscription it made).
+    public func stopListener() { shell.stopListener() }
+
+    /// The webhook events received so far.
+    public var receivedEvents: [ReceivedEvent] { shell.receivedEvents }
+
     /// A path argument as the file system needs it: `~` expanded and, in a script, relative to
     /// the script's folder.
     public func resolvePath(_ path: String) -> String {

@@ -14,7 +14,7 @@ public enum CommandRegistry {
     static let builtins: [CommandSpec] =
         AttachmentUploadCommand.commands + SessionCommands.commands + ProfileCommands.commands
         + ScriptingCommands.commands + DebuggingCommands.commands + HelpCommand.commands
-        + EmulatorCommands.commands
+        + EmulatorCommands.commands + WebhookCommands.commands
 
     /// The special forms, by first word (`let`, `expect`, `try`).
     static let specialForms: [String: CommandSpec] = {
@@ -58,9 +58,12 @@ public enum CommandRegistry {
                 "unknown command '\(first)'" + DidYouMean.hint(for: first, in: firstWordSpellings),
                 "type 'help' for the list of commands")
         }
-        if args.count > 1, let spec = candidates.first(where: { $0.words.count == 2 && $0.accepts(args[1], at: 1) }) {
-            return (spec, 2)
+        // The longest name the words spell wins (`webhook listen stop` over `webhook listen`).
+        let named = candidates.filter { spec in
+            spec.words.count > 1 && spec.words.count <= args.count
+                && (1..<spec.words.count).allSatisfy { spec.accepts(args[$0], at: $0) }
         }
+        if let spec = named.max(by: { $0.words.count < $1.words.count }) { return (spec, spec.words.count) }
         if let single = candidates.first(where: { $0.words.count == 1 }) { return (single, 1) }
         let group = candidates[0].words[0]
         let verbs = candidates.map { $0.words[1] }

@@ -1,0 +1,25 @@
+import LinqCore
+import LinqJSON
+import Synchronization
+
+/// The webhook listener's end: stopped by `webhook listen stop` and whenever a run ends.
+extension Interpreter {
+    /// Stops the listener and deletes the subscription it made (errors ignored: the shell may
+    /// be ending); its events stay readable as `$events`.
+    public func stopListener() {
+        guard let listener = run.listener else { return }
+        run.listener = nil
+        run.stoppedEvents = listener.received
+        listener.stop()
+        guard let id = listener.subscription.withLock({ $0 }) else { return }
+        let delete = APICatalog.operation(id: "webhook.delete")
+        let call = BoundCall(
+            operation: delete, arguments: ["subscriptionId": .string(id)], body: nil, noValidate: false, output: nil)
+        guard let request = try? prepare(call) else { return }
+        let client = self.client
+        _ = Blocking.run { () async -> Bool in (try? await client.send(request, idempotent: true)) != nil }
+    }
+
+    /// The events received so far (of the running listener, or the last one stopped).
+    var receivedEvents: [ReceivedEvent] { run.listener?.received ?? run.stoppedEvents }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import LinqCore
+import Synchronization
+import TestSupport
+import Testing
+
+/// Webhooks in the shell (issue 12): `webhook listen` receives the emulator's signed deliveries,
+/// scripts wait with `expect event`, `emulator inbound`/`trigger` play the other side, deliveries
+/// are forwarded, and `webhook verify` checks a captured one — through the real binary.
+@Suite struct WebhookShellTests {
+    struct Fixture {
+        let home = TempDirectory()
+        var env: [String: String] { LinqBinary.environment(home: home.path) }
+
+        func write(_ name: String, _ text: String) -> String {
+            let path = home.file(name)
+            writeTextFile(path, text)
+            return path
+        }
+    }
+
+    @Test func aScriptWaitsForTheDeliveryOfWhatItSent() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let script = f.write(
+            "wait.linq",
+            """
+            webhook listen --events message.sent,message.delivered,message.received
+            let chat = chat create +15557654321 --text hello
+            expect event message.delivered where $event.data.chat.id == $chat.chat.id within 5s
+            message send $chat.chat.id --text again
+            expect event message.delivered where $event.data.id == $last.message.id within 5s
+            emulator inbound --from +15557654321 --chat $chat.chat.id --text "hi back"
+            expect event message.received where $event.data.parts[0].value == "hi back" within 5s
+            expect $events length >= 5
+            webhook listen stop
+            webhook list
+            expect $last.subscriptions length == 1
+
+            """)
+        let result = try LinqBinary.run(["--fresh", script], environment: f.env)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("← #1 message.sent"), "\(result.stderr)")
+        #expect(result.stderr.contains("✓ signed"))
+        #expect(!result.stderr.contains("BAD SIGNATURE"))
+    }
+
+    @Test func withDeliveriesFailingTheWaitFailsNamingWhatWasSeen() async throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
+        defer { emulator.stop() }
+        let root = String(emulator.baseURL.dropLast("/api/partner".count))
+        let fault = #"{"delivery": true, "status": 503, "event_type": "message.delivered", "count": 100}"#
+        _ = try await AsyncHTTPTransport.shared.send(
+            HTTPRequestData(
+                method: "POST", url: root + "/_emulator/faults",
+                headers: [HTTPHeader("Content-Type", "application/json")],
+                body: Array(fault.utf8)), timeouts: .init())
+        let script = f.write(
+            "faulted.linq",
+            """
+            webhook listen
+            chat create +15557654321 --from +15551230001 --text hello
+            expect event message.delivered within 1s
+            echo not reached
+
+            """)
+        let result = try LinqBinary.run(
+            [script], environment: LinqBinary.environment(home: f.home.path, extra: emulator.clientVariables))
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("none matching (last: "), "\(result.stderr)")
+        #expect(result.stderr.contains("message.sent"))
+        #expect(!result.stdout.contains("not reached"))
+    }
+
+    @Test func triggerForwardAndABadSignature() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let forwarded = Mutex<[ReceivedRequest]>([])
+        let target = try HostileServer { connection, request in
+            forwarded.withLock { $0.append(request) }
+            _ = connection.write("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        }
+        defer { target.stop() }
+        let script = f.write(
+            "trigger.linq",
+            """
+            webhook listen --forward-to http://127.0.0.1:\(target.port)/mine
+            emulator trigger message.failed
+            expect event message.failed within 5s
+            sleep 0.3
+
+            """)
+        let result = try LinqBinary.run(["--fresh", script], environment: f.env)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("→ forwarded: 202"), "\(result.stderr)")
+        let request = try #require(forwarded.withLock { $0.first { $0.text.contains("message.failed") } })
+        #expect(request.target == "/mine")
+        #expect(request.header("webhook-signature")?.hasPrefix("v1,") == true, "headers are forwarded as received")
+
+        // A listener with another secret rejects the emulator's signatures, visibly, with 400.
+        let wrong = f.write(
+            "wrong.linq",
+            """
+            webhook listen --secret whsec_dGhpcyBpcyBub3QgdGhlIHNlY3JldA==
+            emulator trigger message.sent
+            sleep 0.5
+
+            """)
+        let rejected = try LinqBinary.run(["--fresh", wrong], environment: f.env)
+        #expect(rejected.status == 0, "\(rejected.stderr)")
+        #expect(rejected.stderr.contains("message.sent"))
+        #expect(rejected.stderr.contains("✗ BAD SIGNATURE (answered 400)"), "\(rejected.stderr)")
+    }
+
+    @Test func verifyChecksACapturedDelivery() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let secret = "whsec_" + Data("a secret for the test".utf8).base64EncodedString()
+        let body = #"{"event_type":"message.sent","data":{"id":"m1"}}"#
+        let stamp = Int(Date().timeIntervalSince1970) - 3600
+        let signature = try WebhookSignature.sign(id: "msg_1", timestamp: stamp, body: Array(body.utf8), secret: secret)
+        let capture = f.write(
+            "delivery.http",
+            "POST /hooks HTTP/1.1\r\nwebhook-id: msg_1\r\nwebhook-timestamp: \(stamp)\r\nwebhook-signature: \(signature)\r\n\r\n\(body)"
+        )
+        let ok = try LinqBinary.run(["-c", "webhook verify --secret \(secret) \(capture)"], environment: f.env)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("✓ signature valid (webhook-id msg_1) · signed 1 h ago"), "\(ok.stdout)")
+        let bodyOnly = f.write("body.json", body.replacingOccurrences(of: "m1", with: "m2"))
+        let tampered = try LinqBinary.run(
+            [
+                "-c",
+                "webhook verify --secret \(secret) \(bodyOnly) -H 'webhook-id: msg_1' -H 'webhook-timestamp: \(stamp)' -H 'webhook-signature: \(signature)'",
+            ], environment: f.env)
+        #expect(tampered.status == 3)
+        #expect(tampered.stderr.contains("the signature does not hold"))
+        #expect(!tampered.stderr.contains(secret), "the secret is never printed")
+    }
+}
