@@ -57,7 +57,19 @@ enum EmulatorCommands {
                     "emulator inbound needs something to do: --text, --media, --react, --typing or --read")
             }
             let answer = try control(context, "POST", "/_emulator/inbound", body: .object(body))
-            if let answer { context.out(context.renderer.json(answer)) }
+            // One line of what happened; the whole answer with --output json.
+            if context.renderer.output == .json || context.renderer.output == .raw {
+                if let answer { context.out(context.renderer.json(answer)) }
+                return
+            }
+            var what = "\(from) acted in chat \(answer?["chat_id"]?.stringValue ?? "?")"
+            if answer?["created_chat"] == .bool(true) { what += " (new chat)" }
+            if let message = answer?["message"]?["id"]?.stringValue { what += ": message \(message)" }
+            let events = answer?["events"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let count = answer?["deliveries"]?.intValue ?? 0
+            what +=
+                " · \(events.isEmpty ? "no events" : events.joined(separator: ", ")) · \(count) deliver\(count == 1 ? "y" : "ies")"
+            context.err(context.errorRenderer.dim(what) + "\n")
         })
 
     static let trigger = CommandSpec(
