@@ -1,3 +1,4 @@
+import Foundation
 import LinqCore
 import LinqShell
 import TestSupport
@@ -33,6 +34,15 @@ import Testing
         defer { home.remove() }
         writeTextFile(home.file("setup.linq"), "card get\n")
         writeTextFile(home.file("README.md"), "# hello\n")
+        // A captured delivery signed with the secret of `webhook verify`'s example.
+        let body = #"{"event_type":"message.sent"}"#
+        let stamp = Int(Date().timeIntervalSince1970)
+        let signature = try WebhookSignature.sign(
+            id: "msg_1", timestamp: stamp, body: Array(body.utf8), secret: "whsec_ZXhhbXBsZQ==")
+        writeTextFile(
+            home.file("delivery.http"),
+            "POST /hooks HTTP/1.1\r\nwebhook-id: msg_1\r\nwebhook-timestamp: \(stamp)\r\nwebhook-signature: \(signature)\r\n\r\n\(body)"
+        )
         let env = LinqBinary.environment(home: home.path)
         var ran = 0
         for spec in CommandRegistry.all where spec.operation == nil {

@@ -85,7 +85,7 @@ enum WebhookCommands {
             .flag("secret", type: .string, secret: true, help: "the subscription's whsec_… secret"),
             .flag("header", aliases: ["H"], type: .string, repeatable: true, help: "'Name: value' (repeatable)"),
         ],
-        examples: ["webhook verify --secret whsec_… delivery.http"], traits: [.notRecorded],
+        examples: ["webhook verify --secret whsec_ZXhhbXBsZQ== delivery.http"], traits: [.notRecorded],
         run: { context throws(ShellError) in
             guard let secret = context.arguments.string("secret") else {
                 throw ShellError.usage("webhook verify needs --secret whsec_… (the subscription's signing secret)")
