@@ -113,7 +113,9 @@ public final class AsyncHTTPTransport: LinqTransport {
         let headReceived = Atomic<Bool>(false)
         do {
             return try await Self.within(timeouts.total) {
+                let sent = ContinuousClock.now
                 let response = try await client.execute(prepared, timeout: TimeAmount(timeouts.total))
+                let timeToHead = ContinuousClock.now - sent
                 headReceived.store(true, ordering: .relaxed)
                 if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
                     throw TransportError(
@@ -132,7 +134,7 @@ public final class AsyncHTTPTransport: LinqTransport {
                 return HTTPResponseData(
                     status: Int(response.status.code),
                     headers: response.headers.map { HTTPHeader($0.name, $0.value) },
-                    body: bytes)
+                    body: bytes, timeToHead: timeToHead)
             }
         } catch {
             if Task.isCancelled { throw CancellationError() }

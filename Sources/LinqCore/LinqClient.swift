@@ -104,7 +104,8 @@ public struct LinqClient: Sendable {
                 log.append(record)
                 let response = LinqResponse(
                     status: raw.status, headers: raw.headers, body: raw.body, duration: now - attemptStart,
-                    totalDuration: now - started, attempts: attempt, request: request, attemptLog: log)
+                    totalDuration: now - started, attempts: attempt, request: request, attemptLog: log,
+                    timeToHead: raw.timeToHead)
                 if let budget {
                     budgetStatus = Self.spend(budget, partner: partner, response: response)
                 }

@@ -18,12 +18,15 @@ public final class LinqResponse: Sendable {
     public let attemptLog: [AttemptRecord]
     /// The request as sent (the `Authorization` header included: mask it before display).
     public let request: HTTPRequestData
+    /// The last attempt's time to the response head (first byte), when measured.
+    public let timeToHead: Duration?
     private let parsed = Mutex<Result<JSONValue, JSONParseError>?>(nil)
 
     public init(
         status: Int, headers: [HTTPHeader], body: [UInt8], duration: Duration, totalDuration: Duration? = nil,
-        attempts: Int, request: HTTPRequestData, attemptLog: [AttemptRecord] = []
+        attempts: Int, request: HTTPRequestData, attemptLog: [AttemptRecord] = [], timeToHead: Duration? = nil
     ) {
+        self.timeToHead = timeToHead
         self.status = status
         self.headers = headers
         self.body = body

@@ -38,11 +38,14 @@ public struct HTTPResponseData: Sendable, Hashable {
     public var status: Int
     public var headers: [HTTPHeader]
     public var body: [UInt8]
+    /// From sending to the response head (time to first byte), when the transport measured it.
+    public var timeToHead: Duration?
 
-    public init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = [], timeToHead: Duration? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.timeToHead = timeToHead
     }
 }
 

@@ -15,6 +15,16 @@ public struct BoundCall: Sendable {
     public var all = false
     /// `--max-pages N` with `--all`.
     public var maxPages: Int?
+    /// `--pick PATH`: print only this part of the response.
+    public var pick: String?
+    /// `--dry-run`: describe this request instead of sending it.
+    public var dryRun = false
+    /// `--until 'PATH == VALUE'`: repeat (a GET) until the condition holds.
+    public var until: String?
+    /// `--every`: seconds between repeats (default 2).
+    public var every: Double?
+    /// `--timeout`: seconds to keep repeating (default 60).
+    public var untilTimeout: Double?
 }
 
 /// Options every API command accepts, besides its own parameters (`--all` and `--max-pages`
@@ -25,6 +35,11 @@ enum CommonFlag: String, CaseIterable {
     case output
     case all
     case maxPages = "max-pages"
+    case pick
+    case dryRun = "dry-run"
+    case until
+    case every
+    case timeout
 
     /// The flag as the command table describes it.
     var parameter: CommandParameter {
@@ -40,12 +55,31 @@ enum CommonFlag: String, CaseIterable {
                 help: "how to print this response")
         case .all: .flag("all", help: "follow every page and print each item")
         case .maxPages: .flag("max-pages", type: .integer, completion: .none, help: "with --all: stop after N pages")
+        case .pick:
+            .flag(
+                "pick", type: .string, completion: .none,
+                help: "print only this part of the response, e.g. --pick .contact_cards[0].first_name")
+        case .dryRun: .flag("dry-run", help: "print the request and its curl line; send nothing")
+        case .until:
+            .flag(
+                "until", type: .string, completion: .none,
+                help: "repeat until it holds, e.g. --until '.delivery_status == delivered' (any expect condition)")
+        case .every: .flag("every", type: .string, default: "2s", completion: .none, help: "with --until: the pause")
+        case .timeout:
+            .flag("timeout", type: .string, default: "60s", completion: .none, help: "with --until: give up after")
         }
     }
 
-    /// The common flags an operation takes.
+    /// The common flags an operation takes (`--all`/`--max-pages` where it pages, `--until` and
+    /// its timing on GETs).
     static func parameters(for operation: APIOperation) -> [CommandParameter] {
-        allCases.filter { operation.pagination != nil || ($0 != .all && $0 != .maxPages) }.map(\.parameter)
+        allCases.filter { flag in
+            switch flag {
+            case .all, .maxPages: operation.pagination != nil
+            case .until, .every, .timeout: operation.method == "GET"
+            default: true
+            }
+        }.map(\.parameter)
     }
 }
 
@@ -70,6 +104,11 @@ public struct CallBinder {
         var output: OutputMode?
         var all = false
         var maxPages: Int?
+        var pick: String?
+        var dryRun = false
+        var until: String?
+        var every: Double?
+        var untilTimeout: Double?
         var i = 0
         var onlyPositionals = false
         func value(for flag: String, inline: String?) throws(ShellError) -> String {
@@ -132,6 +171,22 @@ public struct CallBinder {
                             throw ShellError.usage("--max-pages must be a positive integer, not '\(text)'")
                         }
                         maxPages = n
+                    case .pick: pick = try value(for: name, inline: inline)
+                    case .dryRun: dryRun = true
+                    case .until, .every, .timeout:
+                        guard operation.method == "GET" else {
+                            throw ShellError.usage(
+                                "--\(name) repeats a GET; '\(operation.commandName)' changes state, so it is sent once")
+                        }
+                        let text = try value(for: name, inline: inline)
+                        if common == .until {
+                            until = text
+                        } else {
+                            guard let seconds = EventExpectation.duration(text), seconds > 0, seconds <= 3600 else {
+                                throw ShellError.usage("--\(name) takes a duration like 2s, 500ms or 1m, not '\(text)'")
+                            }
+                            if common == .every { every = seconds } else { untilTimeout = seconds }
+                        }
                     }
                 } else {
                     let known =
@@ -181,9 +236,12 @@ public struct CallBinder {
             }
         }
         if maxPages != nil && !all { throw ShellError.usage("--max-pages goes with --all") }
+        if (every != nil || untilTimeout != nil) && until == nil {
+            throw ShellError.usage("--every and --timeout go with --until 'PATH == VALUE'")
+        }
         return BoundCall(
             operation: operation, arguments: arguments, body: body, noValidate: noValidate, output: output, all: all,
-            maxPages: maxPages)
+            maxPages: maxPages, pick: pick, dryRun: dryRun, until: until, every: every, untilTimeout: untilTimeout)
     }
 
     /// `name=value` (a string) or `name:=json` (raw JSON) when `word` looks like one.

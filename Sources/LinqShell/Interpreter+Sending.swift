@@ -4,13 +4,23 @@ import LinqJSON
 /// Sending requests: binding results become wire requests, responses become the last response,
 /// verbose and timing lines, remembered ids, and printed bodies.
 extension Interpreter {
-    /// Sends a bound API call and prints the result.
+    /// Sends a bound API call and prints the result (`--dry-run`, `--until`, `--all` and
+    /// `--pick` included).
     func perform(_ call: BoundCall) throws(ShellError) {
+        let wasDry = run.dryRun
+        if call.dryRun { run.dryRun = true }
+        defer { run.dryRun = wasDry }
         if call.all {
             try followAllPages(call)
             return
         }
-        try send(prepare(call), idempotent: call.operation.isIdempotent, output: call.output, operation: call.operation)
+        if call.until != nil {
+            try repeatUntil(call)
+            return
+        }
+        try send(
+            prepare(call), idempotent: call.operation.isIdempotent, output: call.output, operation: call.operation,
+            pick: call.pick)
         if call.operation.pagination != nil { session.listPosition = nextPage(after: call) }
     }
 
@@ -24,15 +34,40 @@ extension Interpreter {
         }
     }
 
-    /// Sends a request, records it as the last response and prints it.
-    func send(_ request: HTTPRequestData, idempotent: Bool, output mode: OutputMode?, operation: APIOperation?)
-        throws(ShellError)
-    {
-        guard let response = try fetch(request, idempotent: idempotent, operation: operation), !run.bodiesHidden else {
-            return
-        }
+    /// Sends a request, records it as the last response and prints it: the status line and
+    /// headers first with `headers on`, the body (or the `--pick`ed part), then the timing line.
+    func send(
+        _ request: HTTPRequestData, idempotent: Bool, output mode: OutputMode?, operation: APIOperation?,
+        pick: String? = nil
+    ) throws(ShellError) {
         var renderer = self.renderer
         if let mode { renderer.output = mode }
+        let response: LinqResponse?
+        do {
+            response = try fetch(request, idempotent: idempotent, operation: operation, timing: false)
+        } catch {
+            // A pipeline reading JSON sees the error's envelope too (the block stays on stderr).
+            if let body = error.linqError?.response, renderer.output == .json || renderer.output == .raw,
+                !run.bodiesHidden
+            {
+                output.writeOut(renderer.body(of: body))
+            }
+            if let failed = error.linqError?.response, session.timing.value { output.writeErr(timingLine(failed)) }
+            throw error
+        }
+        guard let response else { return }
+        defer { if session.timing.value { output.writeErr(timingLine(response)) } }
+        try show(response, renderer: renderer, pick: pick)
+    }
+
+    /// Prints a response as `send` does (nothing while `let` binds it).
+    func show(_ response: LinqResponse, renderer: Renderer, pick: String?) throws(ShellError) {
+        if run.bodiesHidden { return }
+        if session.headers.value && renderer.output != .quiet { output.writeOut(renderer.responseHead(response)) }
+        if let pick {
+            output.writeOut(try picked(pick, from: response, renderer: renderer))
+            return
+        }
         let text = renderer.body(of: response)
         if !text.isEmpty {
             output.writeOut(text)
@@ -41,17 +76,31 @@ extension Interpreter {
         }
     }
 
+    /// `--pick PATH`: one part of the response (text as is, anything else as JSON); a usage error
+    /// naming the fields there are when the path leads nowhere.
+    func picked(_ path: String, from response: LinqResponse, renderer: Renderer) throws(ShellError) -> String {
+        let trimmed = path.hasPrefix("$last") ? String(path.dropFirst(5)) : path
+        let reference = "last" + (trimmed.hasPrefix(".") || trimmed.hasPrefix("[") ? trimmed : "." + trimmed)
+        let expander = Expander(
+            variables: [:], lastJSON: response.json ?? .null, lastStatus: response.status,
+            environment: environment.variables)
+        let value = try expander.value(of: reference)
+        if case .string(let text) = value { return TerminalText.escape(text, keepLayout: true) + "\n" }
+        return renderer.json(value)
+    }
+
     /// Sends a request (or, in a dry run, describes it and returns `nil`), records the response as
     /// the last one, prints verbose and timing lines, and throws API and transport failures.
-    func fetch(_ request: HTTPRequestData, idempotent: Bool, operation: APIOperation?) throws(ShellError)
-        -> LinqResponse?
+    func fetch(_ request: HTTPRequestData, idempotent: Bool, operation: APIOperation?, timing: Bool = true)
+        throws(ShellError) -> LinqResponse?
     {
         if run.dryRun {
-            output.writeOut(DryRun.describe(request, renderer: renderer))
+            output.writeOut(DryRun.describe(request, renderer: renderer, session: session))
             run.placeholders.formUnion(["last", "status"])
             return nil
         }
         run.placeholders.subtract(["last", "status"])
+        try confirmProduction(request)
         var client = self.client
         let request = client.withIdempotencyKey(request)
         if session.verbose.value { output.writeErr(errorRenderer.request(request)) }
@@ -73,13 +122,13 @@ extension Interpreter {
             session.lastError = nil
             rememberIDs(in: response, operation: operation)
             if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
-            if session.timing.value { output.writeErr(timingLine(response)) }
+            if timing && session.timing.value { output.writeErr(timingLine(response)) }
             return response
         case .failure(let error):
             if let response = error.response {
                 session.lastResponse = response
                 if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
-                if session.timing.value { output.writeErr(timingLine(response)) }
+                if timing && session.timing.value { output.writeErr(timingLine(response)) }
             } else {
                 // No response at all: `$last` and `$status` must not describe an older one.
                 session.lastResponse = nil
@@ -94,9 +143,36 @@ extension Interpreter {
         }
     }
 
+    /// The production guard: a request that changes state (not GET or HEAD) to the production API
+    /// is asked about at the prompt (`send … to production? [y/N]`) and refused in scripts unless
+    /// the run said yes (`--yes`, or a `require target production` line).
+    func confirmProduction(_ request: HTTPRequestData) throws(ShellError) {
+        guard case .production = session.target, request.method != "GET", request.method != "HEAD",
+            !run.productionConfirmed
+        else { return }
+        let path = request.url.firstRange(of: "/v3/").map { String(request.url[$0.lowerBound...]) } ?? request.url
+        let what = "\(request.method) \(path)"
+        guard run.atPrompt && terminal.stdinIsTTY else {
+            throw ShellError.usage(
+                "refusing to send \(what) to the production API from a script: run it with --yes, or add a line 'require target production'"
+            )
+        }
+        let before = Interrupts.count
+        output.writeErr(errorRenderer.yellow("send \(what) to production? [y/N] "))
+        guard case .line(let answer) = Console.readAnswer(since: before),
+            ["y", "yes"].contains(answer.filter { !$0.isWhitespace }.lowercased())
+        else {
+            throw ShellError.usage("not sent: \(what) to production needs a yes")
+        }
+    }
+
+    /// `time: 12 ms`, naming the command (and its line) in scripts so a log says what took long.
     func timingLine(_ response: LinqResponse) -> String {
         var text = "time: \(Renderer.milliseconds(response.totalDuration))"
         if response.attempts > 1 { text += " (\(response.attempts) attempts)" }
+        if let location = run.location, let command = run.commandText {
+            text += " · \(scrub(command.trimmingCharacters(in: " \t"))) (\(location))"
+        }
         return errorRenderer.dim(text) + "\n"
     }
 

@@ -37,12 +37,17 @@ public final class RunState {
     public var exitRequested: Int32?
     /// The first failure of the run (its exit status is the run's).
     public var firstFailure: ShellError?
-    /// Print requests (and curl lines) instead of sending them.
+    /// Print requests (and curl lines) instead of sending them: the `dry-run` setting, or a
+    /// command's own `--dry-run` while it runs.
     public var dryRun = false
     /// Variables whose value would come from a response that a dry run did not get.
     var placeholders: Set<String> = []
     /// The active `record FILE`, if any.
     var recorder: Recorder?
+    /// A person is at the prompt (a production write can be confirmed by asking).
+    var atPrompt = false
+    /// Writes to production are allowed without asking (`--yes`, or `require target production`).
+    public var productionConfirmed = false
     /// The running `webhook listen` receiver, if any.
     var listener: WebhookListener?
     /// The events of the last listener stopped (`$events` stays readable).
@@ -75,7 +80,10 @@ public final class Interpreter {
     let initialSession: Session
     public let environment: ShellEnvironment
     public let run: RunState
-    public let output: any OutputSink
+    /// Where output goes (stdout is captured while a command's output is piped or redirected).
+    public internal(set) var output: any OutputSink
+    /// Set while output is captured: render as for a pipe (no colour, no terminal escapes).
+    var capturing = false
     public let terminal: TerminalInfo
     /// Every API key the session has used: masked in all output, reports, recordings and echoes.
     public private(set) var secrets: Set<String> = []
@@ -108,9 +116,9 @@ public final class Interpreter {
     /// The renderer for stdout with the current settings.
     public var renderer: Renderer {
         let key = session.apiKey.value == session.emulatorKey ? nil : session.apiKey.value
-        var renderer = Renderer(color: session.color.value, output: session.output.value, secret: key)
+        var renderer = Renderer(color: session.color.value && !capturing, output: session.output.value, secret: key)
         renderer.otherSecrets = Array(secrets)
-        renderer.terminal = terminal.stdoutIsTTY
+        renderer.terminal = terminal.stdoutIsTTY && !capturing
         renderer.verbose = session.verbose.value
         if case .emulator = session.target { renderer.emulatorKey = session.emulatorKey }
         return renderer
@@ -175,11 +183,16 @@ public final class Interpreter {
         let responseBefore = session.lastResponse
         run.commandText = command.text
         defer { run.commandText = nil }
+        run.dryRun = session.dryRun.value
         let pending = run.recorder?.pendingFailure
         run.recorder?.pendingFailure = nil
         let spec: CommandSpec?
         do {
-            spec = try execute(words: command.words)
+            if let (words, redirection) = try Self.redirection(of: command) {
+                spec = try runRedirected(words, to: redirection)
+            } else {
+                spec = try execute(words: command.words)
+            }
         } catch {
             // Recorded only if the next command is an `expect` that claims its error.
             if let recorder = run.recorder, LineLoop.claimable(error) {

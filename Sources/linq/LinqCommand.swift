@@ -126,6 +126,9 @@ struct ScriptFlags: ParsableArguments {
     @Flag(name: .customLong("dry-run"), help: "Print each request and its curl line; send nothing.")
     var dryRun = false
 
+    @Flag(help: "Allow a script's writes to the production API (the prompt asks before each one).")
+    var yes = false
+
     @Option(
         name: .customLong("type-speed"),
         help: ArgumentHelp("With --echo, type each command out at MS milliseconds per character.", valueName: "ms"))
@@ -175,6 +178,7 @@ struct ScriptFlags: ParsableArguments {
 enum Launcher {
     static func launch(connection: ConnectionOptions, script: ScriptFlags, commands: [String], file: String?) -> Never {
         let environment = ProcessEnvironment.current
+        Target.treatedAsProduction = environment["LINQ_TEST_TREAT_AS_PRODUCTION"]
         let terminal = TerminalInfo.current(environment: environment)
         var options = LaunchOptions()
         options.apiKey = connection.apiKey
@@ -210,6 +214,7 @@ enum Launcher {
             output.writeErr("linq: cannot start the built-in emulator: \(error)\n")
             _exit(ExitStatus.failure.code)
         }
+        if script.dryRun { session.dryRun = Sourced(true, .flag) }
         for variable in script.variables {
             let eq = variable.firstIndex(of: "=")!
             session.variables[String(variable[..<eq])] = .string(String(variable[variable.index(after: eq)...]))
@@ -218,7 +223,8 @@ enum Launcher {
         let shellEnvironment = ShellEnvironment(
             transport: transport, variables: environment, profilePath: profilePath, startEmulator: startEmulator)
         let shell = Interpreter(session: session, environment: shellEnvironment, output: output, terminal: terminal)
-        shell.run.dryRun = script.dryRun
+
+        shell.run.productionConfirmed = script.yes
         let runner = ShellRunner(shell: shell, options: script.options)
         let status: Int32
         if file == "-" {

@@ -74,9 +74,15 @@ enum DebuggingCommands {
             .flag("headers", help: "the status line and response headers"),
             .flag("request", help: "the request as sent (key masked)"),
             .flag("body", help: "the body (the default when no part is named)"),
+            .flag("curl", help: "a curl command that repeats the request"),
+            .flag("httpie", help: "an HTTPie command that repeats the request"),
+            .flag("timing", help: "how long the exchange took: time to first byte, body, total"),
             CommonFlag.output.parameter,
         ],
-        examples: ["card get; last --headers", "card get; last --output raw"], traits: [.notRecorded, .needsResponse],
+        examples: [
+            "card get; last --headers", "card get; last --output raw", "card get; last --curl",
+            "card get; last --timing",
+        ], traits: [.notRecorded, .needsResponse],
         run: { context throws(ShellError) in
             guard let response = context.session.lastResponse else {
                 context.err(context.errorRenderer.error(context.session.lastError!))
@@ -89,6 +95,14 @@ enum DebuggingCommands {
                 renderer.output = mode
             }
             let arguments = context.arguments
+            let copies = ["curl", "httpie"].filter { arguments.flag($0) }
+            for tool in copies {
+                context.out(CopyAs.command(tool, for: response.request, session: context.session) + "\n")
+            }
+            if arguments.flag("timing") { context.out(CopyAs.timing(response) + "\n") }
+            if !copies.isEmpty || arguments.flag("timing") {
+                guard ["request", "headers", "body"].contains(where: arguments.flag) else { return }
+            }
             let parts = ["request", "headers", "body"].filter { arguments.flag($0) }
             if parts.contains("request") { context.out(renderer.request(response.request)) }
             if parts.contains("headers") { context.out(renderer.responseHead(response)) }

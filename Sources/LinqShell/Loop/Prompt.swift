@@ -8,8 +8,11 @@ public enum Prompt {
         var target = session.target.label
         if let profile = session.profile { target = "\(profile)@\(target)" }
         let number = session.number.value.map { " " + $0 } ?? ""
-        guard session.color.value else { return "linq(\(target))\(number)\(recording ? " ● rec" : "")> " }
-        let rec = recording ? " " + wrap("31") + "● rec" + wrap("0") : ""
+        let dry = session.dryRun.value ? " [dry]" : ""
+        guard session.color.value else { return "linq(\(target))\(number)\(dry)\(recording ? " ● rec" : "")> " }
+        let rec =
+            (dry.isEmpty ? "" : " " + wrap("33") + "[dry]" + wrap("0"))
+            + (recording ? " " + wrap("31") + "● rec" + wrap("0") : "")
         let targetColor: String
         switch session.target {
         case .production: targetColor = "31;1"

@@ -27,6 +27,7 @@ public final class ShellRunner {
         if source.interactive { shell.output.writeErr(Prompt.banner(for: shell.session) + "\n") }
         var interactive = options
         interactive.keepGoing = true
+        shell.run.atPrompt = source.interactive
         let ending = LineLoop(shell: shell, source: source, name: "", options: interactive).run()
         shell.stopListener()
         if ending == .end && source.interactive { shell.output.writeOut("\n") }

@@ -14,7 +14,7 @@ public enum CommandRegistry {
     static let builtins: [CommandSpec] =
         AttachmentUploadCommand.commands + SessionCommands.commands + ProfileCommands.commands
         + ScriptingCommands.commands + DebuggingCommands.commands + HelpCommand.commands
-        + EmulatorCommands.commands + WebhookCommands.commands
+        + EmulatorCommands.commands + WebhookCommands.commands + WatchCommand.commands + GuardCommands.commands
 
     /// The special forms, by first word (`let`, `expect`, `try`).
     static let specialForms: [String: CommandSpec] = {

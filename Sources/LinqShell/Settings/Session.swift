@@ -36,10 +36,15 @@ public enum Target: Sendable, Equatable {
     case production
     case custom(url: String)
 
+    /// A test hook: a base URL (e.g. a loopback emulator) treated as the production API, so the
+    /// production guard can be tested without it. Set once at start-up from
+    /// `LINQ_TEST_TREAT_AS_PRODUCTION`.
+    nonisolated(unsafe) public static var treatedAsProduction: String?
+
     /// The target for a base URL (`emulatorURL` is the in-process emulator's, if one runs).
     public static func classify(_ baseURL: String, emulatorURL: String?) -> Target {
         if let emulatorURL, baseURL == emulatorURL { return .emulator(url: baseURL) }
-        if baseURL == LinqConfiguration.defaultBaseURL { return .production }
+        if baseURL == LinqConfiguration.defaultBaseURL || baseURL == treatedAsProduction { return .production }
         return .custom(url: baseURL)
     }
 
@@ -71,6 +76,10 @@ public struct Session: Sendable {
     public var timeout: Sourced<Double> = Sourced(60, .default)
     /// Re-sends allowed after a failure (when re-sending is safe).
     public var retries: Sourced<Int> = Sourced(2, .default)
+    /// Print the status line and headers with every response, before the body (like HTTPie).
+    public var headers: Sourced<Bool> = Sourced(false, .default)
+    /// Describe requests (and their curl lines) instead of sending them.
+    public var dryRun: Sourced<Bool> = Sourced(false, .default)
     public var profile: String?
     /// The in-process emulator's base URL and key, when one runs.
     public var emulatorURL: String?

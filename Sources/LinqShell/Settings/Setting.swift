@@ -14,6 +14,8 @@ public enum Setting: String, CaseIterable, Sendable {
     case timing
     case timeout
     case retries
+    case headers
+    case dryRun = "dry-run"
 
     /// The name as typed after `set` (`base-url`).
     public var name: String { rawValue }
@@ -27,7 +29,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .color: ["colour"]
         case .timeout: ["timeouts"]
         case .retries: ["retry"]
-        case .output, .verbose, .timing: []
+        case .dryRun: ["dryrun", "dry_run"]
+        case .output, .verbose, .timing, .headers: []
         }
     }
 
@@ -46,6 +49,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .timing: "print each request's duration: on or off"
         case .timeout: "seconds a whole request may take, retries included (default 60)"
         case .retries: "how many times a failed request may be re-sent when that is safe (0-10, default 2)"
+        case .headers: "print the status line and headers with every response: on or off"
+        case .dryRun: "print requests and curl lines instead of sending them: on or off (the prompt shows [dry])"
         }
     }
 
@@ -75,7 +80,7 @@ public enum Setting: String, CaseIterable, Sendable {
     func completions(in session: Session) -> [String] {
         switch self {
         case .output: OutputMode.allCases.map(\.rawValue)
-        case .color, .verbose, .timing: ["on", "off"]
+        case .color, .verbose, .timing, .headers, .dryRun: ["on", "off"]
         case .number: session.knownNumbers
         case .baseURL: [LinqConfiguration.defaultBaseURL] + (session.emulatorURL.map { [$0] } ?? [])
         case .key: session.emulatorKey.map { [$0] } ?? []
@@ -96,6 +101,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .timing: Self.onOff(session.timing.value)
         case .timeout: DurationText.short(seconds: session.timeout.value)
         case .retries: String(session.retries.value)
+        case .headers: Self.onOff(session.headers.value)
+        case .dryRun: Self.onOff(session.dryRun.value)
         }
     }
 
@@ -111,6 +118,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .timing: session.timing.source
         case .timeout: session.timeout.source
         case .retries: session.retries.source
+        case .headers: session.headers.source
+        case .dryRun: session.dryRun.source
         }
     }
 
@@ -158,6 +167,8 @@ public enum Setting: String, CaseIterable, Sendable {
                 throw ShellError.usage("retries takes a count from 0 (never re-send) to 10, not '\(text)'")
             }
             session.retries = Sourced(count, source)
+        case .headers: session.headers = Sourced(try Self.parseSwitch(text, name: name), source)
+        case .dryRun: session.dryRun = Sourced(try Self.parseSwitch(text, name: name), source)
         }
     }
 
@@ -173,6 +184,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .timing: session.timing = initial.timing
         case .timeout: session.timeout = initial.timeout
         case .retries: session.retries = initial.retries
+        case .headers: session.headers = initial.headers
+        case .dryRun: session.dryRun = initial.dryRun
         }
     }
 

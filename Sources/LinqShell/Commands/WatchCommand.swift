@@ -1,0 +1,108 @@
+import LinqCore
+import LinqJSON
+
+/// `watch [--every 2s] [--times N] COMMAND`: runs a command again and again (like psql's
+/// `\watch`), showing its response and, from the second run on, the fields that changed.
+enum WatchCommand {
+    static let commands: [CommandSpec] = [watch]
+
+    static let watch = CommandSpec(
+        ["watch"], group: .debugging, summary: "Run a command on a timer and show what changed (Ctrl-C stops)",
+        details: """
+            Runs COMMAND every 2 s (--every), printing its response; from the second run on the fields \
+            that changed are listed under it (path: old → new, highlighted). On a terminal the screen \
+            is redrawn each time. --times N stops after N runs; Ctrl-C stops at any time.
+            """,
+        parameters: [
+            .flag("every", type: .string, default: "2s", completion: .none, help: "the pause between runs"),
+            .flag("times", type: .integer, default: "until Ctrl-C", completion: .none, help: "stop after N runs"),
+            .positional("command", variadic: true, completion: .command, help: "the command to repeat"),
+        ],
+        examples: ["watch --times 2 --every 0.1s card get"],
+        traits: [.specialForm, .wrapsCommand], synopsis: "watch [--every 2s] [--times N] COMMAND",
+        run: run)
+
+    static func run(_ context: CommandContext) throws(ShellError) {
+        var words = context.words
+        var every = 2.0
+        var times: Int?
+        while let flag = words.first?.literal, flag.hasPrefix("--") {
+            guard words.count >= 2, let value = words[1].literal else {
+                throw ShellError.usage("\(flag) needs a value", "usage: watch [--every 2s] [--times N] COMMAND")
+            }
+            switch flag {
+            case "--every":
+                guard let seconds = EventExpectation.duration(value), seconds >= 0.05, seconds <= 3600 else {
+                    throw ShellError.usage("--every takes a duration like 2s or 500ms, not '\(value)'")
+                }
+                every = seconds
+            case "--times":
+                guard let n = Int(value), n > 0 else { throw ShellError.usage("--times takes a positive count") }
+                times = n
+            default:
+                throw ShellError.usage("unknown flag \(flag) for watch (--every, --times)")
+            }
+            words.removeFirst(2)
+        }
+        guard !words.isEmpty else { throw ShellError.usage("watch needs a command, e.g. watch message get ID") }
+        let shown = words.map(\.display).joined(separator: " ")
+        let before = Interrupts.count
+        var previous: [(String, String)]?
+        var run = 0
+        while times.map({ run < $0 }) ?? true {
+            run += 1
+            let wasHidden = context.run.bodiesHidden
+            context.run.bodiesHidden = true
+            defer { context.run.bodiesHidden = wasHidden }
+            try context.execute(words)
+            context.run.bodiesHidden = wasHidden
+            let json = context.session.lastResponse?.json ?? .null
+            let leaves = Self.leaves(json)
+            var text = ""
+            if context.terminal.stdoutIsTTY { text += "\u{1B}[H\u{1B}[2J" }
+            text +=
+                context.renderer.dim(
+                    "every \(DurationText.short(seconds: every)): \(shown) · run \(run) · Ctrl-C stops") + "\n"
+            if previous == nil || context.terminal.stdoutIsTTY { text += context.renderer.json(json) }
+            if let previous {
+                let changes = Self.changes(from: previous, to: leaves)
+                text +=
+                    changes.isEmpty
+                    ? context.renderer.dim("no change") + "\n"
+                    : changes.map { context.renderer.yellow("changed " + $0) }.joined(separator: "\n") + "\n"
+            }
+            context.out(text)
+            previous = leaves
+            if let times, run >= times { break }
+            let pause = Int64(every * 1000)
+            Blocking.run { try? await Task.sleep(for: .milliseconds(pause)) }
+            if Interrupts.count != before { break }
+        }
+    }
+
+    /// Every leaf of a JSON value as (path, compact value), in document order.
+    static func leaves(_ value: JSONValue, path: String = "") -> [(String, String)] {
+        switch value {
+        case .object(let object):
+            if object.isEmpty { return [(path, "{}")] }
+            return object.flatMap { leaves($0.value, path: path + "." + $0.key) }
+        case .array(let items):
+            if items.isEmpty { return [(path, "[]")] }
+            return items.enumerated().flatMap { leaves($0.element, path: path + "[\($0.offset)]") }
+        default:
+            return [(path.isEmpty ? "." : path, value.formatted(.compact))]
+        }
+    }
+
+    /// `path: old → new` for each leaf that changed, appeared or went away.
+    static func changes(from old: [(String, String)], to new: [(String, String)]) -> [String] {
+        let before = Dictionary(old, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(new, uniquingKeysWith: { first, _ in first })
+        var lines: [String] = []
+        for (path, value) in new where before[path] != value {
+            lines.append("\(path): \(before[path] ?? "(none)") → \(value)")
+        }
+        for (path, value) in old where after[path] == nil { lines.append("\(path): \(value) → (gone)") }
+        return lines
+    }
+}

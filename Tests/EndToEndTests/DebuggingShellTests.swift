@@ -1,0 +1,202 @@
+import Foundation
+import LinqCore
+import TestSupport
+import Testing
+
+/// Debugging moves (issue 13) through the real binary: pipes and redirects, `--pick`, error JSON
+/// on stdout for pipelines, copy as curl (run by the test), per-command and session dry runs,
+/// headers, timing, `--until`, `watch`, and the production guard.
+@Suite struct DebuggingShellTests {
+    struct Fixture {
+        let home = TempDirectory()
+        var env: [String: String] { LinqBinary.environment(home: home.path) }
+        func run(_ args: [String], stdin: String? = nil, extra: [String: String] = [:]) throws -> LinqBinary.Result {
+            try LinqBinary.run(args, environment: LinqBinary.environment(home: home.path, extra: extra), stdin: stdin)
+        }
+    }
+
+    @Test func pipesAndRedirectsTakeTheBodyAsForAFile() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let plain = try f.run(["-c", "card get"])
+        let counted = try f.run(["-c", "card get | wc -c"])
+        #expect(counted.status == 0, "\(counted.stderr)")
+        #expect(Int(counted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == plain.stdout.utf8.count)
+        let file = f.home.file("cards.json")
+        let redirected = try f.run(["-c", "card get > \(file)", "-c", "card get >> \(file)"])
+        #expect(redirected.status == 0, "\(redirected.stderr)")
+        #expect(redirected.stdout.isEmpty)
+        #expect((try? String(contentsOfFile: file, encoding: .utf8)) == plain.stdout + plain.stdout)
+        let quoted = try f.run(["-c", "echo 'a | b' \">\" c"])
+        #expect(quoted.stdout == "a | b > c\n", "quoted operators are text")
+        let early = try f.run(["-c", "chat list | head -c 1"])
+        #expect(early.status == 0)
+        #expect(early.stdout == "{")
+    }
+
+    @Test func pickPrintsOnePartAndErrorsReachPipelinesAsJSON() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let picked = try f.run([
+            "--fresh", "-c", "card create --first Picky --number +15551230002 --pick .first_name",
+        ])
+        #expect(picked.stdout == "Picky\n", "\(picked.stderr)")
+        let object = try f.run(["-c", "card get +15551230002 --pick contact_cards[0]", "--output", "json"])
+        #expect(object.stdout.hasPrefix("{\"phone_number\":\"+15551230002\""), "\(object.stdout)")
+        let missing = try f.run(["-c", "card get --pick .nope"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("has no field 'nope' (fields: contact_cards)"))
+        let failed = try f.run(["--output", "json", "-c", "card create --first Again --number +15551230002 | cat"])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("\"code\":2014"), "the error's envelope reaches the pipeline: \(failed.stdout)")
+        #expect(failed.stderr.contains("409 Conflict · Linq 2014"), "and the block stays on stderr")
+    }
+
+    @Test func lastAsCurlRepeatsTheRequestAgainstAStandaloneEmulator() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
+        defer { emulator.stop() }
+        // On a named emulator the key comes from the environment, as it would for the real API.
+        let extra = emulator.clientVariables
+        let shown = try f.run(["-c", "card get", "-c", "last --curl"], extra: extra)
+        let curl = try #require(shown.stdout.split(separator: "\n").last { $0.hasPrefix("curl ") })
+        #expect(curl.contains("$LINQ_API_V3_API_KEY"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", String(curl) + " -s"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["LINQ_API_V3_API_KEY"] = extra["LINQ_API_V3_API_KEY"]
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let repeated = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let original =
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    shown.stdout.split(separator: "\n").prefix { !$0.hasPrefix("curl ") }.joined(separator: "\n").utf8))
+            as? [String: Any]
+        #expect(repeated != nil && NSDictionary(dictionary: repeated!).isEqual(to: original ?? [:]))
+        // On the built-in emulator its public key is written out, with a note on the port.
+        let builtIn = try f.run(["-c", "card get", "-c", "last --httpie"])
+        #expect(builtIn.stdout.contains("'Authorization:Bearer linq-emulator-acme'"))
+        #expect(builtIn.stdout.contains("lives as long as this shell"))
+    }
+
+    @Test func dryRunPerCommandAndAsASetting() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let one = try f.run([
+            "-c", "card create --first Dry --number +15551230003 --dry-run", "-c", "card get +15551230003",
+        ])
+        #expect(one.status == 1, "only the first was a dry run: the card does not exist")
+        #expect(one.stdout.contains("> POST "))
+        #expect(one.stdout.contains("curl -X POST"))
+        let setting = try f.run(
+            [],
+            stdin:
+                "set dry-run on\ncard create --first Dry --number +15551230003\nshow\nunset dry-run\ncard get +15551230003\n"
+        )
+        #expect(setting.status == 1, "\(setting.stderr)")
+        #expect(setting.stdout.contains("dry-run  on"))
+    }
+
+    @Test func headersAndTimingFollowTheBodyNamingTheCommand() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let headers = try f.run(["-c", "set headers on", "-c", "card get"])
+        let lines = headers.stdout.split(separator: "\n")
+        #expect(lines.first == "< 200 OK", "\(headers.stdout)")
+        #expect(lines.contains { $0.lowercased().hasPrefix("< content-type: application/json") })
+        let script = f.home.file("t.linq")
+        writeTextFile(script, "set timing on\ncard get\n")
+        let timed = try f.run([script])
+        #expect(timed.stderr.contains("· card get (\(script):2)"), "\(timed.stderr)")
+        let last = try f.run(["-c", "card get", "-c", "last --timing"])
+        #expect(last.stdout.contains("connect + first byte:"))
+        #expect(last.stdout.contains("total:"))
+    }
+
+    @Test func untilFlipsWhenTheEmulatorsClockMoves() async throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
+        defer { emulator.stop() }
+        let extra = emulator.clientVariables
+        let created = try f.run(["-c", "payment-request create --amount 100 --currency usd --pick .id"], extra: extra)
+        let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(created.status == 0 && !id.isEmpty, "\(created.stderr)")
+        // A payment request expires after a day of the emulator's clock: wait for it while the
+        // test moves the clock.
+        let env = LinqBinary.environment(home: f.home.path, extra: extra)
+        let waiting = Task.detached {
+            try LinqBinary.run(
+                [
+                    "-c",
+                    "payment-request get \(id) --until '.status == expired' --every 100ms --timeout 20s --pick .status",
+                ],
+                environment: env)
+        }
+        try await Task.sleep(for: .milliseconds(400))
+        let root = String(emulator.baseURL.dropLast("/api/partner".count))
+        _ = try await AsyncHTTPTransport.shared.send(
+            HTTPRequestData(
+                method: "POST", url: root + "/_emulator/clock",
+                headers: [HTTPHeader("Content-Type", "application/json")],
+                body: Array(#"{"advance_seconds": 86401}"#.utf8)), timeouts: .init())
+        let flipped = try await waiting.value
+        #expect(flipped.status == 0, "\(flipped.stderr)")
+        #expect(flipped.stdout == "expired\n")
+        #expect(flipped.stderr.contains("--until held after"))
+
+        let timedOut = try f.run(
+            ["-c", "card get --until '.contact_cards length > 5' --every 100ms --timeout 500ms"], extra: extra)
+        #expect(timedOut.status == 1)
+        #expect(timedOut.stderr.contains("did not hold within"), "\(timedOut.stderr)")
+        #expect(timedOut.stdout.contains("contact_cards"), "the last response is shown")
+        let refused = try f.run(["-c", "card create --first X --until '.x == 1'"], extra: extra)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("repeats a GET"))
+    }
+
+    @Test func watchShowsWhatChanged() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let result = try f.run([
+            "--fresh", "-c", "card create --first W --number +15551230003 --output quiet",
+            "-c", "watch --times 2 --every 0.05s card get +15551230003",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("run 1"))
+        #expect(result.stdout.contains("run 2"))
+        #expect(result.stdout.contains("no change"))
+    }
+
+    @Test func productionWritesNeedConsent() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
+        defer { emulator.stop() }
+        var extra = emulator.clientVariables
+        extra["LINQ_TEST_TREAT_AS_PRODUCTION"] = emulator.baseURL
+        let write = "card create --first Prod --number +15551230002"
+        let refused = try f.run(["-c", "card get", "-c", write], extra: extra)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("refusing to send POST /v3/contact_card to the production API"))
+        #expect(refused.stdout.contains("contact_cards"), "reads are not guarded")
+        let yes = try f.run(["--yes", "-c", write], extra: extra)
+        #expect(yes.status == 0, "\(yes.stderr)")
+        let script = f.home.file("prod.linq")
+        writeTextFile(script, "require target production\ncard update --last Consented --number +15551230002\n")
+        #expect(try f.run([script], extra: extra).status == 0)
+        let demo = f.home.file("demo.linq")
+        writeTextFile(demo, "require target emulator\ncard get\n")
+        let elsewhere = try f.run([demo], extra: extra)
+        #expect(elsewhere.status == 2)
+        #expect(elsewhere.stderr.contains("requires the emulator target"))
+        #expect(!elsewhere.stdout.contains("contact_cards"))
+    }
+}
