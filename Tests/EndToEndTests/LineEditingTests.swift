@@ -1,0 +1,192 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The line editor in the real `linq` binary in a real pseudo-terminal: what the screen shows
+/// (replayed on `TerminalScreen`) and what the shell receives.
+@Suite(.serialized) struct LineEditingTests {
+    static let prompt = "+15551230001> "
+    static let fullPrompt = "linq(emulator) +15551230001> "
+    static let left = "\u{1B}[D"
+    static let right = "\u{1B}[C"
+    static let ctrlA = "\u{01}"
+
+    static func paste(_ text: String) -> String { "\u{1B}[200~" + text + "\u{1B}[201~" }
+
+    func start(_ home: TempDirectory, rows: Int32 = 30, cols: Int32 = 120, extra: [String: String] = [:]) throws
+        -> PseudoTerminal
+    {
+        let env = LinqBinary.environment(home: home.path, extra: extra)
+        let pty = try PseudoTerminal(LinqBinary.path, [], environment: env, rows: rows, cols: cols)
+        try awaitPrompt(pty)
+        return pty
+    }
+
+    /// Waits for the prompt and for the editor to read: keys typed earlier would be echoed by the
+    /// terminal's cooked mode as well, and the screen would hold that echo too.
+    func awaitPrompt(_ pty: PseudoTerminal) throws {
+        try pty.expect(Self.prompt)
+        pty.waitForRawMode()
+    }
+
+    func finish(_ pty: PseudoTerminal) throws {
+        pty.sendKey(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+    }
+
+    /// The screen row that starts with the prompt and `start`.
+    func row(startingWith start: String, in screen: TerminalScreen) -> String? {
+        screen.lines.last { $0.hasPrefix(Self.fullPrompt + start) }
+    }
+
+    // MARK: - Bracketed paste (issue 11)
+
+    @Test func bracketedPasteIsTurnedOnWhileEditingAndOffWhileACommandRuns() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        let banner = String(decoding: pty.transcript, as: UTF8.self)
+        #expect(banner.contains("\u{1B}[?2004h"), "on while the prompt waits")
+        pty.send("echo hi\r")
+        let ran = try pty.expect(Self.prompt)
+        let off = try #require(ran.range(of: "\u{1B}[?2004l"))
+        let before = PseudoTerminal.strip(String(ran[..<off.lowerBound])).split(separator: "\n")
+        #expect(!before.contains("hi"), "off before the command prints")
+        #expect(PseudoTerminal.strip(String(ran[off.upperBound...])).hasPrefix("hi\n"))
+        try finish(pty)
+        let all = String(decoding: pty.transcript, as: UTF8.self)
+        let lastOn = try #require(all.range(of: "\u{1B}[?2004h", options: .backwards))
+        let lastOff = try #require(all.range(of: "\u{1B}[?2004l", options: .backwards))
+        #expect(lastOn.lowerBound < lastOff.lowerBound, "off at exit")
+    }
+
+    @Test func aOneLinePasteIsInsertedAtTheCursorAndItsKeysAreText() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        // A TAB in a paste is text (not completion); the paste goes where the cursor is.
+        pty.send("echo A B" + Self.left)
+        pty.send(Self.paste("X\tY "))
+        pty.send("\r")
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(output.contains("A X\tY B") || output.contains("A X Y B"), "\(output)")
+        try finish(pty)
+    }
+
+    @Test func aMultiLinePasteStaysInTheLineUntilEnterAndIsOneInput() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        // Pasted line by line, `echo one` and `echo two` would run at once and ` three` would be
+        // a command of its own. As one input, the typed text joins the pasted second line.
+        pty.send(Self.paste("echo one\r\necho two"))
+        pty.send(" three\r")
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        pty.waitForRawMode()
+        #expect(output.contains("two three"), "\(output)")
+        #expect(!output.contains("unknown command"), "\(output)")
+        // The screen showed the pasted text over two rows, then what was typed.
+        let lines = pty.screen().lines
+        let first = try #require(lines.firstIndex(of: Self.fullPrompt + "echo one"), "\(lines)")
+        #expect(lines[first + 1] == "echo two three", "\(lines)")
+
+        // A paste that ends with a newline does not run either: Enter does.
+        pty.send(Self.paste("echo ready\n"))
+        pty.send(" steady\r")
+        let joined = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(joined.contains("ready steady"), "\(joined)")
+        #expect(!joined.contains("unknown command"), "\(joined)")
+        try finish(pty)
+    }
+
+    // MARK: - Wide characters (issue 13 item 6)
+
+    @Test func editingAroundWideCharactersKeepsTheScreenAndTheLineTheSame() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        // `echo 山田 end`, six times Left (before 山), X and Y; Right over 山, 🎉; two times Left
+        // (over 🎉 and 山), Z; two times Right, Backspace (the 🎉 goes), `!`.
+        pty.send("echo 山田 end")
+        for _ in 0..<6 { pty.send(Self.left) }
+        pty.send("XY")
+        pty.send(Self.right + "🎉")
+        pty.send(Self.left + Self.left + "Z")
+        pty.send(Self.right + Self.right + "\u{7F}" + "!")
+        pty.send("\r")
+        let expected = "XYZ山!田 end"
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(output.contains("\n" + expected + "\n"), "the shell got the intended line: \(output)")
+        // What the screen shows is what was sent: the edited row reads the same.
+        let screen = pty.screen()
+        let edited = row(startingWith: "echo", in: screen)
+        #expect(edited == Self.fullPrompt + "echo " + expected, "\(screen.lines)")
+        #expect(screen.lines.contains(expected))
+        try finish(pty)
+    }
+
+    @Test func wideCharactersInAWrappedLineStayAligned() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home, cols: 40)
+        // Prompt (29 columns) + 24 wide characters: the line wraps, and a wide character that
+        // does not fit in the last column moves to the next row.
+        let text = String(repeating: "山田🎉", count: 8)
+        pty.send("echo " + text)
+        pty.send(Self.ctrlA + "\u{1B}[C\u{1B}[C\u{1B}[C\u{1B}[C\u{1B}[C" + "<")
+        pty.send("\r")
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(output.contains("<" + text), "\(output)")
+        let screen = pty.screen(rows: 30, columns: 40)
+        let lines = screen.lines
+        let first = try #require(lines.lastIndex { $0.hasPrefix(Self.fullPrompt + "echo <") }, "\(lines)")
+        // The rows of the edited line, joined, read as the line.
+        var shown = ""
+        var index = first
+        while index < lines.count, !lines[index].hasPrefix("<") {
+            shown += lines[index]
+            index += 1
+        }
+        #expect(shown == Self.fullPrompt + "echo <" + text, "\(lines)")
+        try finish(pty)
+    }
+
+    // MARK: - Ctrl-C starts the next output on a new line
+
+    @Test func ctrlCOnAnEarlierRowOfAWrappedLineLeavesTheLineIntact() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home, cols: 40)
+        let text = "echo " + String(repeating: "a", count: 60) + "END"
+        pty.send(text + Self.ctrlA)
+        pty.sendKey(PseudoTerminal.ctrlC)
+        try awaitPrompt(pty)
+        pty.send("echo after\r")
+        try pty.expect(Self.prompt)
+        let lines = pty.screen(rows: 30, columns: 40).lines
+        let first = try #require(lines.lastIndex { $0.hasPrefix(Self.fullPrompt + "echo aaa") }, "\(lines)")
+        let shown = lines[first...].prefix { !$0.hasPrefix(Self.fullPrompt + "echo after") }.joined()
+        #expect(shown == Self.fullPrompt + text + "^C", "the interrupted line and ^C after it: \(lines)")
+        #expect(lines.contains("after"))
+        try finish(pty)
+    }
+
+    @Test func ctrlCDuringARequestPutsTheErrorOnItsOwnLine() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        pty.send(#"request POST /_emulator/faults '{"delay_ms":8000,"path":"/v3/contact_card"}'"# + "\r")
+        try awaitPrompt(pty)
+        pty.send("card get\r")
+        pty.waitForCookedMode()
+        // The line is read; give the shell a moment to start the request (a Ctrl-C before that
+        // point is a different case: nothing is running yet).
+        Thread.sleep(forTimeInterval: 0.3)
+        pty.send(PseudoTerminal.ctrlC)
+        try pty.expect(Self.prompt)
+        let lines = pty.screen().lines
+        let error = try #require(lines.last { $0.contains("cancelled") }, "\(lines)")
+        #expect(error.hasPrefix("error: cancelled"), "\(lines)")
+        try finish(pty)
+    }
+}
