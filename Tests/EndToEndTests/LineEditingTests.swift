@@ -189,4 +189,64 @@ import Testing
         #expect(error.hasPrefix("error: cancelled"), "\(lines)")
         try finish(pty)
     }
+
+    // MARK: - Ctrl-X Ctrl-E: the line in $EDITOR
+
+    static let ctrlXCtrlE = "\u{18}\u{05}"
+
+    /// An editor script that records what it got (text, file mode, path) and writes `replacement`.
+    func editorScript(in home: TempDirectory, replacement: String) -> String {
+        let script = home.file("edit.sh")
+        writeTextFile(
+            script,
+            """
+            #!/bin/sh
+            cp "$1" '\(home.file("seen.txt"))'
+            stat -c %a "$1" > '\(home.file("mode.txt"))'
+            printf '%s' "$1" > '\(home.file("path.txt"))'
+            printf '\(replacement)' > "$1"
+
+            """)
+        chmod(script, 0o755)
+        return script
+    }
+
+    @Test func ctrlXCtrlEEditsTheLineInEditorAndTheResultRunsAsOneInputAtEnter() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let script = editorScript(in: home, replacement: "echo edited\\necho 山 second\\n")
+        let pty = try start(home, extra: ["EDITOR": script])
+        pty.send("echo original")
+        pty.send(Self.ctrlXCtrlE)
+        try awaitPrompt(pty)  // drawn again with the edited text
+        pty.send("\r")
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(output.contains("edited"), "\(output)")
+        #expect(output.contains("second"), "\(output)")
+        #expect(!output.contains("original\n"), "the edited text replaced the line: \(output)")
+        #expect(readTextFile(home.file("seen.txt")) == "echo original\n", "the editor got the line")
+        #expect(readTextFile(home.file("mode.txt")) == "600\n", "a private temporary file")
+        let path = try #require(readTextFile(home.file("path.txt")))
+        #expect(path.hasSuffix(".linq") && access(path, F_OK) != 0, "removed afterwards: \(path)")
+        // The screen showed the edited text over two rows before Enter.
+        let lines = pty.screen().lines
+        let first = try #require(lines.lastIndex(of: Self.fullPrompt + "echo edited"), "\(lines)")
+        #expect(lines[first + 1] == "echo 山 second", "\(lines)")
+        try finish(pty)
+    }
+
+    @Test func aFailingEditorLeavesTheLineAsItWas() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home, extra: ["EDITOR": "false"])
+        pty.send("echo kept")
+        pty.send(Self.ctrlXCtrlE)
+        let message = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(message.contains("linq: false exited with status 1; the line is unchanged\n"), "\(message)")
+        pty.waitForRawMode()
+        pty.send("\r")
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(output.contains("\nkept\n"), "\(output)")
+        try finish(pty)
+    }
 }
