@@ -115,17 +115,28 @@ public final class LineEditor {
 
     /// The right prompt for the line as it is now: the hint, unless suppressed or multi-line.
     fileprivate func rightPrompt() -> UnsafeMutablePointer<CChar>? {
-        let text = hintSuppressed ? "" : currentHint(for: buffer())
+        let text = currentHint()
         shownHint = text
         free(rightPromptBuffer)
         rightPromptBuffer = strdup(text)
         return rightPromptBuffer
     }
 
+    /// Lines longer than this get no hint (it is worked out on every key).
+    static let hintLimit: Int32 = 500
+
     /// The hint for `line` ("" for none).
     func currentHint(for line: String) -> String {
         guard let hint, !line.contains("\n") else { return "" }
         return hint(line) ?? ""
+    }
+
+    /// The hint for the line being edited ("" for none, or when the line is long).
+    func currentHint() -> String {
+        guard hint != nil, !hintSuppressed else { return "" }
+        let (before, after) = charactersAroundCursor()
+        guard before + after <= Self.hintLimit else { return "" }
+        return currentHint(for: buffer())
     }
 
     /// Reads one line (or one multi-line input) with editing.
@@ -241,13 +252,13 @@ private let rightPromptCallback: @convention(c) (OpaquePointer?) -> UnsafeMutabl
 /// prompt only on a full refresh and typing at the end of the line takes a faster path.
 private let utf8GetcCallback: @convention(c) (OpaquePointer?, UnsafeMutablePointer<wchar_t>?) -> Int32 = { el, out in
     guard let editor = editor(el) else { return 0 }
-    if editor.hint != nil, !editor.hintSuppressed {
-        // During Ctrl-R search libedit shows its pattern after a newline in the line: no hint then.
-        let line = editor.buffer()
-        if !line.contains("\n"), editor.currentHint(for: line) != editor.shownHint {
-            out?.pointee = wchar_t(bitPattern: PrivateKey.refresh.rawValue)
-            return 1
-        }
+    // (During Ctrl-R search libedit shows its pattern after a newline in the line: no hint then,
+    // and no refresh key either, which would end the search.)
+    if editor.hint != nil, !editor.hintSuppressed, editor.currentHint() != editor.shownHint,
+        !editor.buffer().contains("\n")
+    {
+        out?.pointee = wchar_t(bitPattern: PrivateKey.refresh.rawValue)
+        return 1
     }
     guard let scalar = nextScalar(from: editor.input, invalid: &editor.sawInvalidUTF8) else { return 0 }
     out?.pointee = wchar_t(bitPattern: scalar)

@@ -249,4 +249,89 @@ import Testing
         #expect(output.contains("\nkept\n"), "\(output)")
         try finish(pty)
     }
+
+    // MARK: - Completion descriptions and the right-hand hint (issue 13 item 7)
+
+    @Test func aCompletionListShowsADescriptionPerCandidate() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        pty.send("card \t")
+        let listed = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(listed.contains("\ncreate  -- Set up the contact card of one of your lines (one-time)\n"), "\(listed)")
+        #expect(listed.contains("\nupdate  -- Change fields of an existing contact card"), "\(listed)")
+        pty.waitForRawMode()
+        // Flags: the help, aligned, and which are required.
+        pty.send("create --\t")
+        let flags = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(flags.contains("\n--first        -- First name on the card (required)\n"), "\(flags)")
+        #expect(flags.contains("\n--no-validate  -- "), "\(flags)")
+        // One candidate is still inserted as before: `--la` → `--last `.
+        pty.waitForRawMode()
+        pty.send("first Ann --la\tDescribed\r")
+        let created = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(created.contains("\"last_name\": \"Described\""), "\(created)")
+        try finish(pty)
+    }
+
+    @Test func variablesCompleteAfterADollarSign() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        pty.send("let greeting = hello\r")
+        try awaitPrompt(pty)
+        pty.send("echo $gre\t\r")
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(output.hasSuffix("\nhello\n" + Self.fullPrompt), "\(output)")
+        try finish(pty)
+    }
+
+    @Test func theRightPromptShowsMissingRequiredFlagsUntilTheyAreTyped() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        let hint = "--first <string> (required)"
+        // `card create` needs --first (--number defaults to the session's number).
+        pty.send("card create ")
+        try pty.expect(hint)
+        // A listing redraws the line under it: with the hint while --first is missing …
+        pty.send("--\t")
+        try pty.expect("--no-validate")
+        try pty.expect(Self.prompt + "card create --")
+        try pty.expect(hint)
+        var screen = pty.screen()
+        var row = try #require(self.row(startingWith: "card create --", in: screen), "\(screen.lines)")
+        #expect(row.hasSuffix(hint), "at the right: \(row)")
+        #expect(row.count == 119, "ends one column before the edge: \(row)")
+        // … and without it once --first is there.
+        pty.waitForRawMode()
+        pty.send("first Jo --\t")
+        try pty.expect("--no-validate")
+        try pty.expect(Self.prompt + "card create --first Jo --")
+        screen = pty.screen()
+        row = try #require(self.row(startingWith: "card create --first Jo --", in: screen), "\(screen.lines)")
+        #expect(!row.contains("required"), "\(row)")
+        // Enter clears the hint from the accepted line.
+        pty.send("last Hinted\r")
+        try pty.expect(Self.prompt)
+        screen = pty.screen()
+        row = try #require(self.row(startingWith: "card create --first Jo --last", in: screen), "\(screen.lines)")
+        #expect(row == Self.fullPrompt + "card create --first Jo --last Hinted", "\(row)")
+        try finish(pty)
+    }
+
+    @Test func theHintIsClearedWhenTheLineIsAcceptedWithoutTheFlag() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        pty.send("card create --last Only")
+        try pty.expect("(required)")
+        pty.send("\r")
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(output.contains("missing required flag --first"), "\(output)")
+        let screen = pty.screen()
+        let row = try #require(self.row(startingWith: "card create --last Only", in: screen), "\(screen.lines)")
+        #expect(row == Self.fullPrompt + "card create --last Only", "no hint left in the scrollback: \(row)")
+        try finish(pty)
+    }
 }
