@@ -24,7 +24,8 @@ extension LineEditor {
     }
 
     /// Pasted text as it goes into the line: `\r\n` and `\r` become `\n`, NUL bytes are dropped
-    /// (a C string ends there), trailing newlines are dropped (Enter runs it, not the paste).
+    /// (a C string ends there), combining marks are composed where Unicode can (`Composition`),
+    /// trailing newlines are dropped (Enter runs it, not the paste).
     static func pastedText(_ raw: String) -> String {
         var text = String.UnicodeScalarView()
         var afterCR = false
@@ -37,7 +38,7 @@ extension LineEditor {
             default: text.append(scalar)
             }
         }
-        var result = String(text)
+        var result = Composition.composed(String(text))
         while result.hasSuffix("\n") { result.removeLast() }
         return result
     }

@@ -187,6 +187,18 @@ public final class LineEditor {
         return (Int32(info.cursor - info.buffer), Int32(info.lastchar - info.cursor))
     }
 
+    /// A zero-width mark typed after a character that has a precomposed form with it (`e` +
+    /// U+0301): replaces that character by the composed one and returns true (see `Composition`).
+    func composeBeforeCursor(_ mark: UInt32) -> Bool {
+        guard let info = el_wline(editLine)?.pointee, info.cursor > info.buffer else { return false }
+        let base = UInt32(bitPattern: info.cursor[-1])
+        guard let composed = Composition.compose(base, mark), !buffer().contains("\n") else { return false }
+        el_deletestr(editLine, 1)
+        let text: [wchar_t] = [wchar_t(bitPattern: composed), 0]
+        el_winsertstr(editLine, text)
+        return true
+    }
+
     /// Replaces the whole line with `text` (cursor at its end).
     func replaceLine(with text: String) {
         let after = charactersAroundCursor().after
@@ -261,6 +273,10 @@ private let utf8GetcCallback: @convention(c) (OpaquePointer?, UnsafeMutablePoint
         return 1
     }
     guard let scalar = nextScalar(from: editor.input, invalid: &editor.sawInvalidUTF8) else { return 0 }
+    if scalar >= 0x300, swel_wcwidth(scalar) == 0, editor.composeBeforeCursor(scalar) {
+        out?.pointee = wchar_t(bitPattern: PrivateKey.refresh.rawValue)
+        return 1
+    }
     out?.pointee = wchar_t(bitPattern: scalar)
     return 1
 }

@@ -151,6 +151,23 @@ import Testing
         try finish(pty)
     }
 
+    @Test func combiningMarksAreComposedSoTheScreenAndTheLineStayTheSame() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        // Typed: `e` then U+0301 (a dead key sends the pair); pasted: decomposed text (NFD, as
+        // macOS file names are), a kana with U+3099 and two marks on one letter.
+        pty.send("echo cafe\u{301} ok" + Self.left + Self.left + Self.left + "X ")
+        pty.send(Self.paste("Zoe\u{308} \u{304B}\u{3099} e\u{323}\u{302}"))
+        pty.send("\r")
+        let expected = "caféX Zoë が ệ ok"
+        let output = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(output.contains("\n" + expected + "\n"), "\(output)")
+        let edited = row(startingWith: "echo", in: pty.screen())
+        #expect(edited == Self.fullPrompt + "echo " + expected, "\(String(describing: edited))")
+        try finish(pty)
+    }
+
     // MARK: - Ctrl-C starts the next output on a new line
 
     @Test func ctrlCOnAnEarlierRowOfAWrappedLineLeavesTheLineIntact() throws {
