@@ -2,8 +2,11 @@
     import Glibc
 #endif
 
-/// The editor's keyboard input: bytes read from stdin in chunks, kept until taken, so that both
-/// libedit's character reader and a bracketed paste read from the same queue.
+/// The editor's keyboard input, shared by libedit's character reader and a bracketed paste.
+/// Keys are read one byte at a time, so nothing typed ahead (while a command runs) is taken from
+/// the terminal before it is needed — `pause` or `$EDITOR` may read it instead. Inside a paste,
+/// where the bytes up to the end marker are known to be ours, it reads in chunks; what a chunk
+/// holds past the marker waits here for the next key.
 final class InputBytes {
     private var buffer: [UInt8] = []
     private var start = 0
@@ -15,7 +18,7 @@ final class InputBytes {
 
     /// The next byte; waits for input. `nil` at the end of input (or on a read error).
     func next() -> UInt8? {
-        if start == buffer.count && !fill(timeoutMilliseconds: -1) { return nil }
+        if start == buffer.count && !fill(timeoutMilliseconds: -1, chunk: 1) { return nil }
         let byte = buffer[start]
         start += 1
         return byte
@@ -23,15 +26,15 @@ final class InputBytes {
 
     /// The next byte if one arrives within `timeoutMilliseconds`; `nil` otherwise or at the end.
     func next(timeoutMilliseconds: Int32) -> UInt8? {
-        if start == buffer.count && !fill(timeoutMilliseconds: timeoutMilliseconds) { return nil }
+        if start == buffer.count && !fill(timeoutMilliseconds: timeoutMilliseconds, chunk: 4096) { return nil }
         let byte = buffer[start]
         start += 1
         return byte
     }
 
-    /// Reads what is available (waiting up to the timeout, -1 = forever); false at the end,
+    /// Reads up to `chunk` bytes (waiting up to the timeout, -1 = forever); false at the end,
     /// on an error or when nothing came in time.
-    private func fill(timeoutMilliseconds: Int32) -> Bool {
+    private func fill(timeoutMilliseconds: Int32, chunk size: Int) -> Bool {
         buffer.removeAll(keepingCapacity: true)
         start = 0
         while true {
@@ -44,7 +47,7 @@ final class InputBytes {
                 }
                 if ready <= 0 { return false }
             }
-            var chunk = [UInt8](repeating: 0, count: 4096)
+            var chunk = [UInt8](repeating: 0, count: size)
             let n = read(fd, &chunk, chunk.count)
             if n > 0 {
                 buffer.append(contentsOf: chunk[0..<n])
