@@ -50,7 +50,9 @@ public final class LineEditor {
 
     /// Returns the hint shown at the right end of the line (libedit's right prompt) for the whole
     /// line being edited, or `nil` for none. Called as the line changes (at most once per key);
-    /// not called for multi-line text. Escape sequences must be wrapped in `\u{1}` like the prompt's.
+    /// not called for multi-line text, nor for lines longer than `hintLimit`. Plain text is best:
+    /// escape sequences (wrapped in `\u{1}` like the prompt's) work, but libedit then rewrites
+    /// the whole coloured prompt on every refresh.
     public var hint: ((String) -> String?)?
 
     /// Sets up libedit for `programName` (the `~/.editrc` prefix) with history in `historyPath`.
@@ -75,7 +77,8 @@ public final class LineEditor {
         swel_set_rprompt_esc(editLine, rightPromptCallback, 1)
         // Ctrl-C is a key while editing (not a signal): it discards the line.
         swel_setty(editLine, "-d", "-isig")
-        // A paste keeps its line ends as sent (`\r\n` must not become two newlines).
+        // Keys arrive as sent: the driver would turn a pasted `\r\n` into `\r\r` (INLCR) or
+        // `\n\n` (ICRNL), two line ends. Enter is `^M` either way (bound to accept, as `^J` is).
         swel_setty(editLine, "-d", "-icrnl")
         swel_setty(editLine, "-d", "-inlcr")
         input.onInterruptedRead = { [unowned self] in
