@@ -73,7 +73,7 @@ extension LineEditor {
     static func runShell(_ command: String, argument: String) -> Int32 {
         let args = ["/bin/sh", "-c", command + " \"$1\"", "linq", argument]
         var argv = args.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for arg in argv { free(arg) } }
         var pid: pid_t = 0
         guard posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0 else { return -1 }
         var status: Int32 = 0
