@@ -26,11 +26,13 @@ static inline FILE *swel_stderr(void) { return stderr; }
 
 static inline int swel_set_prompt(EditLine *el, swel_prompt_t f) { return el_set(el, EL_PROMPT, f); }
 static inline int swel_set_prompt_esc(EditLine *el, swel_prompt_t f, char esc) { return el_set(el, EL_PROMPT_ESC, f, (int)esc); }
+static inline int swel_set_rprompt_esc(EditLine *el, swel_prompt_t f, char esc) { return el_set(el, EL_RPROMPT_ESC, f, (int)esc); }
 static inline int swel_set_editor(EditLine *el, const char *mode) { return el_set(el, EL_EDITOR, mode); }
 static inline int swel_set_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
 static inline int swel_set_hist(EditLine *el, History *h) { return el_set(el, EL_HIST, history, h); }
 static inline int swel_addfn(EditLine *el, const char *name, const char *help, swel_fn_t f) { return el_set(el, EL_ADDFN, name, help, f); }
 static inline int swel_bind(EditLine *el, const char *key, const char *fn) { return el_set(el, EL_BIND, key, fn, (const char *)NULL); }
+static inline int swel_settc(EditLine *el, const char *cap, const char *value) { return el_set(el, EL_SETTC, cap, value, (const char *)NULL); }
 static inline int swel_setty(EditLine *el, const char *a, const char *b) { return el_set(el, EL_SETTY, a, b, (const char *)NULL); }
 static inline int swel_set_clientdata(EditLine *el, void *p) { return el_set(el, EL_CLIENTDATA, p); }
 static inline void *swel_get_clientdata(EditLine *el) { void *p = NULL; el_get(el, EL_CLIENTDATA, &p); return p; }
@@ -58,7 +60,15 @@ static inline int swel_catch_fatal(int signo, void (*handler)(int)) {
     struct sigaction sa; memset(&sa, 0, sizeof sa); sa.sa_handler = handler; sigemptyset(&sa.sa_mask); sa.sa_flags = SA_RESETHAND | SA_NODEFER;
     return sigaction(signo, &sa, NULL);
 }
+/// Columns a character takes (glibc declares wcwidth only for _XOPEN_SOURCE).
+extern int wcwidth(wchar_t c);
+static inline int swel_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 static inline const char *swel_codeset(void) { return nl_langinfo(CODESET); }
+/// Writes all of `s` to `fd` (async-signal-safe: for restoring terminal modes from a handler).
+static inline void swel_write_all(int fd, const char *s) {
+    size_t n = strlen(s);
+    while (n > 0) { ssize_t w = write(fd, s, n); if (w <= 0) return; s += w; n -= (size_t)w; }
+}
 static inline int swel_term_columns(void) {
     struct winsize ws; if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col; return 80;
 }

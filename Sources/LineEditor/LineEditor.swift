@@ -1,5 +1,4 @@
 import CLibEdit
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -7,7 +6,8 @@ import Synchronization
 
 /// What `LineEditor.readLine()` got.
 public enum LineInput: Equatable, Sendable {
-    /// A line, without its newline.
+    /// A line, without its final newline. May hold `\n`: a multi-line paste or a text edited in
+    /// `$EDITOR` is one input (see `LineEditor.readLine()`).
     case line(String)
     /// Ctrl-C while editing: the line was discarded.
     case interrupted
@@ -17,34 +17,43 @@ public enum LineInput: Equatable, Sendable {
     case invalidUTF8(String)
 }
 
-/// The completion callback's answer: the candidates for the word that ends at the cursor, and
-/// where that word starts (in characters from the start of the line).
-public struct CompletionResult: Sendable, Equatable {
-    public var candidates: [String]
-    /// The text of the word being completed (already typed).
-    public var word: String
-    public init(candidates: [String], word: String) {
-        self.candidates = candidates
-        self.word = word
-    }
-}
-
 /// Interactive line editing on libedit's native API: a (coloured) prompt, emacs bindings,
 /// `~/.editrc` lines prefixed `linq:`, a history file (0600, consecutive duplicates dropped),
-/// Up/Down and Ctrl-R search, TAB completion through a Swift callback, Ctrl-C as a key that
-/// discards the line, Ctrl-Z suspend, and UTF-8 input. Knows nothing of Linq.
+/// Up/Down and Ctrl-R search, TAB completion with descriptions through a Swift callback, a
+/// right-hand hint, bracketed paste, Ctrl-X Ctrl-E to edit the line in `$EDITOR`, Ctrl-C as a
+/// key that discards the line, Ctrl-Z suspend, and UTF-8 input (wide characters included).
+/// Knows nothing of Linq.
 ///
 /// Use only when stdin and stdout are both terminals (see `PlainLineReader` otherwise).
 public final class LineEditor {
-    private let editLine: OpaquePointer
+    let editLine: OpaquePointer
     private let history: OpaquePointer
     private let historyPath: String?
     /// The prompt as handed to libedit (escape sequences wrapped in `\u{1}`).
     private var promptBuffer: UnsafeMutablePointer<CChar>?
-    fileprivate var interrupted = false
-    fileprivate var sawInvalidUTF8 = false
+    /// The right prompt last handed to libedit.
+    private var rightPromptBuffer: UnsafeMutablePointer<CChar>?
+    let input = InputBytes()
+    var interrupted = false
+    var sawInvalidUTF8 = false
+    /// The hint the right prompt shows now ("" for none).
+    var shownHint = ""
+    /// Set when the line is being accepted or discarded: the right prompt is cleared so that it
+    /// does not stay in the scrollback.
+    var hintSuppressed = false
+    /// A completion listing waiting to be printed below the line, and how many characters the
+    /// cursor was before the end of the line.
+    var pendingListing: (text: String, after: Int32)?
+
     /// Returns the candidates for the text before the cursor.
     public var completer: ((String) -> CompletionResult)?
+
+    /// Returns the hint shown at the right end of the line (libedit's right prompt) for the whole
+    /// line being edited, or `nil` for none. Called as the line changes (at most once per key);
+    /// not called for multi-line text, nor for lines longer than `hintLimit`. Plain text is best:
+    /// escape sequences (wrapped in `\u{1}` like the prompt's) work, but libedit then rewrites
+    /// the whole coloured prompt on every refresh.
+    public var hint: ((String) -> String?)?
 
     /// Sets up libedit for `programName` (the `~/.editrc` prefix) with history in `historyPath`.
     public init(programName: String, historyPath: String?, historySize: Int32 = 1000) {
@@ -57,6 +66,7 @@ public final class LineEditor {
         swhist_setunique(history, 1)
         if let historyPath { swhist_load(history, historyPath) }
         swel_set_editor(editLine, "emacs")
+        Self.avoidInsertAndDelete(editLine)
         // libedit's own signal handling re-sends every signal to the whole process group
         // (`kill(0, sig)`), which would also end a parent script: linq handles them itself
         // (`Terminal`: SIGTERM/SIGHUP restore the terminal and end only linq; SIGWINCH resizes).
@@ -64,26 +74,37 @@ public final class LineEditor {
         swel_set_hist(editLine, history)
         swel_set_clientdata(editLine, Unmanaged.passUnretained(self).toOpaque())
         swel_set_prompt_esc(editLine, promptCallback, 1)
+        swel_set_rprompt_esc(editLine, rightPromptCallback, 1)
         // Ctrl-C is a key while editing (not a signal): it discards the line.
         swel_setty(editLine, "-d", "-isig")
-        swel_addfn(editLine, "linq-interrupt", "Discard the line", interruptCallback)
-        swel_bind(editLine, "^C", "linq-interrupt")
-        // -isig also disables ^Z: re-create it.
-        swel_addfn(editLine, "linq-suspend", "Suspend", suspendCallback)
-        swel_bind(editLine, "^Z", "linq-suspend")
-        swel_addfn(editLine, "linq-complete", "Complete the word", completeCallback)
-        swel_bind(editLine, "^I", "linq-complete")
-        swel_bind(editLine, "^R", "em-inc-search-prev")
+        // Keys arrive as sent: the driver would turn a pasted `\r\n` into `\r\r` (INLCR) or
+        // `\n\n` (ICRNL), two line ends. Enter is `^M` either way (bound to accept, as `^J` is).
+        swel_setty(editLine, "-d", "-icrnl")
+        swel_setty(editLine, "-d", "-inlcr")
+        input.onInterruptedRead = { [unowned self] in
+            if Terminal.takeResize() { el_resize(self.editLine) }
+        }
+        bindKeys()
         // Our own reader, so that invalid UTF-8 is reported instead of silently dropped.
         swel_set_getcfn(editLine, utf8GetcCallback)
         swel_source(editLine)
         setPrompt("> ")
     }
 
+    /// libedit miscounts columns when it inserts or deletes characters on the screen in front of
+    /// a double-width character (CJK, emoji): after `ESC[1@` + `X山` it believes the cursor is one
+    /// column left of where the terminal put it, and the next relative move draws over the wrong
+    /// cells. Without the insert/delete capabilities it rewrites the rest of the row instead,
+    /// which it counts right. (A few more bytes per key in the middle of a line; nothing visible.)
+    static func avoidInsertAndDelete(_ el: OpaquePointer) {
+        for capability in ["im", "ic", "IC", "dc", "DC"] { swel_settc(el, capability, "") }
+    }
+
     deinit {
         el_end(editLine)
         history_end(history)
         free(promptBuffer)
+        free(rightPromptBuffer)
     }
 
     /// Sets the prompt. Escape sequences (colours) must be wrapped in `\u{1}` … `\u{1}` so that
@@ -95,11 +116,49 @@ public final class LineEditor {
 
     fileprivate var promptPointer: UnsafeMutablePointer<CChar>? { promptBuffer }
 
-    /// Reads one line with editing.
+    /// The right prompt for the line as it is now: the hint, unless suppressed or multi-line.
+    fileprivate func rightPrompt() -> UnsafeMutablePointer<CChar>? {
+        let text = currentHint()
+        shownHint = text
+        free(rightPromptBuffer)
+        rightPromptBuffer = strdup(text)
+        return rightPromptBuffer
+    }
+
+    /// Lines longer than this get no hint (it is worked out on every key).
+    static let hintLimit: Int32 = 500
+
+    /// The hint for `line` ("" for none).
+    func currentHint(for line: String) -> String {
+        guard let hint, !line.contains("\n") else { return "" }
+        return hint(line) ?? ""
+    }
+
+    /// The hint for the line being edited ("" for none, or when the line is long).
+    func currentHint() -> String {
+        guard hint != nil, !hintSuppressed else { return "" }
+        let (before, after) = charactersAroundCursor()
+        guard before + after <= Self.hintLimit else { return "" }
+        return currentHint(for: buffer())
+    }
+
+    /// Reads one line (or one multi-line input) with editing.
+    ///
+    /// The contract for text with newlines: a bracketed paste (the terminal marks pasted text) is
+    /// inserted at the cursor as it is, never run line by line — `\r\n` and `\r` become `\n`
+    /// and trailing newlines are dropped. Text from `$EDITOR` (Ctrl-X Ctrl-E) replaces the line
+    /// the same way. Either stays in the editor (shown over several rows) until Enter, and is
+    /// then returned as ONE `.line` whose text contains `\n`, like zsh and fish do. The caller
+    /// treats such a line as one input.
     public func readLine() -> LineInput {
         if Terminal.takeResize() { el_resize(editLine) }
         interrupted = false
         sawInvalidUTF8 = false
+        shownHint = ""
+        hintSuppressed = false
+        fflush(swel_stdout())
+        Terminal.setBracketedPaste(true)
+        defer { Terminal.setBracketedPaste(false) }
         var count: Int32 = 0
         guard let raw = el_gets(editLine, &count) else {
             if interrupted { return .interrupted }
@@ -109,6 +168,47 @@ public final class LineEditor {
         var line = String(cString: raw)
         if line.hasSuffix("\n") { line.removeLast() }
         return sawInvalidUTF8 ? .invalidUTF8(line) : .line(line)
+    }
+
+    /// The whole line being edited.
+    func buffer() -> String {
+        guard let info = el_line(editLine)?.pointee else { return "" }
+        return String(
+            decoding: UnsafeRawBufferPointer(start: info.buffer, count: info.lastchar - info.buffer), as: UTF8.self)
+    }
+
+    /// The text left of the cursor.
+    func textBeforeCursor() -> String {
+        guard let info = el_line(editLine)?.pointee else { return "" }
+        return String(
+            decoding: UnsafeRawBufferPointer(start: info.buffer, count: info.cursor - info.buffer), as: UTF8.self)
+    }
+
+    /// Characters (libedit's wide characters) before and after the cursor.
+    func charactersAroundCursor() -> (before: Int32, after: Int32) {
+        guard let info = el_wline(editLine)?.pointee else { return (0, 0) }
+        return (Int32(info.cursor - info.buffer), Int32(info.lastchar - info.cursor))
+    }
+
+    /// A zero-width mark typed after a character that has a precomposed form with it (`e` +
+    /// U+0301): replaces that character by the composed one and returns true (see `Composition`).
+    func composeBeforeCursor(_ mark: UInt32) -> Bool {
+        guard let info = el_wline(editLine)?.pointee, info.cursor > info.buffer else { return false }
+        let base = UInt32(bitPattern: info.cursor[-1])
+        guard let composed = Composition.compose(base, mark), !buffer().contains("\n") else { return false }
+        el_deletestr(editLine, 1)
+        let text: [wchar_t] = [wchar_t(bitPattern: composed), 0]
+        el_winsertstr(editLine, text)
+        return true
+    }
+
+    /// Replaces the whole line with `text` (cursor at its end).
+    func replaceLine(with text: String) {
+        let after = charactersAroundCursor().after
+        if after > 0 { el_cursor(editLine, after) }
+        let before = charactersAroundCursor().before
+        if before > 0 { el_deletestr(editLine, before) }
+        if !text.isEmpty { el_insertstr(editLine, text) }
     }
 
     /// Adds a line to the history and saves the history file (so it survives a crash).
@@ -145,61 +245,10 @@ public final class LineEditor {
         for line in kept { swhist_enter(history, line) }
         if let historyPath { saveHistory(to: historyPath) }
     }
-
-    fileprivate func complete(_ el: OpaquePointer) -> UInt8 {
-        guard let completer, let info = el_line(el)?.pointee else { return UInt8(CC_ERROR) }
-        let before = String(
-            decoding: UnsafeRawBufferPointer(start: info.buffer, count: info.cursor - info.buffer), as: UTF8.self)
-        let result = completer(before)
-        let candidates = result.candidates
-        if candidates.isEmpty { return UInt8(CC_ERROR) }
-        if candidates.count == 1 {
-            let rest = String(candidates[0].dropFirst(result.word.count))
-            el_insertstr(el, rest + (candidates[0].hasSuffix("/") || candidates[0].hasSuffix("=") ? "" : " "))
-            return UInt8(CC_REFRESH)
-        }
-        let prefix = Self.commonPrefix(candidates)
-        if prefix.count > result.word.count {
-            el_insertstr(el, String(prefix.dropFirst(result.word.count)))
-            return UInt8(CC_REFRESH)
-        }
-        let columns = Self.columns(candidates, width: Int(swel_term_columns()))
-        fputs("\n" + columns, swel_stdout())
-        fflush(swel_stdout())
-        return UInt8(CC_REDISPLAY)
-    }
-
-    /// The longest common prefix (by characters).
-    static func commonPrefix(_ words: [String]) -> String {
-        guard var prefix = words.first else { return "" }
-        for word in words.dropFirst() {
-            while !word.hasPrefix(prefix) { prefix.removeLast() }
-        }
-        return prefix
-    }
-
-    /// Candidates laid out in columns that fit `width`.
-    public static func columns(_ words: [String], width: Int) -> String {
-        let cell = (words.map(\.count).max() ?? 0) + 2
-        let perRow = max(1, width / cell)
-        let rows = (words.count + perRow - 1) / perRow
-        var out = ""
-        for row in 0..<rows {
-            var line = ""
-            for column in 0..<perRow {
-                let index = column * rows + row
-                guard index < words.count else { break }
-                let word = words[index]
-                line += word + String(repeating: " ", count: cell - word.count)
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-        }
-        return out
-    }
 }
 
-private func editor(_ el: OpaquePointer?) -> LineEditor? {
+/// The editor an `EditLine` belongs to (its client data).
+func editor(_ el: OpaquePointer?) -> LineEditor? {
     guard let el, let raw = swel_get_clientdata(el) else { return nil }
     return Unmanaged<LineEditor>.fromOpaque(raw).takeUnretainedValue()
 }
@@ -208,83 +257,29 @@ private let promptCallback: @convention(c) (OpaquePointer?) -> UnsafeMutablePoin
     editor(el)?.promptPointer
 }
 
-private let interruptCallback: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { el, _ in
-    editor(el)?.interrupted = true
-    fputs("^C\n", swel_stdout())
-    return UInt8(CC_EOF)
+private let rightPromptCallback: @convention(c) (OpaquePointer?) -> UnsafeMutablePointer<CChar>? = { el in
+    editor(el)?.rightPrompt()
 }
 
-private let suspendCallback: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { el, _ in
-    // Give the terminal back as it was while stopped, and take the editing mode again after.
-    var editing = termios()
-    let saved = tcgetattr(0, &editing) == 0
-    Terminal.restore()
-    kill(getpid(), SIGTSTP)
-    if saved { tcsetattr(0, TCSADRAIN, &editing) }
-    if let el { el_resize(el) }
-    return UInt8(CC_REDISPLAY)
-}
-
-private let completeCallback: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { el, _ in
-    guard let el, let editor = editor(el) else { return UInt8(CC_ERROR) }
-    return editor.complete(el)
-}
-
-/// Reads one character from stdin, decoding UTF-8 by hand: an invalid sequence becomes U+FFFD
-/// and marks the line invalid. Retries reads interrupted by signals (e.g. a window resize).
+/// libedit's character reader: UTF-8 decoded by hand (an invalid sequence becomes U+FFFD and
+/// marks the line invalid). Before reading the next key it checks whether the hint for the line
+/// changed; if so it returns the private refresh key first, because libedit redraws the right
+/// prompt only on a full refresh and typing at the end of the line takes a faster path.
 private let utf8GetcCallback: @convention(c) (OpaquePointer?, UnsafeMutablePointer<wchar_t>?) -> Int32 = { el, out in
-    func readByte() -> Int {
-        var byte: UInt8 = 0
-        while true {
-            let n = read(0, &byte, 1)
-            if n == 1 { return Int(byte) }
-            if n < 0 && errno == EINTR {
-                if Terminal.takeResize(), let el { el_resize(el) }
-                continue
-            }
-            return -1
-        }
+    guard let editor = editor(el) else { return 0 }
+    // (During Ctrl-R search libedit shows its pattern after a newline in the line: no hint then,
+    // and no refresh key either, which would end the search.)
+    if editor.hint != nil, !editor.hintSuppressed, editor.currentHint() != editor.shownHint,
+        !editor.buffer().contains("\n")
+    {
+        out?.pointee = wchar_t(bitPattern: PrivateKey.refresh.rawValue)
+        return 1
     }
-    let first = readByte()
-    guard first >= 0 else { return 0 }
-    var scalar: UInt32
-    var needed: Int
-    switch first {
-    case 0x00...0x7F:
-        scalar = UInt32(first)
-        needed = 0
-    case 0xC2...0xDF:
-        scalar = UInt32(first & 0x1F)
-        needed = 1
-    case 0xE0...0xEF:
-        scalar = UInt32(first & 0x0F)
-        needed = 2
-    case 0xF0...0xF4:
-        scalar = UInt32(first & 0x07)
-        needed = 3
-    default:
-        scalar = 0xFFFD
-        needed = -1
+    guard let scalar = nextScalar(from: editor.input, invalid: &editor.sawInvalidUTF8) else { return 0 }
+    if scalar >= 0x300, swel_wcwidth(scalar) == 0, editor.composeBeforeCursor(scalar) {
+        out?.pointee = wchar_t(bitPattern: PrivateKey.refresh.rawValue)
+        return 1
     }
-    if needed > 0 {
-        for _ in 0..<needed {
-            let next = readByte()
-            guard next >= 0 else { return 0 }
-            guard next & 0xC0 == 0x80 else {
-                scalar = 0xFFFD
-                needed = -1
-                break
-            }
-            scalar = scalar << 6 | UInt32(next & 0x3F)
-        }
-        if needed > 0
-            && (Unicode.Scalar(scalar) == nil || (needed == 2 && scalar < 0x800) || (needed == 3 && scalar < 0x10000))
-        {
-            scalar = 0xFFFD
-            needed = -1
-        }
-    }
-    if needed < 0 { editor(el)?.sawInvalidUTF8 = true }
     out?.pointee = wchar_t(bitPattern: scalar)
     return 1
 }

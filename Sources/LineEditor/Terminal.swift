@@ -25,6 +25,7 @@ public enum Terminal {
     /// that restore them before the process dies.
     public static func saveAndGuard() {
         guard !guardInstalled.exchange(true, ordering: .relaxed) else { return }
+        _ = pasteOn.load(ordering: .relaxed)  // initialise the atomic before a handler can use it
         if tcgetattr(0, &saved) == 0 { haveSaved = true }
         // Fatal signals, and the ones that end a session (SIGTERM, SIGHUP, SIGQUIT): restore the
         // terminal, then die of the same signal — this process only, never its group.
@@ -43,8 +44,31 @@ public enum Terminal {
     /// Whether the window changed size since the last call.
     static func takeResize() -> Bool { resized.exchange(false, ordering: .relaxed) }
 
-    /// Puts the terminal back as it was at start-up.
+    /// Puts the terminal back as it was at start-up (modes, and bracketed paste off).
+    /// Async-signal-safe: called from the fatal-signal handlers.
     public static func restore() {
+        setBracketedPaste(false)
         if haveSaved { tcsetattr(0, TCSANOW, &saved) }
+    }
+
+    /// Whether bracketed paste is on (so that `restore` turns it off).
+    private static let pasteOn = Atomic<Bool>(false)
+
+    /// Whether the terminal is expected to understand bracketed paste: any `TERM` but `dumb`.
+    static let supportsBracketedPaste: Bool = {
+        guard let term = getenv("TERM").map({ String(cString: $0) }) else { return false }
+        return !term.isEmpty && term != "dumb"
+    }()
+
+    /// Turns bracketed paste on or off (`ESC[?2004h` / `ESC[?2004l` on stdout): while it is on,
+    /// the terminal wraps pasted text in `ESC[200~` … `ESC[201~`. Async-signal-safe.
+    static func setBracketedPaste(_ on: Bool) {
+        if on {
+            guard supportsBracketedPaste, !pasteOn.exchange(true, ordering: .relaxed) else { return }
+            swel_write_all(1, "\u{1B}[?2004h")
+        } else {
+            guard pasteOn.exchange(false, ordering: .relaxed) else { return }
+            swel_write_all(1, "\u{1B}[?2004l")
+        }
     }
 }

@@ -29,4 +29,6 @@ public enum Interrupts {
     public static var count: Int { counter.load(ordering: .relaxed) }
     /// Called from the signal handler.
     public static func record() { counter.add(1, ordering: .relaxed) }
+    /// Whether the SIGINT handler writes a newline to stderr (a terminal) after the echoed `^C`.
+    static let newlineOnInterrupt = Atomic<Bool>(false)
 }

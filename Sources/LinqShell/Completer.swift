@@ -7,33 +7,51 @@ import LinqCore
 
 /// TAB completion from the command table and the session: command words, verbs, flags not yet
 /// used, enum values, settings, profiles, files, variables, the user's numbers and ids seen in
-/// earlier responses.
+/// earlier responses — with a one-line description for commands, verbs, flags and settings.
 public struct Completer: Sendable {
     public init() {}
 
-    /// Candidates for the word that ends at the end of `before` (the text left of the cursor).
-    public func complete(_ before: String, session: Session) -> CompletionResult {
-        let (words, current) = Self.split(before)
-        let candidates = candidates(words: words, current: current, session: session)
-        var seen = Set<String>()
-        let unique = candidates.filter { $0.hasPrefix(current) && seen.insert($0).inserted }
-        return CompletionResult(candidates: unique, word: current)
+    /// One candidate and what it is (shown when several are listed).
+    struct Candidate {
+        var text: String
+        var description: String?
     }
 
-    func candidates(words: [String], current: String, session: Session) -> [String] {
-        guard let first = words.first else { return CommandRegistry.firstWords }
+    /// Candidates for the word that ends at the end of `before` (the text left of the cursor).
+    /// A word starting with `$` completes to the session's variables anywhere on the line.
+    public func complete(_ before: String, session: Session) -> CompletionResult {
+        let (words, current) = Self.split(before)
+        let all =
+            current.hasPrefix("$")
+            ? variableCandidates(session) : candidates(words: words, current: current, session: session)
+        var seen = Set<String>()
+        var unique: [String] = []
+        var descriptions: [String: String] = [:]
+        for candidate in all where candidate.text.hasPrefix(current) && seen.insert(candidate.text).inserted {
+            unique.append(candidate.text)
+            if let description = candidate.description { descriptions[candidate.text] = description }
+        }
+        return CompletionResult(candidates: unique, word: current, descriptions: descriptions)
+    }
+
+    func candidates(words: [String], current: String, session: Session) -> [Candidate] {
+        guard let first = words.first else { return Self.firstWordCandidates }
         // Wrappers: complete the command inside `try …` and `let NAME = …`.
         if let form = CommandRegistry.specialForm(first) {
             switch form.words[0] {
             case "try": return candidates(words: Array(words.dropFirst()), current: current, session: session)
             case "let":
-                if words.count == 2 { return ["="] }
+                if words.count == 2 { return [Candidate(text: "=")] }
                 guard words.count >= 3, words[2] == "=" else { return [] }
                 return candidates(words: Array(words.dropFirst(3)), current: current, session: session)
             case "expect":
-                if words.count == 1 { return ["status", "error", "$last", "$status"] + variableNames(session) }
-                if words.count == 2, words[1].hasPrefix("$") { return ["==", "!=", "contains", "exists", "missing"] }
-                if words.count == 2, words[1] == "error" { return ["none"] }
+                if words.count == 1 {
+                    return Self.plain(["status", "error", "$last", "$status"] + variableNames(session))
+                }
+                if words.count == 2, words[1].hasPrefix("$") {
+                    return Self.plain(["==", "!=", "contains", "exists", "missing"])
+                }
+                if words.count == 2, words[1] == "error" { return [Candidate(text: "none")] }
                 return []
             default: return []
             }
@@ -43,7 +61,7 @@ public struct Completer: Sendable {
         let single = commands.first { $0.words.count == 1 }
         let verbs = commands.filter { $0.words.count == 2 }
         if words.count == 1, !verbs.isEmpty {
-            let names = verbs.map { $0.words[1] }
+            let names = verbs.map { Candidate(text: $0.words[1], description: $0.summary) }
             let more = single.map { parameterCandidates($0, words: [], current: current, session: session) } ?? []
             return names + more
         }
@@ -54,26 +72,48 @@ public struct Completer: Sendable {
         return parameterCandidates(spec, words: Array(words.dropFirst()), current: current, session: session)
     }
 
+    /// The first words of the command table: a command's summary, or for a group (`card`) the
+    /// resource's summary and its verbs.
+    static let firstWordCandidates: [Candidate] = CommandRegistry.firstWords.map { word in
+        let commands = CommandRegistry.commands(startingWith: word)
+        if let single = commands.first(where: { $0.words.count == 1 }) {
+            return Candidate(text: word, description: single.summary)
+        }
+        let verbs = commands.map { $0.words.count > 1 ? $0.words[1] : $0.words[0] }.joined(separator: ", ")
+        let title = commands.first.map(\.group.title) ?? word
+        return Candidate(text: word, description: "\(title): \(verbs)")
+    }
+
+    static func plain(_ texts: [String]) -> [Candidate] { texts.map { Candidate(text: $0) } }
+
+    /// `$last`, `$status` and the session's variables.
+    func variableCandidates(_ session: Session) -> [Candidate] {
+        [
+            Candidate(text: "$last", description: "the last response"),
+            Candidate(text: "$status", description: "the last HTTP status"),
+        ] + Self.plain(variableNames(session))
+    }
+
     /// Candidates for the word being typed among a command's parameters: a flag's value after
-    /// the flag, flags not yet given after `-`, else the next positional's values.
-    func parameterCandidates(_ spec: CommandSpec, words: [String], current: String, session: Session) -> [String] {
+    /// the flag, flags not yet given after `-` (with their help), else the next positional's values.
+    func parameterCandidates(_ spec: CommandSpec, words: [String], current: String, session: Session) -> [Candidate] {
         if let previous = words.last, previous.hasPrefix("-"), !previous.contains("="),
             let parameter = spec.parameter(forFlag: String(previous.drop { $0 == "-" })), parameter.takesValue
         {
-            return values(for: parameter, words: words, current: current, session: session)
+            return valueCandidates(for: parameter, words: words, current: current, session: session)
         }
-        let used = Set(
-            words.filter { $0.hasPrefix("-") }.compactMap {
-                spec.parameter(forFlag: String($0.drop { $0 == "-" }.prefix { $0 != "=" }))?.name
-            })
+        let used = Self.usedParameters(words, spec: spec)
         if current.hasPrefix("-") {
-            var flags: [String] = []
+            var flags: [Candidate] = []
             for parameter in spec.parameters where parameter.flag != nil {
                 guard !used.contains(parameter.name) || parameter.repeatable else { continue }
+                let description = parameter.help + (parameter.required ? " (required)" : "")
                 if let preferred = parameter.preferredFlag, preferred.hasPrefix(current) {
-                    flags.append(preferred)
+                    flags.append(Candidate(text: preferred, description: description))
                 } else {
-                    flags += parameter.spellings.map(CommandParameter.dashed).filter { $0.hasPrefix(current) }
+                    flags += parameter.spellings.map(CommandParameter.dashed).filter { $0.hasPrefix(current) }.map {
+                        Candidate(text: $0, description: description)
+                    }
                 }
             }
             return flags
@@ -81,12 +121,35 @@ public struct Completer: Sendable {
         let positionalWords = Self.positionalWords(words, spec: spec)
         let open = spec.positionals.filter { !used.contains($0.name) }
         if positionalWords.count < open.count {
-            return values(for: open[positionalWords.count], words: positionalWords, current: current, session: session)
+            return valueCandidates(
+                for: open[positionalWords.count], words: positionalWords, current: current, session: session)
         }
         if let last = open.last, last.variadic {
-            return values(for: last, words: positionalWords, current: current, session: session)
+            return valueCandidates(for: last, words: positionalWords, current: current, session: session)
         }
         return []
+    }
+
+    /// The names of the parameters given as flags among `words`.
+    static func usedParameters(_ words: [String], spec: CommandSpec) -> Set<String> {
+        Set(
+            words.filter { $0.hasPrefix("-") }.compactMap {
+                spec.parameter(forFlag: String($0.drop { $0 == "-" }.prefix { $0 != "=" }))?.name
+            })
+    }
+
+    /// A parameter's values; settings, commands and help topics with their descriptions.
+    func valueCandidates(for parameter: CommandParameter, words: [String], current: String, session: Session)
+        -> [Candidate]
+    {
+        switch parameter.completion {
+        case .setting: return Setting.allCases.map { Candidate(text: $0.name, description: $0.summary) }
+        case .command: return candidates(words: words, current: current, session: session)
+        case .variable: return variableCandidates(session)
+        case .helpTopic where words.isEmpty:
+            return Self.firstWordCandidates + HelpTopics.all.map { Candidate(text: $0.name, description: $0.summary) }
+        default: return Self.plain(values(for: parameter, words: words, current: current, session: session))
+        }
     }
 
     /// Words that are not flags or flag values.
@@ -119,7 +182,7 @@ public struct Completer: Sendable {
         case .profile: return session.profileNames
         case .variable: return ["$last", "$status"] + variableNames(session)
         case .values(let list): return list
-        case .command: return candidates(words: words, current: current, session: session)
+        case .command: return candidates(words: words, current: current, session: session).map(\.text)
         case .helpTopic:
             if words.isEmpty { return CommandRegistry.firstWords + HelpTopics.all.map(\.name) }
             if words.count == 1 {

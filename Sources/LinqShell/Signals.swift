@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -20,10 +22,18 @@ public enum Signals {
 extension Signals {
     /// Counts SIGINT in `Interrupts` instead of dying (no SA_RESTART, so a blocking read returns).
     /// While libedit edits a line, Ctrl-C is a key instead (see `LineEditor`).
+    ///
+    /// When stderr is a terminal the handler also ends the line: the terminal has just echoed
+    /// `^C` where the cursor was, and the next output (`error: cancelled`, the prompt) must start
+    /// on a line of its own, as in bash.
     public static func countInterrupts() {
         _ = Interrupts.count  // initialise the atomic before the handler can run
+        Interrupts.newlineOnInterrupt.store(isatty(2) == 1, ordering: .relaxed)
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in Interrupts.record() }
+        action.__sigaction_handler.sa_handler = { _ in
+            Interrupts.record()
+            if Interrupts.newlineOnInterrupt.load(ordering: .relaxed) { _ = write(2, "\n", 1) }
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)

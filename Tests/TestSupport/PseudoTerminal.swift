@@ -90,6 +90,25 @@ public final class PseudoTerminal: @unchecked Sendable {
         }
     }
 
+    /// Waits (up to 5 s) until the terminal is back in canonical mode, i.e. the editor returned
+    /// the line and the program is running it.
+    public func waitForCookedMode() {
+        let deadline = Date().addingTimeInterval(5)
+        var modes = termios()
+        while deadline.timeIntervalSinceNow > 0 {
+            if tcgetattr(master, &modes) == 0, modes.c_lflag & tcflag_t(ICANON) != 0 { return }
+            _ = readMore(timeout: 0.005)
+        }
+    }
+
+    /// What a person sees now: everything read so far replayed on an xterm-like screen of
+    /// `rows`×`columns` (the size the terminal was started with).
+    public func screen(rows: Int = 30, columns: Int = 120) -> TerminalScreen {
+        var screen = TerminalScreen(rows: rows, columns: columns)
+        screen.feed(transcript)
+        return screen
+    }
+
     public static let ctrlC = "\u{03}"
     public static let ctrlD = "\u{04}"
     public static let tab = "\t"

@@ -10,8 +10,15 @@ public protocol LineSource: AnyObject {
     func forget(containing text: String)
     /// Sets the completion callback (interactive sources only).
     func setCompleter(_ completer: @escaping (String) -> CompletionResult)
+    /// Sets the hint shown at the right of the line being typed (interactive sources only;
+    /// the others ignore it).
+    func setHint(_ hint: @escaping (String) -> String?)
     /// Whether a person is typing (prompts, banner, Ctrl-C keeps the shell).
     var interactive: Bool { get }
+}
+
+extension LineSource {
+    public func setHint(_ hint: @escaping (String) -> String?) {}
 }
 
 /// One read from a `LineSource`.
@@ -53,6 +60,7 @@ public final class EditorLineSource: LineSource {
     public func remember(_ line: String) { editor.addToHistory(line) }
     public func forget(containing text: String) { editor.forget(containing: text) }
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) { editor.completer = completer }
+    public func setHint(_ hint: @escaping (String) -> String?) { editor.hint = hint }
 }
 
 /// Plain lines from stdin (a pipe or a file): no prompt, no history.

@@ -24,6 +24,7 @@ public final class ShellRunner {
     public func prompt(_ source: any LineSource) -> Int32 {
         let shell = self.shell
         source.setCompleter { [unowned shell] before in Completer().complete(before, session: shell.session) }
+        source.setHint { [unowned shell] line in Completer().hint(for: line, session: shell.session) }
         if source.interactive { shell.output.writeErr(Prompt.banner(for: shell.session) + "\n") }
         var interactive = options
         interactive.keepGoing = true
