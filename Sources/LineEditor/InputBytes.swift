@@ -16,6 +16,9 @@ final class InputBytes {
 
     init(fd: Int32 = 0) { self.fd = fd }
 
+    /// Whether bytes already read are waiting (the next key needs no read).
+    var hasBuffered: Bool { start < buffer.count }
+
     /// The next byte; waits for input. `nil` at the end of input (or on a read error).
     func next() -> UInt8? {
         if start == buffer.count && !fill(timeoutMilliseconds: -1, chunk: 1) { return nil }

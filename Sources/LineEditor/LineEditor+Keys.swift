@@ -17,6 +17,8 @@ enum PrivateKey: UInt32 {
     case externalEditor = 0x9C
     /// The second half of a listing TAB, after the cursor was moved past the line.
     case listing = 0x9B
+    /// Print the lines that arrived from another thread above the line (after moving past it).
+    case notice = 0x9A
 
     /// The key as a one-character string for `el_set(EL_BIND)`.
     var binding: String { String(Character(Unicode.Scalar(rawValue)!)) }
@@ -45,6 +47,8 @@ extension LineEditor {
         swel_bind(el, PrivateKey.newline.binding, "ed-newline")
         swel_addfn(el, "linq-refresh", "Redraw the line", refreshCallback)
         swel_bind(el, PrivateKey.refresh.binding, "linq-refresh")
+        swel_addfn(el, "linq-notice", "Print notices above the line", noticeCallback)
+        swel_bind(el, PrivateKey.notice.binding, "linq-notice")
         swel_addfn(el, "linq-paste", "Insert a bracketed paste", pasteCallback)
         swel_bind(el, "\u{1B}[200~", "linq-paste")
         swel_addfn(el, "linq-edit", "Edit the line in $VISUAL or $EDITOR", externalEditorCallback)
@@ -131,4 +135,9 @@ private let externalEditorCallback: @convention(c) (OpaquePointer?, Int32) -> UI
 private let externalEditorRunCallback: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { el, _ in
     guard let editor = editor(el) else { return UInt8(CC_ERROR) }
     return editor.editInExternalEditor()
+}
+
+private let noticeCallback: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { el, _ in
+    guard let editor = editor(el) else { return UInt8(CC_NORM) }
+    return editor.printNotices()
 }

@@ -31,9 +31,15 @@ public final class LineEditor {
     private let historyPath: String?
     /// The prompt as handed to libedit (escape sequences wrapped in `\u{1}`).
     private var promptBuffer: UnsafeMutablePointer<CChar>?
+    /// The prompt as set (for its width).
+    var currentPrompt = ""
     /// The right prompt last handed to libedit.
     private var rightPromptBuffer: UnsafeMutablePointer<CChar>?
     let input = InputBytes()
+    /// Lines from other threads to print above the line (`printAbove`; `post` from any thread).
+    public let notices = Notices()
+    /// Characters the cursor was before the end of the line when notices began printing.
+    var noticeCursorOffset: Int32 = 0
     var interrupted = false
     var sawInvalidUTF8 = false
     /// The hint the right prompt shows now ("" for none).
@@ -112,6 +118,7 @@ public final class LineEditor {
     public func setPrompt(_ prompt: String) {
         free(promptBuffer)
         promptBuffer = strdup(prompt)
+        currentPrompt = prompt
     }
 
     fileprivate var promptPointer: UnsafeMutablePointer<CChar>? { promptBuffer }
@@ -159,6 +166,11 @@ public final class LineEditor {
         fflush(swel_stdout())
         Terminal.setBracketedPaste(true)
         defer { Terminal.setBracketedPaste(false) }
+        notices.setEditing(true)
+        defer { notices.setEditing(false) }
+        // Lines that came while a command ran are printed before the prompt.
+        let waiting = notices.take()
+        if !waiting.isEmpty { Notices.write(2, waiting.joined(separator: "\n") + "\n") }
         var count: Int32 = 0
         guard let raw = el_gets(editLine, &count) else {
             if interrupted { return .interrupted }
@@ -272,6 +284,11 @@ private let utf8GetcCallback: @convention(c) (OpaquePointer?, UnsafeMutablePoint
     if editor.hint != nil, !editor.hintSuppressed, editor.currentHint() != editor.shownHint,
         !editor.buffer().contains("\n")
     {
+        out?.pointee = wchar_t(bitPattern: PrivateKey.refresh.rawValue)
+        return 1
+    }
+    if !editor.input.hasBuffered, editor.waitForKeyOrNotice() {
+        editor.beginNotices()
         out?.pointee = wchar_t(bitPattern: PrivateKey.refresh.rawValue)
         return 1
     }

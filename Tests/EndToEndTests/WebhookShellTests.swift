@@ -141,3 +141,46 @@ import Testing
         #expect(!tampered.stderr.contains(secret), "the secret is never printed")
     }
 }
+
+/// An event arriving while a line is half typed (issue 12): printed above it, the line intact.
+@Suite(.serialized) struct WebhookPromptTests {
+    @Test func anEventArrivesWhileALineIsHalfTyped() async throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let env = LinqBinary.environment(home: home.path)
+        let emulator = try LinqBinary.EmulatorProcess(environment: env)
+        defer { emulator.stop() }
+        var extra = emulator.clientVariables
+        extra["LINQ_NUMBER"] = "+15551230001"
+        let pty = try PseudoTerminal(
+            LinqBinary.path, ["--number", "+15551230001"],
+            environment: LinqBinary.environment(home: home.path, extra: extra))
+        try pty.expect("+15551230001> ")
+        pty.send("webhook listen --events message.received\r")
+        try pty.expect("signatures checked")
+        try pty.expect("+15551230001> ")
+        pty.send("card create --first Ty")
+        try pty.expect("Ty")
+        pty.waitForRawMode()
+        let root = String(emulator.baseURL.dropLast("/api/partner".count))
+        let inbound = #"{"from": "+15557770001", "to": "+15551230001", "text": "ping from the other side"}"#
+        _ = try await AsyncHTTPTransport.shared.send(
+            HTTPRequestData(
+                method: "POST", url: root + "/_emulator/inbound",
+                headers: [HTTPHeader("Content-Type", "application/json")],
+                body: Array(inbound.utf8)), timeouts: .init())
+        try pty.expect("message.received")
+        try pty.expect("card create --first Ty")
+        let screen = pty.screen()
+        let lines = screen.lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let eventRow = try #require(lines.lastIndex { $0.contains("message.received") })
+        #expect(eventRow + 1 < lines.count && lines[eventRow + 1].hasSuffix("> card create --first Ty"), "\(lines)")
+        #expect(!lines[eventRow].contains("card create"), "the event has a row of its own")
+        // The line goes on as typed.
+        pty.send("ped --number +15551230002\r")
+        let created = PseudoTerminal.strip(try pty.expect("+15551230001> "))
+        #expect(created.contains("\"first_name\": \"Typed\""), "\(created)")
+        pty.sendKey(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+    }
+}

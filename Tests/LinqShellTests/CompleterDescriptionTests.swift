@@ -20,7 +20,7 @@ import Testing
         let first = Completer().complete("ca", session: session)
         #expect(first.descriptions["card"]?.contains("create, get, update, share") == true)
         let settings = Completer().complete("set ", session: session)
-        #expect(settings.descriptions["output"] == "how responses print: pretty, json or raw")
+        #expect(settings.descriptions["output"] == Setting.output.summary)
         // Values have none.
         #expect(Completer().complete("set output ", session: session).descriptions.isEmpty)
     }

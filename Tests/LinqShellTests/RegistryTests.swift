@@ -74,6 +74,9 @@ import Testing
         var session = Session()
         session.apiKey = Sourced(SeedData.acmeKey, .flag)
         session.baseURL = Sourced("http://emulator.invalid/api/partner", .flag)
+        // The in-process emulator is the session's emulator (`require target emulator` holds).
+        session.emulatorURL = "http://emulator.invalid/api/partner"
+        session.emulatorKey = SeedData.acmeKey
         session.number = Sourced("+15551230001", .flag)
         session.output = Sourced(.json, .flag)
         let output = CapturedOutput()
@@ -207,7 +210,7 @@ import Testing
         #expect(complete("chat list --m") == ["--max-pages"])
         #expect(complete("card create --a").isEmpty, "--all only where the command pages")
         #expect(complete("last --output ") == ["pretty", "json", "raw", "quiet"])
-        #expect(complete("last --h") == ["--headers"])
+        #expect(complete("last --h") == ["--headers", "--httpie"])
         #expect(complete("profile ") == ["list", "save", "use", "delete"])
         #expect(complete("record ").contains("stop"))
         #expect(complete("help var") == ["variables"])

@@ -15,10 +15,14 @@ public protocol LineSource: AnyObject {
     func setHint(_ hint: @escaping (String) -> String?)
     /// Whether a person is typing (prompts, banner, Ctrl-C keeps the shell).
     var interactive: Bool { get }
+    /// Prints a line that arrives on another thread (a webhook event) without disturbing the
+    /// line being typed; `nil` when the source has no line editor (stderr is used).
+    var notifier: (@Sendable (String) -> Void)? { get }
 }
 
 extension LineSource {
     public func setHint(_ hint: @escaping (String) -> String?) {}
+    public var notifier: (@Sendable (String) -> Void)? { nil }
 }
 
 /// One read from a `LineSource`.
@@ -55,6 +59,11 @@ public final class EditorLineSource: LineSource {
         case .interrupted: return .interrupted
         case .endOfInput: return .end
         }
+    }
+
+    public var notifier: (@Sendable (String) -> Void)? {
+        let notices = editor.notices
+        return { text in notices.post(text) }
     }
 
     public func remember(_ line: String) { editor.addToHistory(line) }
