@@ -242,6 +242,17 @@ public final class LineEditor {
         if regular { swhist_save(history, path) }
     }
 
+    /// The history, oldest first (what Up/Down walk through, and the file holds).
+    public func historyEntries() -> [String] {
+        var lines: [String] = []
+        var entry = swhist_last(history)
+        while let pointer = entry {
+            lines.append(String(cString: pointer))
+            entry = swhist_prev(history)
+        }
+        return lines
+    }
+
     /// Removes every history entry that contains `text` (e.g. an API key that became known only
     /// after the line holding it was saved), and rewrites the history file.
     public func forget(containing text: String) {

@@ -44,6 +44,8 @@ public final class RunState {
     var placeholders: Set<String> = []
     /// The active `record FILE`, if any.
     var recorder: Recorder?
+    /// The numbered lines typed at the prompt (`history`, `!N`).
+    public var history = History()
     /// A person is at the prompt (a production write can be confirmed by asking).
     var atPrompt = false
     /// Writes to production are allowed without asking (`--yes`, or `require target production`).

@@ -129,19 +129,19 @@ import Testing
         let created = try f.run(["-c", "payment-request create --amount 100 --currency usd --pick .id"], extra: extra)
         let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(created.status == 0 && !id.isEmpty, "\(created.stderr)")
-        // A payment request expires after a day of the emulator's clock: move the clock to a
-        // second before that, then wait for it to pass.
+        // A payment request expires after a day of the emulator's clock: move the clock to
+        // seconds before that, then wait for them to pass.
         let root = String(emulator.baseURL.dropLast("/api/partner".count))
         let moved = try await AsyncHTTPTransport.shared.send(
             HTTPRequestData(
                 method: "POST", url: root + "/_emulator/clock",
                 headers: [HTTPHeader("Content-Type", "application/json")],
-                body: Array(#"{"advance_seconds": 86399}"#.utf8)), timeouts: .init())
+                body: Array(#"{"advance_seconds": 86394}"#.utf8)), timeouts: .init())
         #expect(moved.status == 200, "\(String(decoding: moved.body, as: UTF8.self))")
         let flipped = try f.run(
             [
                 "-c",
-                "payment-request get \(id) --until '.status == expired' --every 200ms --timeout 20s --pick .status",
+                "payment-request get \(id) --until '.status == expired' --every 500ms --timeout 40s --pick .status",
             ], extra: extra)
         #expect(flipped.status == 0, "\(flipped.stderr)")
         #expect(flipped.stdout == "expired\n")
@@ -194,5 +194,49 @@ import Testing
         #expect(elsewhere.status == 2)
         #expect(elsewhere.stderr.contains("requires the emulator target"))
         #expect(!elsewhere.stdout.contains("contact_cards"))
+    }
+}
+
+/// `history`, `!N` and `!N --set` at a real prompt (issue 13).
+@Suite(.serialized) struct HistoryPromptTests {
+    static let prompt = "+15551230001> "
+
+    @Test func historyListsFailedLinesAndBangRerunsWithAFlagChanged() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try PseudoTerminal(LinqBinary.path, [], environment: LinqBinary.environment(home: home.path))
+        try pty.expect(Self.prompt)
+        for line in ["echo one", "cardz", "echo two", "card get --output json", "set key sk_secret_value_123"] {
+            pty.send(line + "\r")
+            try pty.expect(Self.prompt)
+        }
+        pty.send("set key linq-emulator-acme\r")
+        try pty.expect(Self.prompt)
+        pty.send("history\r")
+        let listed = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(listed.contains("1   echo one"), "\(listed)")
+        #expect(listed.contains("2 ✗ cardz"))
+        #expect(!listed.contains("sk_secret_value_123"), "the key is never listed")
+        pty.send("history --failed\r")
+        let failed = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(failed.contains("cardz"))
+        #expect(!failed.contains("echo one"))
+        pty.send("history grep ECHO\r")
+        let grep = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(grep.contains("echo one") && grep.contains("echo two") && !grep.contains("cardz"))
+        pty.send("!1\r")
+        let again = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(again.contains("echo one\r\none") || again.contains("echo one\none"), "\(again)")
+        pty.send("!4 --set output=raw\r")
+        let raw = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(raw.contains("card get --output raw"), "the line run is shown: \(raw)")
+        pty.send("!99\r")
+        let missing = PseudoTerminal.strip(try pty.expect(Self.prompt))
+        #expect(missing.contains("no history entry 99"))
+        pty.sendKey(PseudoTerminal.ctrlD)
+        #expect(try pty.waitForExit() == 0)
+        let file = (try? String(contentsOfFile: home.path + "/state/linq/history", encoding: .utf8)) ?? ""
+        #expect(!file.contains("sk_secret_value_123"))
+        #expect(fileMode(home.path + "/state/linq/history") == 0o600)
     }
 }

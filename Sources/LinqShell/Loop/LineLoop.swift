@@ -91,11 +91,28 @@ final class LineLoop {
     private var interrupted: Bool { !source.interactive && Interrupts.count != interruptsAtStart }
 
     /// Runs every command of a logical line; false when the run must stop.
-    private func runLine(_ text: String, line: Int) -> Bool {
-        if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) { return true }
+    private func runLine(_ typed: String, line: Int) -> Bool {
+        if typed.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) { return true }
+        var text = typed
+        if source.interactive {
+            // `!N`, `!!`, `!N --set name=value`: the line from the history, shown, then run.
+            do throws(ShellError) {
+                if let expanded = try shell.run.history.expand(typed) {
+                    shell.output.writeErr(shell.errorRenderer.dim(shell.scrub(expanded)) + "\n")
+                    text = expanded
+                }
+            } catch {
+                return fail(error, line: line)
+            }
+        }
         let knownBefore = shell.secrets
-        if source.interactive, !CommandRegistry.carriesSecret(text, knownSecrets: shell.secrets) {
-            source.remember(text)
+        let remembered = source.interactive && !CommandRegistry.carriesSecret(text, knownSecrets: shell.secrets)
+        if remembered { source.remember(text) }
+        var failed = false
+        defer {
+            if remembered && !CommandRegistry.carriesSecret(text, knownSecrets: shell.secrets) {
+                shell.run.history.append(text, failed: failed)
+            }
         }
         defer {
             // A key that became known by running the line (`let k = …; set key $k`): forget
@@ -108,6 +125,7 @@ final class LineLoop {
         do {
             commands = try Interpreter.commands(in: text)
         } catch {
+            failed = true
             noteUnrunnable(shell.scrub(text), error.message, line: line)
             return fail(error, line: line)
         }
@@ -125,6 +143,7 @@ final class LineLoop {
                     shell.report(error, expected: true)
                     continue
                 }
+                failed = true
                 if error.kind != .assertion && !error.alreadyReported {
                     shell.run.log.commandFailed(
                         shell.scrub(command.text), at: shell.run.location, details: [shell.scrub(error.message)])

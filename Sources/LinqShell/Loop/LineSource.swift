@@ -18,11 +18,14 @@ public protocol LineSource: AnyObject {
     /// Prints a line that arrives on another thread (a webhook event) without disturbing the
     /// line being typed; `nil` when the source has no line editor (stderr is used).
     var notifier: (@Sendable (String) -> Void)? { get }
+    /// The lines remembered so far, oldest first (earlier sessions' too).
+    var historyEntries: [String] { get }
 }
 
 extension LineSource {
     public func setHint(_ hint: @escaping (String) -> String?) {}
     public var notifier: (@Sendable (String) -> Void)? { nil }
+    public var historyEntries: [String] { [] }
 }
 
 /// One read from a `LineSource`.
@@ -65,6 +68,8 @@ public final class EditorLineSource: LineSource {
         let notices = editor.notices
         return { text in notices.post(text) }
     }
+
+    public var historyEntries: [String] { editor.historyEntries() }
 
     public func remember(_ line: String) { editor.addToHistory(line) }
     public func forget(containing text: String) { editor.forget(containing: text) }

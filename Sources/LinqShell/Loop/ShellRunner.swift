@@ -29,6 +29,7 @@ public final class ShellRunner {
         var interactive = options
         interactive.keepGoing = true
         shell.run.atPrompt = source.interactive
+        shell.run.history = History(loaded: source.historyEntries)
         if let notifier = source.notifier { shell.run.notify = notifier }
         let ending = LineLoop(shell: shell, source: source, name: "", options: interactive).run()
         shell.stopListener()
