@@ -129,20 +129,35 @@ import Testing
         let created = try f.run(["-c", "payment-request create --amount 100 --currency usd --pick .id"], extra: extra)
         let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(created.status == 0 && !id.isEmpty, "\(created.stderr)")
-        // A payment request expires after a day of the emulator's clock: move the clock to
-        // seconds before that, then wait for them to pass.
+        // A payment request expires after a day of the emulator's clock. Start waiting for it,
+        // see the wait ask twice (it is still requested), then move the clock a day on.
         let root = String(emulator.baseURL.dropLast("/api/partner".count))
+        func requestCount() async throws -> Int {
+            let response = try await AsyncHTTPTransport.shared.send(
+                HTTPRequestData(method: "GET", url: root + "/_emulator/requests"), timeouts: .init())
+            return try JSONValueCount.count(response.body)
+        }
+        let before = try await requestCount()
+        let env = LinqBinary.environment(home: f.home.path, extra: extra)
+        let waiting = Task.detached {
+            try LinqBinary.run(
+                [
+                    "-c",
+                    "payment-request get \(id) --until '.status == expired' --every 200ms --timeout 60s --pick .status",
+                ],
+                environment: env, timeout: 90)
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while try await requestCount() < before + 2 && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         let moved = try await AsyncHTTPTransport.shared.send(
             HTTPRequestData(
                 method: "POST", url: root + "/_emulator/clock",
                 headers: [HTTPHeader("Content-Type", "application/json")],
-                body: Array(#"{"advance_seconds": 86394}"#.utf8)), timeouts: .init())
+                body: Array(#"{"advance_seconds": 86401}"#.utf8)), timeouts: .init())
         #expect(moved.status == 200, "\(String(decoding: moved.body, as: UTF8.self))")
-        let flipped = try f.run(
-            [
-                "-c",
-                "payment-request get \(id) --until '.status == expired' --every 500ms --timeout 40s --pick .status",
-            ], extra: extra)
+        let flipped = try await waiting.value
         #expect(flipped.status == 0, "\(flipped.stderr)")
         #expect(flipped.stdout == "expired\n")
         #expect(flipped.stderr.contains("--until held after"))
