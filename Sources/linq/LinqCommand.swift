@@ -28,12 +28,18 @@ struct LinqCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var script: ScriptFlags
 
+    @Flag(help: .hidden) var man = false
+
     func validate() throws {
         try connection.check()
         try script.check()
     }
 
     func run() throws {
+        if man {
+            print(ManPage.render(options: LinqCommand.helpMessage(columns: 100)), terminator: "")
+            return
+        }
         Launcher.launch(connection: connection, script: script, commands: commands, file: nil)
     }
 }

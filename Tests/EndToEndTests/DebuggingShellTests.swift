@@ -70,7 +70,7 @@ import Testing
         process.environment = environment
         let out = Pipe()
         process.standardOutput = out
-        try process.run()
+        try LinqBinary.launch(process)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let repeated = try JSONSerialization.jsonObject(with: data) as? [String: Any]

@@ -145,7 +145,7 @@ import Testing
         // A pid that certainly ran and is gone: a child that has exited.
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try child.run()
+        try LinqBinary.launch(child)
         child.waitUntilExit()
         let dead = child.processIdentifier
         writeTextFile("\(path).tmp.\(dead).0123456789abcdef", "{\"half\":")

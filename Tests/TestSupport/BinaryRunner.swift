@@ -110,7 +110,7 @@ public enum LinqBinary {
     /// in a memmove under parallel tests): launches go one at a time; the runs still overlap.
     static let launchLock = NSLock()
 
-    static func launch(_ process: Process) throws {
+    public static func launch(_ process: Process) throws {
         launchLock.lock()
         defer { launchLock.unlock() }
         try process.run()

@@ -25,3 +25,12 @@ ensure_venv() {
         cp "$req" "$stamp"
     fi
 }
+
+# curl: a test runs `last --curl`'s command as printed.
+ensure_curl() {
+    if command -v curl >/dev/null; then return 0; fi
+    echo "==> installing curl (apt)"
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq curl >/dev/null
+}

@@ -40,6 +40,10 @@ public enum CommandRegistry {
     }()
 
     /// The commands whose first word is `word` (or an alias of it).
+    /// Whether `word` is the first word of a command (`card`, `chat`, `help`, …): `linq card get`
+    /// is then a one-shot command rather than a script named `card`.
+    public static func isCommandWord(_ word: String) -> Bool { !commands(startingWith: word).isEmpty }
+
     static func commands(startingWith word: String) -> [CommandSpec] {
         all.filter { $0.accepts(word, at: 0) }
     }
