@@ -148,7 +148,8 @@ extension APICatalog {
             parameters: [
                 .message("The poll's message"),
                 APIParameter(
-                    "option_id", in: .body, flag: "option", required: true, help: "The option's id (poll get)"),
+                    "option_id", in: .body, flag: "option", type: .identifier(.pollOption), required: true,
+                    help: "The option's id (poll get; TAB completes ids seen)"),
                 APIParameter(
                     "operation", in: .body, type: .enumeration(["add", "remove"]), sends: "add", help: "Vote or unvote"),
             ],

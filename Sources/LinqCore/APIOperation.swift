@@ -13,6 +13,8 @@ public enum IdentifierKind: String, Sendable, Hashable, CaseIterable {
     case audit
     case paymentRequest = "payment-request"
     case payment, experience, provider
+    /// A poll option (`option_id` in a poll's `options`).
+    case pollOption = "poll-option"
 }
 
 /// A parameter's value type; drives parsing of flag text, client-side validation, completion and help.

@@ -320,9 +320,7 @@ enum ValueConverter {
             return .string(text)
         case .enumeration(let values):
             if validate && !values.contains(text) {
-                throw ShellError.usage(
-                    "--\(flag) must be one of \(values.joined(separator: ", ")), not '\(text)'"
-                        + DidYouMean.hint(for: text, in: values))
+                throw ShellError.usage(DidYouMean.notOneOf("--\(flag)", text, values))
             }
             return .string(text)
         case .array(let element):

@@ -22,6 +22,18 @@ public enum DidYouMean {
         return "; did you mean " + s.map { "'\(prefix)\($0)'" }.joined(separator: " or ") + "?"
     }
 
+    /// `--type must be one of a, b, c, not 'x'`, the suggestion first: `'x' is not a --type; did you
+    /// mean 'y'? (one of a, b, … 70 more; help lists them)` — a long list is cut to ten.
+    public static func notOneOf(_ what: String, _ text: String, _ values: [String]) -> String {
+        let suggestions = suggestions(for: text, in: values)
+        let shown = values.count <= 12 ? values : Array(values.prefix(10))
+        var list = shown.joined(separator: ", ")
+        if shown.count < values.count { list += ", … \(values.count - shown.count) more (help lists them)" }
+        guard !suggestions.isEmpty else { return "\(what) must be one of \(list), not '\(text)'" }
+        let mean = suggestions.map { "'\($0)'" }.joined(separator: " or ")
+        return "\(what) '\(text)': did you mean \(mean)? (it must be one of \(list))"
+    }
+
     /// The single closest candidate, if any is a likely typo.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         suggestions(for: word, in: candidates, limit: 1).first

@@ -7,7 +7,7 @@ enum IDHarvester {
     static let idKeys: [String: IdentifierKind] = [
         "chat_id": .chat, "message_id": .message, "attachment_id": .attachment, "reaction_id": .reaction,
         "audit_id": .audit, "subscription_id": .subscription, "payment_request_id": .paymentRequest,
-        "payment_id": .payment, "previous_chat_id": .chat,
+        "payment_id": .payment, "previous_chat_id": .chat, "option_id": .pollOption,
     ]
     /// Keys whose object (or array of objects) has an `id` of a kind.
     static let containerKeys: [String: IdentifierKind] = [

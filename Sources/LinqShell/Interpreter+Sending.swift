@@ -120,7 +120,8 @@ extension Interpreter {
         case .success(let response):
             session.lastResponse = response
             session.lastError = nil
-            rememberIDs(in: response, operation: operation)
+            // Only completion uses them: a script or pipe does not pay for the walk (or the parse).
+            if run.remembersIDs { rememberIDs(in: response, operation: operation) }
             if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
             if timing && session.timing.value { output.writeErr(timingLine(response)) }
             return response

@@ -44,6 +44,9 @@ public final class RunState {
     var placeholders: Set<String> = []
     /// The active `record FILE`, if any.
     var recorder: Recorder?
+    /// Whether ids and numbers in responses are kept for completion (off for scripts, `-c` and
+    /// pipes, where nothing completes: they skip the walk over every response).
+    public var remembersIDs = true
     /// The numbered lines typed at the prompt (`history`, `!N`).
     public var history = History()
     /// A person is at the prompt (a production write can be confirmed by asking).

@@ -231,6 +231,7 @@ enum Launcher {
         let shell = Interpreter(session: session, environment: shellEnvironment, output: output, terminal: terminal)
 
         shell.run.productionConfirmed = script.yes
+        shell.run.remembersIDs = file == nil && commands.isEmpty && terminal.interactive
         let runner = ShellRunner(shell: shell, options: script.options)
         let status: Int32
         if file == "-" {

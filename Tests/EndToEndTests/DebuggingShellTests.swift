@@ -139,13 +139,18 @@ import Testing
         }
         let before = try await requestCount()
         let env = LinqBinary.environment(home: f.home.path, extra: extra)
-        let waiting = Task.detached {
-            try LinqBinary.run(
-                [
-                    "-c",
-                    "payment-request get \(id) --until '.status == expired' --every 200ms --timeout 60s --pick .status",
-                ],
-                environment: env, timeout: 90)
+        // On a thread of its own: a wait of seconds must not hold one of the cooperative pool's
+        // two threads (the requests of every other test need them).
+        let waiting = Task {
+            await onDedicatedThread { () -> Result<LinqBinary.Result, any Error> in
+                Result {
+                    try LinqBinary.run(
+                        [
+                            "-c",
+                            "payment-request get \(id) --until '.status == expired' --every 200ms --timeout 60s --pick .status",
+                        ], environment: env, timeout: 90)
+                }
+            }
         }
         let deadline = Date().addingTimeInterval(60)
         while try await requestCount() < before + 2 && Date() < deadline {
@@ -157,7 +162,7 @@ import Testing
                 headers: [HTTPHeader("Content-Type", "application/json")],
                 body: Array(#"{"advance_seconds": 86401}"#.utf8)), timeouts: .init())
         #expect(moved.status == 200, "\(String(decoding: moved.body, as: UTF8.self))")
-        let flipped = try await waiting.value
+        let flipped = try await waiting.value.get()
         #expect(flipped.status == 0, "\(flipped.stderr)")
         #expect(flipped.stdout == "expired\n")
         #expect(flipped.stderr.contains("--until held after"))
