@@ -165,18 +165,34 @@ public final class AsyncHTTPTransport: LinqTransport {
     /// Thrown by `within` when its time is up.
     struct DeadlineReached: Error {}
 
-    /// Runs `work`, cancelling it and throwing `DeadlineReached` once `limit` has passed.
+    /// Runs `work`, cancelling it and throwing `DeadlineReached` once `limit` has passed (at
+    /// once, even if the work does not stop when cancelled).
+    ///
+    /// The deadline is a timer on an event loop, cancelled (and freed) as soon as the work ends.
+    /// (A racing `Task.sleep` was cancelled too, but on Linux its timer stayed queued until the
+    /// deadline: with a 60-s deadline a long script held ~0.75 KB per request for a minute.)
     static func within<T: Sendable>(
         _ limit: Duration, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw DeadlineReached()
+        let race = DeadlineRace<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                race.start(continuation)
+                let task = Task {
+                    do {
+                        race.finish(.success(try await work()))
+                    } catch {
+                        race.finish(.failure(error))
+                    }
+                }
+                let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(limit)) {
+                    race.finish(.failure(DeadlineReached()))
+                    task.cancel()
+                }
+                race.attach(task: task, timer: timer)
             }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        } onCancel: {
+            race.cancel()
         }
     }
 
@@ -373,5 +389,53 @@ extension TimeAmount {
         let parts = duration.components
         let seconds = min(parts.seconds, Int64.max / 1_000_000_000 - 1)
         self = .nanoseconds(seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
+    }
+}
+
+/// The two ends of `within`: the work and its deadline timer. The first to finish resumes the
+/// caller; finishing cancels the timer (freeing it at once) and cancelling cancels the work.
+final class DeadlineRace<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var task: Task<Void, Never>?
+        var timer: Scheduled<Void>?
+        var finished = false
+        var cancelled = false
+    }
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    /// Records the work and the timer; either may already be moot.
+    func attach(task: Task<Void, Never>, timer: Scheduled<Void>) {
+        let (finished, cancelled) = state.withLock { state -> (Bool, Bool) in
+            state.task = task
+            state.timer = timer
+            return (state.finished, state.cancelled)
+        }
+        if finished { timer.cancel() }
+        if cancelled { task.cancel() }
+    }
+
+    /// The first call resumes the caller; every call cancels the timer.
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, timer) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Scheduled<Void>?) in
+            state.finished = true
+            defer { state.continuation = nil }
+            return (state.continuation, state.timer)
+        }
+        timer?.cancel()
+        continuation?.resume(with: result)
+    }
+
+    /// The caller was cancelled: the work is cancelled (and ends the race as it stops).
+    func cancel() {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            state.cancelled = true
+            return state.task
+        }
+        task?.cancel()
     }
 }
