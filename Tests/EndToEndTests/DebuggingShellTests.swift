@@ -7,13 +7,7 @@ import Testing
 /// on stdout for pipelines, copy as curl (run by the test), per-command and session dry runs,
 /// headers, timing, `--until`, `watch`, and the production guard.
 @Suite struct DebuggingShellTests {
-    struct Fixture {
-        let home = TempDirectory()
-        var env: [String: String] { LinqBinary.environment(home: home.path) }
-        func run(_ args: [String], stdin: String? = nil, extra: [String: String] = [:]) throws -> LinqBinary.Result {
-            try LinqBinary.run(args, environment: LinqBinary.environment(home: home.path, extra: extra), stdin: stdin)
-        }
-    }
+    typealias Fixture = ScratchHome
 
     @Test func pipesAndRedirectsTakeTheBodyAsForAFile() throws {
         let f = Fixture()

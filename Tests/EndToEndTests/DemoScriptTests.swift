@@ -7,26 +7,7 @@ import Testing
 /// quiet demos that start fresh, session variables, multi-line input and reports — through the
 /// real binary and pipes.
 @Suite struct DemoScriptTests {
-    struct Fixture {
-        let home = TempDirectory()
-        var env: [String: String] { LinqBinary.environment(home: home.path) }
-
-        func write(_ name: String, _ text: String) -> String {
-            let path = home.file(name)
-            writeTextFile(path, text)
-            return path
-        }
-
-        func writeBytes(_ name: String, _ bytes: [UInt8]) -> String {
-            let path = home.file(name)
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
-            return path
-        }
-
-        func run(_ args: [String], stdin: String? = nil, directory: String? = nil) throws -> LinqBinary.Result {
-            try LinqBinary.run(args, environment: env, stdin: stdin, directory: directory)
-        }
-    }
+    typealias Fixture = ScratchHome
 
     static let card = "card create --first Ann --number +15551230002"
 

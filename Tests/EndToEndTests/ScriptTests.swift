@@ -10,20 +10,7 @@ import Testing
 /// `.linq` scripts end to end: the built binary against the built-in emulator (or a standalone
 /// one when requests must be counted).
 @Suite struct ScriptTests {
-    struct Fixture {
-        let home = TempDirectory()
-        var env: [String: String] { LinqBinary.environment(home: home.path) }
-
-        func write(_ name: String, _ text: String) -> String {
-            let path = home.file(name)
-            writeTextFile(path, text)
-            return path
-        }
-
-        func run(_ args: [String], stdin: String? = nil, extra: [String: String] = [:]) throws -> LinqBinary.Result {
-            try LinqBinary.run(args, environment: LinqBinary.environment(home: home.path, extra: extra), stdin: stdin)
-        }
-    }
+    typealias Fixture = ScratchHome
 
     static let card = "card create --first Ann --number +15551230002"
 

@@ -8,16 +8,7 @@ import Testing
 /// scripts wait with `expect event`, `emulator inbound`/`trigger` play the other side, deliveries
 /// are forwarded, and `webhook verify` checks a captured one — through the real binary.
 @Suite struct WebhookShellTests {
-    struct Fixture {
-        let home = TempDirectory()
-        var env: [String: String] { LinqBinary.environment(home: home.path) }
-
-        func write(_ name: String, _ text: String) -> String {
-            let path = home.file(name)
-            writeTextFile(path, text)
-            return path
-        }
-    }
+    typealias Fixture = ScratchHome
 
     @Test func aScriptWaitsForTheDeliveryOfWhatItSent() throws {
         let f = Fixture()

@@ -1,3 +1,4 @@
+import LinqHash
 import LinqJSON
 
 /// Webhook events and subscriptions (reference §D.17, §E.4): the 75 event types, and per-partner
@@ -272,25 +273,8 @@ enum WebhookRoutes {
         "whsec_" + base64((0..<32).map { _ in UInt8.random(in: 0...255) })
     }
 
-    /// Standard base64 (RFC 4648, with `=` padding).
-    static func base64(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i < bytes.count {
-            let b0 = UInt32(bytes[i])
-            let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
-            let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
-            let n = b0 << 16 | b1 << 8 | b2
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(i + 1 < bytes.count ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(i + 2 < bytes.count ? alphabet[Int(n & 63)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// Standard base64 (RFC 4648, with `=` padding): LinqHash's.
+    static func base64(_ bytes: [UInt8]) -> String { Base64.encode(bytes) }
 }
 
 extension WebhookRoutes {
