@@ -357,7 +357,7 @@ struct Endpoint: Sendable {
     init(url: String) {
         self.url = url
         var rest = Substring(url)
-        if let range = rest.firstRange(of: "://") {
+        if let range = rest.utf8Range(of: "://") {
             scheme = rest[..<range.lowerBound].lowercased()
             rest = rest[range.upperBound...]
         } else {

@@ -43,7 +43,10 @@ public enum Idempotency {
 
     /// How the endpoint of `request` takes an idempotency key, or `nil` when it has none.
     public static func carrier(for request: HTTPRequestData) -> Carrier? {
-        guard let path = apiPath(of: request.url) else { return nil }
+        // Every entry is a POST: other methods (most requests) need no look at the URL.
+        guard request.method.utf8.elementsEqual("POST".utf8) || request.method.uppercased() == "POST",
+            let path = apiPath(of: request.url)
+        else { return nil }
         let segments = path.split(separator: "/")
         for entry in table where entry.method == request.method.uppercased() && entry.path.count == segments.count {
             let matches = zip(entry.path, segments).allSatisfy { template, segment in
@@ -120,9 +123,17 @@ public enum Idempotency {
     /// The API path of a request URL: what follows `/api/partner` (or the first `/v3/`), without
     /// the query. `nil` when the URL has no `/v3/` path.
     static func apiPath(of url: String) -> Substring? {
-        var rest = Substring(url)
-        if let q = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<q] }
-        guard let range = rest.firstRange(of: "/v3/") else { return nil }
-        return rest[range.lowerBound...]
+        // On UTF-8 bytes: a generic substring search over characters cost more than the request.
+        let bytes = url.utf8
+        let end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
+        let needle = Array("/v3/".utf8)
+        var index = bytes.startIndex
+        while index < end {
+            if bytes[index] == needle[0], bytes[index...].prefix(4).elementsEqual(needle) {
+                return Substring(url)[index..<end]
+            }
+            index = bytes.index(after: index)
+        }
+        return nil
     }
 }

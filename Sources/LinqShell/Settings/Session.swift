@@ -55,7 +55,7 @@ public enum Target: Sendable, Equatable {
         case .production: return "production"
         case .custom(let url):
             var rest = Substring(url)
-            if let r = rest.firstRange(of: "://") { rest = rest[r.upperBound...] }
+            if let r = rest.utf8Range(of: "://") { rest = rest[r.upperBound...] }
             return String(rest.prefix { $0 != "/" })
         }
     }
