@@ -1,5 +1,6 @@
 import LineEditor
 import LinqCore
+import LinqJSON
 
 #if canImport(Glibc)
     import Glibc
@@ -23,7 +24,8 @@ public struct Completer: Sendable {
         let (words, current) = Self.split(before)
         let all =
             current.hasPrefix("$")
-            ? variableCandidates(session) : candidates(words: words, current: current, session: session)
+            ? (pathCandidates(current, session: session) ?? variableCandidates(session))
+            : candidates(words: words, current: current, session: session)
         var seen = Set<String>()
         var unique: [String] = []
         var descriptions: [String: String] = [:]
@@ -85,6 +87,43 @@ public struct Completer: Sendable {
     }
 
     static func plain(_ texts: [String]) -> [Candidate] { texts.map { Candidate(text: $0) } }
+
+    /// `$card.` → the fields of `$card` (`$card.first_name`, …); `$last.chats[` → its indexes.
+    /// `nil` when the word has no path yet (then variable names complete).
+    func pathCandidates(_ current: String, session: Session) -> [Candidate]? {
+        guard let cut = current.lastIndex(where: { $0 == "." || $0 == "[" }),
+            cut > current.index(after: current.startIndex)
+        else { return nil }
+        let parent = String(current[current.index(after: current.startIndex)..<cut])
+        let expander = Expander(
+            variables: session.variables, lastJSON: session.lastResponse?.json,
+            lastStatus: session.lastResponse?.status,
+            environment: [:])
+        guard let value = try? expander.value(of: parent) else { return [] }
+        let prefix = "$" + parent
+        switch value {
+        case .object(let object):
+            return object.filter { Tokenizer.isIdentifier($0.key) }.map { member in
+                Candidate(text: prefix + "." + member.key, description: Self.kind(of: member.value))
+            }
+        case .array(let items):
+            return items.indices.prefix(50).map {
+                Candidate(text: prefix + "[\($0)]", description: Self.kind(of: items[$0]))
+            }
+        default:
+            return []
+        }
+    }
+
+    /// A short description of a JSON value for a completion list.
+    static func kind(of value: JSONValue) -> String {
+        switch value {
+        case .object(let object): "object (\(object.count) fields)"
+        case .array(let items): "list of \(items.count)"
+        case .string(let text): text.count > 40 ? String(text.prefix(40)) + "…" : text
+        default: value.formatted(.compact)
+        }
+    }
 
     /// `$last`, `$status` and the session's variables.
     func variableCandidates(_ session: Session) -> [Candidate] {

@@ -27,3 +27,22 @@ import Testing
         #expect(vote.parameters.contains { $0.name == "option_id" && $0.type == .identifier(.pollOption) })
     }
 }
+
+/// Issue 13: `$variables` complete with their paths.
+@Suite struct VariablePathCompletionTests {
+    @Test func fieldsAndIndexesOfAVariableComplete() throws {
+        var session = Session()
+        session.variables["card"] = try JSONValue.parse(#"{"first_name":"Ann","handles":[{"id":"h1"},{"id":"h2"}]}"#)
+        let fields = Completer().complete("echo $card.", session: session)
+        #expect(fields.candidates == ["$card.first_name", "$card.handles"])
+        #expect(fields.descriptions["$card.handles"] == "list of 2")
+        let typed = Completer().complete("echo $card.fi", session: session)
+        #expect(typed.candidates == ["$card.first_name"])
+        let indexes = Completer().complete("echo $card.handles[", session: session)
+        #expect(indexes.candidates == ["$card.handles[0]", "$card.handles[1]"])
+        let deeper = Completer().complete("echo $card.handles[1].", session: session)
+        #expect(deeper.candidates == ["$card.handles[1].id"])
+        #expect(Completer().complete("echo $nope.", session: session).candidates.isEmpty)
+        #expect(Completer().complete("echo $ca", session: session).candidates == ["$card"])
+    }
+}
