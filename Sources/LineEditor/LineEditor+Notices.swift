@@ -90,7 +90,11 @@ extension LineEditor {
                 }
                 return false
             }
-            if fds[1].revents & Int16(POLLIN) != 0, !notices.isEmpty { return true }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                if !notices.isEmpty { return true }
+                // A wake byte for a notice already printed: drain it, or poll would spin.
+                _ = notices.take()
+            }
             if fds[0].revents != 0 { return false }
         }
     }

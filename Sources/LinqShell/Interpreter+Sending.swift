@@ -120,6 +120,8 @@ extension Interpreter {
         case .success(let response):
             session.lastResponse = response
             session.lastError = nil
+            // A key that works is no longer a rejected one (a recording must not write it down).
+            if let key = session.apiKey.value, !run.rejectedKeys.isEmpty { run.rejectedKeys.remove(key) }
             // Only completion uses them: a script or pipe does not pay for the walk (or the parse).
             if run.remembersIDs { rememberIDs(in: response, operation: operation) }
             if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
@@ -171,7 +173,7 @@ extension Interpreter {
     func timingLine(_ response: LinqResponse) -> String {
         var text = "time: \(Renderer.milliseconds(response.totalDuration))"
         if response.attempts > 1 { text += " (\(response.attempts) attempts)" }
-        if let location = run.location, let command = run.commandText {
+        if let location = run.location, let command = run.commandShown {
             text += " · \(scrub(command.trimmingCharacters(in: " \t"))) (\(location))"
         }
         return errorRenderer.dim(text) + "\n"

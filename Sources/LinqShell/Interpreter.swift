@@ -66,6 +66,8 @@ public final class RunState {
     var rejectedKeys: Set<String> = []
     /// The text of the command being run, as written (for `expect` in reports).
     var commandText: String?
+    /// The same with secret flag values masked (for timing lines and logs).
+    var commandShown: String?
     /// The folder of the script being run: relative paths in it resolve from there.
     var scriptDirectory: String?
     /// Runs `source FILE` through the line loop (set by whoever runs the loop).
@@ -187,7 +189,11 @@ public final class Interpreter {
         let variablesBefore = session.variables
         let responseBefore = session.lastResponse
         run.commandText = command.text
-        defer { run.commandText = nil }
+        run.commandShown = CommandRegistry.masked(command)
+        defer {
+            run.commandText = nil
+            run.commandShown = nil
+        }
         run.dryRun = session.dryRun.value
         let pending = run.recorder?.pendingFailure
         run.recorder?.pendingFailure = nil

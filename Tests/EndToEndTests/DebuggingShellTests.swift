@@ -183,6 +183,25 @@ import Testing
         #expect(result.stdout.contains("run 1"))
         #expect(result.stdout.contains("run 2"))
         #expect(result.stdout.contains("no change"))
+        let write = try f.run(["-c", "watch --times 2 card create --first W --number +15551230003"])
+        #expect(write.status == 2)
+        #expect(write.stderr.contains("changes state"))
+        let redirected = try f.run(["-c", "watch --times 2 --every 0.05s card get > \(f.home.file("w.txt"))"])
+        #expect(redirected.status == 0)
+        let text = (try? String(contentsOfFile: f.home.file("w.txt"), encoding: .utf8)) ?? ""
+        #expect(text.contains("run 2") && !text.contains("\u{1B}["), "no screen control in a file")
+    }
+
+    @Test func reportsMaskSecretFlagsOfFailedCommands() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let script = f.write("s.linq", "webhook listen --secret whsec_c2VjcmV0X3ZhbHVl --port 99999\n")
+        let tap = f.home.file("r.tap")
+        let result = try f.run([script, "--report", "tap", tap])
+        #expect(result.status == 2)
+        let text = (try? String(contentsOfFile: tap, encoding: .utf8)) ?? ""
+        #expect(text.contains("webhook listen"), "\(text)")
+        #expect(!text.contains("c2VjcmV0X3ZhbHVl"), "\(text)")
     }
 
     @Test func productionWritesNeedConsent() throws {

@@ -23,6 +23,7 @@ import Testing
         #expect(try history.expand("!!") == "echo c")
         #expect(try history.expand("!-2") == "echo b")
         #expect(try history.expand("!2 --set x=1") == "echo b --x 1")
+        #expect(try history.expand("!2 --set x='Ann Lee'") == "echo b --x 'Ann Lee'")
         #expect(try history.expand("echo !1") == nil)
         #expect(throws: ShellError.self) { try history.expand("!7") }
         #expect(throws: ShellError.self) { try history.expand("!1 --oops") }

@@ -46,3 +46,23 @@ import Testing
         #expect(Completer().complete("echo $ca", session: session).candidates == ["$card"])
     }
 }
+
+/// Review fixes: the production target whatever the URL's spelling; a delivery's text escaped.
+@Suite struct ReviewFixTests {
+    @Test(arguments: [
+        "https://api.linqapp.com/api/partner/", "HTTPS://API.LINQAPP.COM/api/partner",
+        "https://api.linqapp.com:443/api/partner",
+    ])
+    func theProductionURLIsProductionHoweverSpelled(_ url: String) {
+        #expect(Target.classify(url, emulatorURL: nil) == .production)
+    }
+
+    @Test func aDeliverysTextCannotDriveTheTerminal() throws {
+        let event = ReceivedEvent(
+            number: 1, eventType: "\u{1B}]52;c;aGk=\u{07}", eventID: "e", method: "POST", path: "/",
+            headers: [], body: [], json: nil, verification: .invalid("bad \u{1B}[2J"))
+        let line = WebhookCommands.line(for: event, renderer: Renderer(color: false, output: .pretty, secret: nil))
+        #expect(!line.contains("\u{1B}"), "\(line.debugDescription)")
+        #expect(line.contains("BAD SIGNATURE"))
+    }
+}

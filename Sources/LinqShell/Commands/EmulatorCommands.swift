@@ -132,6 +132,7 @@ enum EmulatorCommands {
         }
         switch result {
         case .failure(let error):
+            if error is CancellationError { throw ShellError(.interrupted, "interrupted") }
             throw ShellError.usage("the emulator did not answer \(method) \(path): \(error)")
         case .success(let response):
             let json = try? JSONValue.parse(String(decoding: response.body, as: UTF8.self))

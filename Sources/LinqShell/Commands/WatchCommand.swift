@@ -45,6 +45,15 @@ enum WatchCommand {
             words.removeFirst(2)
         }
         guard !words.isEmpty else { throw ShellError.usage("watch needs a command, e.g. watch message get ID") }
+        // Only what reads: repeating a write every few seconds is never what watching means.
+        if let names = try? context.expander.expand(Array(words.prefix(2))),
+            let (spec, _) = try? CommandRegistry.resolve(names), let operation = spec.operation,
+            operation.method != "GET"
+        {
+            throw ShellError.usage(
+                "watch repeats commands that read; '\(spec.name)' changes state (\(operation.method)), so it is not repeated"
+            )
+        }
         let shown = words.map(\.display).joined(separator: " ")
         let before = Interrupts.count
         var previous: [(String, String)]?
@@ -59,11 +68,12 @@ enum WatchCommand {
             let json = context.session.lastResponse?.json ?? .null
             let leaves = Self.leaves(json)
             var text = ""
-            if context.terminal.stdoutIsTTY { text += "\u{1B}[H\u{1B}[2J" }
+            let screen = context.terminal.stdoutIsTTY && !context.capturing
+            if screen { text += "\u{1B}[H\u{1B}[2J" }
             text +=
                 context.renderer.dim(
                     "every \(DurationText.short(seconds: every)): \(shown) · run \(run) · Ctrl-C stops") + "\n"
-            if previous == nil || context.terminal.stdoutIsTTY { text += context.renderer.json(json) }
+            if previous == nil || screen { text += context.renderer.json(json) }
             if let previous {
                 let changes = Self.changes(from: previous, to: leaves)
                 text +=

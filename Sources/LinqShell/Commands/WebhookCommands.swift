@@ -193,15 +193,17 @@ enum WebhookCommands {
     }
 
     /// One compact line for an event: `← #3 message.delivered  msg 2db4…  ✓`.
+    /// Everything that came from the sender is escaped: a delivery's text is data, never terminal control.
     static func line(for event: ReceivedEvent, renderer: Renderer) -> String {
-        var parts = ["← #\(event.number) \(event.eventType)"]
-        if let id = event.subjectID { parts.append(id) }
+        func safe(_ text: String) -> String { TerminalText.escape(text, keepLayout: false) }
+        var parts = ["← #\(event.number) \(safe(event.eventType))"]
+        if let id = event.subjectID { parts.append(safe(id)) }
         switch event.verification {
         case .valid: parts.append(renderer.dim("✓ signed"))
-        case .invalid(let why): parts.append(renderer.red("✗ BAD SIGNATURE (answered 400): \(why)"))
+        case .invalid(let why): parts.append(renderer.red("✗ BAD SIGNATURE (answered 400): \(safe(why))"))
         case .unchecked: parts.append(renderer.dim("(signature not checked)"))
         }
-        if let forwarded = event.forwarded { parts.append("→ forwarded: \(forwarded)") }
+        if let forwarded = event.forwarded { parts.append("→ forwarded: \(safe(forwarded))") }
         return parts.joined(separator: "  ")
     }
 }

@@ -31,7 +31,16 @@ public struct History: Sendable {
     func expand(_ line: String) throws(ShellError) -> String? {
         let trimmed = line.drop { $0 == " " }
         guard trimmed.hasPrefix("!"), trimmed.count > 1 else { return nil }
-        var words = trimmed.split(separator: " ").map(String.init)
+        // The words after `!N` as the shell reads them (quotes: `--set first='Ann Lee'`).
+        let split: [[Word]]
+        do {
+            split = try Tokenizer.split(String(trimmed))
+        } catch {
+            throw ShellError.usage("\(error.message) at column \(error.column)")
+        }
+        guard split.count == 1, var words = split.first?.map({ $0.literal ?? $0.display }), !words.isEmpty else {
+            throw ShellError.usage("after !N only --set name=value may follow, e.g. !3 --set first=Ann")
+        }
         let reference = String(words.removeFirst().dropFirst())
         let index: Int
         if reference == "!" {

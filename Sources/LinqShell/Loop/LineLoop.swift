@@ -82,7 +82,10 @@ final class LineLoop {
                 noteUnrunnable("line \(line)", message, line: line)
                 if !fail(ShellError.usage(message), line: line) { return .stopped }
             case .line(let text, let line):
+                let before = Interrupts.count
                 if !runLine(text, line: line) { return shell.run.exitRequested != nil ? .exit : .stopped }
+                // Ctrl-C during a pasted block's command drops the rest of the block.
+                if Interrupts.count != before { queued = [] }
             }
         }
     }
@@ -146,7 +149,8 @@ final class LineLoop {
                 failed = true
                 if error.kind != .assertion && !error.alreadyReported {
                     shell.run.log.commandFailed(
-                        shell.scrub(command.text), at: shell.run.location, details: [shell.scrub(error.message)])
+                        shell.scrub(CommandRegistry.masked(command)), at: shell.run.location,
+                        details: [shell.scrub(error.message)])
                 }
                 guard fail(error, line: line) else { return false }
                 // At the prompt the rest of a line is dropped after a failure.

@@ -55,6 +55,9 @@ public struct CommandContext {
     /// Prints a failure the way the loop would, without failing the command (`try`), (labelled `(expected)` when it is one).
     public func report(_ error: ShellError, expected: Bool = false) { shell.report(error, expected: expected) }
 
+    /// Whether stdout is being captured for a pipe or a file (`|`, `>`): no screen control then.
+    public var capturing: Bool { shell.capturing }
+
     /// Stops `webhook listen` (and deletes the subscription it made).
     public func stopListener() { shell.stopListener() }
 

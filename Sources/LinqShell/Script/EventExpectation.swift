@@ -50,6 +50,8 @@ struct EventExpectation {
 
     /// Whether an event of the type (and meeting the condition) is among `events`.
     func matches(_ event: ReceivedEvent, expander: Expander) -> Bool {
+        // A delivery whose signature did not hold was refused: it does not count.
+        if case .invalid = event.verification { return false }
         let typeMatches =
             type.hasSuffix(".*") ? event.eventType.hasPrefix(String(type.dropLast())) : event.eventType == type
         guard typeMatches else { return false }

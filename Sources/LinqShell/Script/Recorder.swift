@@ -167,7 +167,8 @@ public final class Recorder {
     /// a key that worked, which must not be written down either.
     func keyLine(_ key: String?) -> String {
         let variable = LinqConfiguration.apiKeyVariable
-        if let key, rejected.contains(key), !Self.resembles(key, secrets.subtracting(rejected)) {
+        // Only on the emulator: elsewhere a rejected key may still be a real (revoked) one.
+        if onEmulator, let key, rejected.contains(key), !Self.resembles(key, secrets.subtracting(rejected)) {
             return "set key \(Tokenizer.quote(key))"
         }
         if onEmulator {

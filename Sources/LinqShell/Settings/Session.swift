@@ -44,8 +44,26 @@ public enum Target: Sendable, Equatable {
     /// The target for a base URL (`emulatorURL` is the in-process emulator's, if one runs).
     public static func classify(_ baseURL: String, emulatorURL: String?) -> Target {
         if let emulatorURL, baseURL == emulatorURL { return .emulator(url: baseURL) }
-        if baseURL == LinqConfiguration.defaultBaseURL || baseURL == treatedAsProduction { return .production }
+        let url = normalized(baseURL)
+        if url == normalized(LinqConfiguration.defaultBaseURL) || treatedAsProduction.map(normalized) == url {
+            return .production
+        }
         return .custom(url: baseURL)
+    }
+
+    /// A URL as compared for the target: no trailing `/`, scheme and host in lower case, no
+    /// default port (`HTTPS://API.linqapp.com:443/api/partner/` is production too).
+    static func normalized(_ url: String) -> String {
+        var text = url
+        while text.hasSuffix("/") { text.removeLast() }
+        guard let scheme = Substring(text).utf8Range(of: "://") else { return text }
+        let schemeText = text[..<scheme.lowerBound].lowercased()
+        let rest = text[scheme.upperBound...]
+        let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        var host = rest[..<hostEnd].lowercased()
+        if schemeText == "https" && host.hasSuffix(":443") { host.removeLast(4) }
+        if schemeText == "http" && host.hasSuffix(":80") { host.removeLast(3) }
+        return schemeText + "://" + host + rest[hostEnd...]
     }
 
     /// `emulator`, `production` or the URL's host and port.

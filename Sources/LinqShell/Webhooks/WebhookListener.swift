@@ -27,6 +27,8 @@ public final class WebhookListener: Sendable {
     private let state = Mutex<[ReceivedEvent]>([])
     private let counter = Atomic<Int>(0)
     private let channel: any Channel
+    /// How the open connections reach this listener (cleared on stop: they answer 503).
+    private let box: ListenerBox
     /// The subscription made for this listener (deleted when it stops), if one was.
     let subscription = Mutex<String?>(nil)
 
@@ -41,6 +43,7 @@ public final class WebhookListener: Sendable {
         self.transport = transport
         self.announce = announce
         let box = ListenerBox()
+        self.box = box
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -63,6 +66,7 @@ public final class WebhookListener: Sendable {
 
     /// Stops listening (deliveries in flight are dropped).
     public func stop() {
+        box.listener.withLock { $0 = nil }
         _ = try? channel.close().wait()
     }
 
