@@ -56,6 +56,14 @@ public final class PlainLineReader {
         }
     }
 
+    /// Whether more input is at hand within `milliseconds`: buffered bytes, the end of input, or
+    /// bytes ready to read. A writer that waits for an answer before writing more is not waited for.
+    public func hasInput(withinMilliseconds milliseconds: Int32) -> Bool {
+        if start < buffer.count || atEOF { return true }
+        var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&ready, 1, milliseconds) != 0
+    }
+
     /// Discards input up to and including the next newline (or to the end).
     private func skipToNewline() {
         buffer.removeAll(keepingCapacity: true)

@@ -299,3 +299,34 @@ import Testing
         return text.firstMatch(of: pattern).map { String($0.output) }
     }
 }
+
+/// The read-ahead for claimed errors never waits for a writer (review finding): a driver that
+/// writes a line and waits for its result gets it.
+@Suite struct ReadAheadTests {
+    @Test func aDriverWaitingForAnErrorIsNotBlocked() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: LinqBinary.path)
+        process.environment = LinqBinary.environment(home: home.path)
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try LinqBinary.launch(process)
+        let card = "card create --first Ann --number +15551230002\n"
+        input.fileHandleForWriting.write(Data((card + card).utf8))
+        // stdin stays open: the 409 must end the run without a next line.
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let ended = !process.isRunning
+        if !ended { process.terminate() }
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(ended, "the shell waited for a line that was never written")
+        #expect(process.terminationStatus == 1)
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("409 Conflict"), "\(text)")
+    }
+}

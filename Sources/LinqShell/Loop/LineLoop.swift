@@ -180,7 +180,10 @@ final class LineLoop {
     private func expectationFollows(_ commands: [Tokenizer.Command], after index: Int) -> Bool {
         if index + 1 < commands.count { return Self.isStatusExpectation(commands[index + 1]) }
         guard !source.interactive, index + 1 == commands.count else { return false }
-        if readAhead == nil { readAhead = readLogicalLine() }
+        if readAhead == nil {
+            guard queued.isEmpty == false || source.nextLineIsAtHand else { return false }
+            readAhead = readLogicalLine()
+        }
         guard case .line(let text, _)? = readAhead, let next = try? Interpreter.commands(in: text).first else {
             return false
         }

@@ -20,12 +20,16 @@ public protocol LineSource: AnyObject {
     var notifier: (@Sendable (String) -> Void)? { get }
     /// The lines remembered so far, oldest first (earlier sessions' too).
     var historyEntries: [String] { get }
+    /// Whether reading the next line now would not wait for a writer (for the read-ahead that lets
+    /// an `expect` claim the previous command's error; a stream asks its file descriptor).
+    var nextLineIsAtHand: Bool { get }
 }
 
 extension LineSource {
     public func setHint(_ hint: @escaping (String) -> String?) {}
     public var notifier: (@Sendable (String) -> Void)? { nil }
     public var historyEntries: [String] { [] }
+    public var nextLineIsAtHand: Bool { true }
 }
 
 /// One read from a `LineSource`.
@@ -82,6 +86,9 @@ public final class PlainLineSource: LineSource {
     let reader: PlainLineReader
     public init(fd: Int32 = 0) { reader = PlainLineReader(fd: fd) }
     public var interactive: Bool { false }
+    /// A piped script has its next line at once; a driver waiting for this command's result has
+    /// not written it (then the error stands, unclaimed, instead of the shell blocking).
+    public var nextLineIsAtHand: Bool { reader.hasInput(withinMilliseconds: 200) }
 
     public func next(prompt: String) -> LineSourceInput {
         switch reader.readLine() {
