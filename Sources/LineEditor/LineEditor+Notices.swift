@@ -33,7 +33,7 @@ public final class Notices: Sendable {
     /// Queues a line (or writes it to stderr when nobody is editing).
     public func post(_ text: String) {
         guard editing.load(ordering: .acquiring), wakeWrite >= 0 else {
-            Self.write(2, text + "\n")
+            WriteAll.text(text + "\n", to: 2)
             return
         }
         queue.withLock { $0.append(text) }
@@ -53,18 +53,6 @@ public final class Notices: Sendable {
 
     var isEmpty: Bool { queue.withLock { $0.isEmpty } }
 
-    static func write(_ fd: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
-        }
-    }
 }
 
 extension LineEditor {

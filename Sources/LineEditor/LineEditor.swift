@@ -170,7 +170,7 @@ public final class LineEditor {
         defer { notices.setEditing(false) }
         // Lines that came while a command ran are printed before the prompt.
         let waiting = notices.take()
-        if !waiting.isEmpty { Notices.write(2, waiting.joined(separator: "\n") + "\n") }
+        if !waiting.isEmpty { WriteAll.text(waiting.joined(separator: "\n") + "\n", to: 2) }
         var count: Int32 = 0
         guard let raw = el_gets(editLine, &count) else {
             if interrupted { return .interrupted }

@@ -1,3 +1,5 @@
+import LineEditor
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -17,20 +19,7 @@ public final class StandardOutput: OutputSink {
     public func writeOut(_ text: String) { Self.write(1, text) }
     public func writeErr(_ text: String) { Self.write(2, text) }
 
-    static func write(_ fd: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += n
-            }
-        }
-    }
+    static func write(_ fd: Int32, _ text: String) { WriteAll.text(text, to: fd) }
 }
 
 /// Collects output in memory (tests, reports).

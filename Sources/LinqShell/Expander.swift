@@ -12,6 +12,9 @@ public struct Expander {
     public var environment: [String: String]
     /// Variables a dry run could not fill: they expand to `<$name.path>`.
     public var placeholders: Set<String> = []
+    /// The shell's own variables (`$number`, `$base_url`, `$profile`, `$events`, `$event`),
+    /// looked up when `variables` has no such name.
+    public var shellVariables: [String: JSONValue] = [:]
 
     public init(
         variables: [String: JSONValue], lastJSON: JSONValue?, lastStatus: Int?, environment: [String: String]
@@ -74,8 +77,8 @@ public struct Expander {
             guard let lastStatus else { throw ShellError.usage("$status is not set: no response yet") }
             root = .int(lastStatus)
         default:
-            guard let value = variables[path.root] else {
-                let names = Array(variables.keys) + ["last", "status"]
+            guard let value = variables[path.root] ?? shellVariables[path.root] else {
+                let names = Array(variables.keys) + Array(shellVariables.keys) + ["last", "status"]
                 throw ShellError.usage(
                     "undefined variable $\(path.root)" + DidYouMean.hint(for: path.root, in: names, prefix: "$"))
             }

@@ -1,3 +1,4 @@
+import LineEditor
 import LinqCore
 
 #if canImport(Glibc)
@@ -126,19 +127,8 @@ extension Interpreter {
         return 128 + (status & 0x7f)
     }
 
-    /// Writes every byte (retrying short writes and EINTR); false on an error.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += n
-        }
-        return true
-    }
+    /// Writes every byte; false on an error.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { WriteAll.bytes($0, to: fd) } }
 }
 
 /// Keeps stdout in memory and passes stderr through.

@@ -173,8 +173,8 @@ extension Interpreter {
     func timingLine(_ response: LinqResponse) -> String {
         var text = "time: \(Renderer.milliseconds(response.totalDuration))"
         if response.attempts > 1 { text += " (\(response.attempts) attempts)" }
-        if let location = run.location, let command = run.commandShown {
-            text += " · \(scrub(command.trimmingCharacters(in: " \t"))) (\(location))"
+        if let location = run.location, let command = run.command {
+            text += " · \(scrub(CommandRegistry.masked(command).trimmingCharacters(in: " \t"))) (\(location))"
         }
         return errorRenderer.dim(text) + "\n"
     }

@@ -64,10 +64,8 @@ public final class RunState {
     var bodiesHidden = false
     /// Keys the API answered 401 to (a recording keeps them as the literals they were).
     var rejectedKeys: Set<String> = []
-    /// The text of the command being run, as written (for `expect` in reports).
-    var commandText: String?
-    /// The same with secret flag values masked (for timing lines and logs).
-    var commandShown: String?
+    /// The command being run (its text as written for `expect` in reports; masked for timing lines).
+    var command: Tokenizer.Command?
     /// The folder of the script being run: relative paths in it resolve from there.
     var scriptDirectory: String?
     /// Runs `source FILE` through the line loop (set by whoever runs the loop).
@@ -188,12 +186,8 @@ public final class Interpreter {
         run.log.commandRan()
         let variablesBefore = session.variables
         let responseBefore = session.lastResponse
-        run.commandText = command.text
-        run.commandShown = CommandRegistry.masked(command)
-        defer {
-            run.commandText = nil
-            run.commandShown = nil
-        }
+        run.command = command
+        defer { run.command = nil }
         run.dryRun = session.dryRun.value
         let pending = run.recorder?.pendingFailure
         run.recorder?.pendingFailure = nil
@@ -270,9 +264,9 @@ public final class Interpreter {
         try body(CommandContext(spec: spec, arguments: arguments, words: words, shell: self))
     }
 
-    /// The variables every script sees: the session's settings (never the key), then the user's
-    /// (`let`, `-v`), which win.
-    var sessionVariables: [String: JSONValue] {
+    /// The variables the shell defines itself: the session's settings (never the key) and the
+    /// webhook events received. The user's (`let`, `-v`) win over them.
+    var shellVariables: [String: JSONValue] {
         var variables: [String: JSONValue] = [
             "number": .string(session.number.value ?? ""), "base_url": .string(session.baseURL.value),
             "profile": .string(session.profile ?? ""),
@@ -282,14 +276,14 @@ public final class Interpreter {
             variables["events"] = .array(events.map(\.value))
             variables["event"] = events.last?.value ?? .null
         }
-        for (name, value) in session.variables { variables[name] = value }
         return variables
     }
 
     var expander: Expander {
         var expander = Expander(
-            variables: sessionVariables, lastJSON: session.lastResponse?.json,
+            variables: session.variables, lastJSON: session.lastResponse?.json,
             lastStatus: session.lastResponse?.status, environment: environment.variables)
+        expander.shellVariables = shellVariables
         expander.placeholders = run.placeholders
         return expander
     }

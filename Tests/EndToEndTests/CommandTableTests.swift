@@ -68,13 +68,13 @@ import Testing
         let emulator = try LinqBinary.EmulatorProcess(environment: LinqBinary.environment(home: home.path))
         defer { emulator.stop() }
         let env = LinqBinary.environment(home: home.path, extra: emulator.clientVariables)
-        let before = try await requestCount(emulator)
+        let before = try await emulator.requestCount()
         let result = try LinqBinary.run(
             ["--keep-going", "-c", "card update --last X --number +15551230001; card get"], environment: env)
         #expect(result.status == 1, "the first failure decides the status")
         #expect(result.stderr.contains("2012"), "\(result.stderr)")
         #expect(result.stdout.contains("contact_cards"), "the second command ran")
-        #expect(try await requestCount(emulator) - before == 2)
+        #expect(try await emulator.requestCount() - before == 2)
         // Without --keep-going the line stops at the failure.
         let stopped = try LinqBinary.run(
             ["-c", "card update --last X --number +15551230001; card get"], environment: env)
@@ -102,10 +102,4 @@ import Testing
         #expect(stops.stderr.contains("p.linq:1: error: unknown command 'cardz'"), "\(stops.stderr)")
     }
 
-    func requestCount(_ emulator: LinqBinary.EmulatorProcess) async throws -> Int {
-        let root = String(emulator.baseURL.dropLast("/api/partner".count))
-        let response = try await AsyncHTTPTransport.shared.send(
-            HTTPRequestData(method: "GET", url: root + "/_emulator/requests"), timeouts: .init())
-        return try JSONValueCount.count(response.body)
-    }
 }

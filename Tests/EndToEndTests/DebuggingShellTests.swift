@@ -125,13 +125,7 @@ import Testing
         #expect(created.status == 0 && !id.isEmpty, "\(created.stderr)")
         // A payment request expires after a day of the emulator's clock. Start waiting for it,
         // see the wait ask twice (it is still requested), then move the clock a day on.
-        let root = String(emulator.baseURL.dropLast("/api/partner".count))
-        func requestCount() async throws -> Int {
-            let response = try await AsyncHTTPTransport.shared.send(
-                HTTPRequestData(method: "GET", url: root + "/_emulator/requests"), timeouts: .init())
-            return try JSONValueCount.count(response.body)
-        }
-        let before = try await requestCount()
+        let before = try await emulator.requestCount()
         let env = LinqBinary.environment(home: f.home.path, extra: extra)
         // On a thread of its own: a wait of seconds must not hold one of the cooperative pool's
         // two threads (the requests of every other test need them).
@@ -147,14 +141,10 @@ import Testing
             }
         }
         let deadline = Date().addingTimeInterval(60)
-        while try await requestCount() < before + 2 && Date() < deadline {
+        while try await emulator.requestCount() < before + 2 && Date() < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
-        let moved = try await AsyncHTTPTransport.shared.send(
-            HTTPRequestData(
-                method: "POST", url: root + "/_emulator/clock",
-                headers: [HTTPHeader("Content-Type", "application/json")],
-                body: Array(#"{"advance_seconds": 86401}"#.utf8)), timeouts: .init())
+        let moved = try await emulator.control("POST", "/_emulator/clock", json: #"{"advance_seconds": 86401}"#)
         #expect(moved.status == 200, "\(String(decoding: moved.body, as: UTF8.self))")
         let flipped = try await waiting.value.get()
         #expect(flipped.status == 0, "\(flipped.stderr)")

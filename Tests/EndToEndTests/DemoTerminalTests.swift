@@ -13,13 +13,6 @@ import Testing
     /// A script that sends one request, pauses, then would send two more.
     static let pausing = "card get\npause Ready?\ncard get\ncard get\n"
 
-    func requestCount(_ emulator: LinqBinary.EmulatorProcess) async throws -> Int {
-        let root = String(emulator.baseURL.dropLast("/api/partner".count))
-        let response = try await AsyncHTTPTransport.shared.send(
-            HTTPRequestData(method: "GET", url: root + "/_emulator/requests"), timeouts: .init())
-        return try JSONValueCount.count(response.body)
-    }
-
     @Test(arguments: [
         (PseudoTerminal.ctrlC, false), (PseudoTerminal.ctrlC, true), (PseudoTerminal.ctrlD, false),
         (PseudoTerminal.ctrlD, true),
@@ -38,7 +31,7 @@ import Testing
         try pty.expect("Ready?")
         pty.send(key)
         #expect(try pty.waitForExit() == 130, "\(pty.pending)")
-        #expect(try await requestCount(emulator) == 1, "nothing is sent after the pause")
+        #expect(try await emulator.requestCount() == 1, "nothing is sent after the pause")
     }
 
     @Test func stepRunsSkipsAndQuits() async throws {
@@ -62,7 +55,7 @@ import Testing
         try pty.expect("quits: chat list")
         pty.send("q\r")
         #expect(try pty.waitForExit() == 130)
-        #expect(try await requestCount(emulator) == 2, "the skipped and the quit commands were not sent")
+        #expect(try await emulator.requestCount() == 2, "the skipped and the quit commands were not sent")
 
         // Ctrl-C at the step prompt stops too.
         let again = try PseudoTerminal(
@@ -71,7 +64,7 @@ import Testing
         try again.expect("quits: card get")
         again.send(PseudoTerminal.ctrlC)
         #expect(try again.waitForExit() == 130)
-        #expect(try await requestCount(emulator) == 2)
+        #expect(try await emulator.requestCount() == 2)
     }
 
     @Test func aRecordingOfPastedAndCompletedIdsReplaysOnAFreshEmulator() throws {

@@ -102,7 +102,7 @@ import Testing
             #expect(result.status == 2, "\(line)")
             #expect(result.stderr.contains(message), "\(line): \(result.stderr)")
         }
-        #expect(try await emulatorRequestCount(emulator) == 1, "only the `let c = card get` was sent")
+        #expect(try await emulator.requestCount() == 1, "only the `let c = card get` was sent")
     }
 
     @Test func dryRunPrintsRequestsAndCurlAndSendsNothing() async throws {
@@ -129,7 +129,7 @@ import Testing
             result.stdout.contains("phone_number=%3C%24card.phone_number%3E"),
             "a placeholder for the value a response would give")
         #expect(!result.stdout.contains("linq-emulator-acme"))
-        #expect(try await emulatorRequestCount(emulator) == 0)
+        #expect(try await emulator.requestCount() == 0)
     }
 
     @Test func reportsParseAndHoldNoKey() throws {
@@ -220,20 +220,6 @@ import Testing
         #expect(try f.run(["-c", "sleep x"]).status == 2)
     }
 
-    func emulatorRequestCount(_ emulator: LinqBinary.EmulatorProcess) async throws -> Int {
-        let root = String(emulator.baseURL.dropLast("/api/partner".count))
-        let response = try await AsyncHTTPTransport.shared.send(
-            HTTPRequestData(method: "GET", url: root + "/_emulator/requests"), timeouts: .init())
-        return try JSONValueCount.count(response.body)
-    }
-}
-
-/// Reads `count` from the emulator's request statistics.
-enum JSONValueCount {
-    static func count(_ body: [UInt8]) throws -> Int {
-        let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
-        return object?["count"] as? Int ?? -1
-    }
 }
 
 /// Counts `testcase` and `failure` elements of a JUnit report.

@@ -43,13 +43,8 @@ import Testing
         defer { f.home.remove() }
         let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
         defer { emulator.stop() }
-        let root = String(emulator.baseURL.dropLast("/api/partner".count))
         let fault = #"{"delivery": true, "status": 503, "event_type": "message.delivered", "count": 100}"#
-        _ = try await AsyncHTTPTransport.shared.send(
-            HTTPRequestData(
-                method: "POST", url: root + "/_emulator/faults",
-                headers: [HTTPHeader("Content-Type", "application/json")],
-                body: Array(fault.utf8)), timeouts: .init())
+        try await emulator.control("POST", "/_emulator/faults", json: fault)
         let script = f.write(
             "faulted.linq",
             """
@@ -153,13 +148,8 @@ import Testing
         pty.send("card create --first Ty")
         try pty.expect("Ty")
         pty.waitForRawMode()
-        let root = String(emulator.baseURL.dropLast("/api/partner".count))
         let inbound = #"{"from": "+15557770001", "to": "+15551230001", "text": "ping from the other side"}"#
-        _ = try await AsyncHTTPTransport.shared.send(
-            HTTPRequestData(
-                method: "POST", url: root + "/_emulator/inbound",
-                headers: [HTTPHeader("Content-Type", "application/json")],
-                body: Array(inbound.utf8)), timeouts: .init())
+        try await emulator.control("POST", "/_emulator/inbound", json: inbound)
         try pty.expect("message.received")
         try pty.expect("card create --first Ty")
         let screen = pty.screen()

@@ -1,4 +1,5 @@
 import Foundation
+import LinqCore
 
 /// Runs the built `linq` binary as a user would, through pipes.
 public enum LinqBinary {
@@ -157,6 +158,28 @@ public enum LinqBinary {
         /// Environment variables that point a `linq` client at this emulator as the first seeded partner.
         public var clientVariables: [String: String] {
             ["LINQ_API_V3_API_KEY": "linq-emulator-acme", "LINQ_API_V3_BASE_URL": baseURL]
+        }
+
+        /// `http://127.0.0.1:PORT`: where the control API (`/_emulator/…`) lives.
+        public var root: String { String(baseURL.dropLast("/api/partner".count)) }
+
+        /// Sends a control request (`POST /_emulator/clock` with `{"advance_seconds": 60}`, …).
+        @discardableResult
+        public func control(_ method: String, _ path: String, json body: String? = nil) async throws
+            -> HTTPResponseData
+        {
+            try await AsyncHTTPTransport.shared.send(
+                HTTPRequestData(
+                    method: method, url: root + path,
+                    headers: body == nil ? [] : [HTTPHeader("Content-Type", "application/json")],
+                    body: body.map { Array($0.utf8) }), timeouts: .init())
+        }
+
+        /// How many API requests the emulator has answered (its `/_emulator/requests` count).
+        public func requestCount() async throws -> Int {
+            let body = try await control("GET", "/_emulator/requests").body
+            let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+            return object?["count"] as? Int ?? -1
         }
 
         /// Stops the emulator (SIGTERM) and waits.

@@ -136,7 +136,7 @@ enum ScriptingCommands {
         synopsis: "expect status N|2xx | error CODE|none | $var.path [length] OP VALUE | $var.path exists|missing",
         run: { context throws(ShellError) in
             // As written (quotes and all) for messages and reports.
-            let written = context.run.commandText.map { $0.trimmingCharacters(in: " \t") }
+            let written = context.run.command.map { $0.text.trimmingCharacters(in: " \t") }
             let source =
                 written.flatMap { $0.hasPrefix("expect") ? $0 : nil }
                 ?? "expect " + context.words.map(\.display).joined(separator: " ")
@@ -156,17 +156,23 @@ enum ScriptingCommands {
                 expander: context.expander, lastStatus: session.lastResponse?.status, lastCode: lastError?.code,
                 lastFailure: lastFailure)
             {
-                let details = ["expected: \(failure.expected)", "actual:   \(failure.actual)"]
-                context.run.log.assertion(source, at: context.run.location, passed: false, details: details)
-                let place = context.run.location.map { " at \($0)" } ?? ""
-                throw ShellError(.assertion, "assertion failed\(place): \(source)", details: details)
+                try settle(context, source, failed: ["expected: \(failure.expected)", "actual:   \(failure.actual)"])
             }
-            context.run.log.assertion(source, at: context.run.location, passed: true)
-            // Quiet output shows every assertion's result; otherwise only at the prompt.
-            if context.renderer.output == .quiet || (context.terminal.stderrIsTTY && context.run.location == nil) {
-                context.err(context.errorRenderer.dim("✓ \(source)") + "\n")
-            }
+            try settle(context, source, failed: nil)
         })
+
+    /// An assertion's outcome: logged for the summary and reports; a failure is thrown (exit 3),
+    /// a pass shown as `✓` with quiet output or at the prompt.
+    static func settle(_ context: CommandContext, _ source: String, failed details: [String]?) throws(ShellError) {
+        context.run.log.assertion(source, at: context.run.location, passed: details == nil, details: details ?? [])
+        if let details {
+            let place = context.run.location.map { " at \($0)" } ?? ""
+            throw ShellError(.assertion, "assertion failed\(place): \(source)", details: details)
+        }
+        if context.renderer.output == .quiet || (context.terminal.stderrIsTTY && context.run.location == nil) {
+            context.err(context.errorRenderer.dim("✓ \(source)") + "\n")
+        }
+    }
 
     /// `expect event …`: waits for a webhook event received by `webhook listen`.
     static func expectEvent(_ context: CommandContext, source: String) throws(ShellError) {
@@ -178,18 +184,12 @@ enum ScriptingCommands {
         guard context.run.listener != nil || !context.receivedEvents.isEmpty else {
             throw ShellError.usage("expect event needs webhook events: run webhook listen first")
         }
-        if let seen = try expectation.wait(events: { context.receivedEvents }, expander: context.expander) {
-            let details = [
-                "expected: \(expectation.type) within \(context.words.last?.display ?? "")", "actual:   \(seen)",
-            ]
-            context.run.log.assertion(source, at: context.run.location, passed: false, details: details)
-            let place = context.run.location.map { " at \($0)" } ?? ""
-            throw ShellError(.assertion, "assertion failed\(place): \(source)", details: details)
-        }
-        context.run.log.assertion(source, at: context.run.location, passed: true)
-        if context.renderer.output == .quiet || (context.terminal.stderrIsTTY && context.run.location == nil) {
-            context.err(context.errorRenderer.dim("✓ \(source)") + "\n")
-        }
+        let seen = try expectation.wait(events: { context.receivedEvents }, expander: context.expander)
+        try settle(
+            context, source,
+            failed: seen.map {
+                ["expected: \(expectation.type) within \(context.words.last?.display ?? "")", "actual:   \($0)"]
+            })
     }
 
     static let tryCommand = CommandSpec(
