@@ -34,12 +34,13 @@ public final class Emulator: Sendable {
     }
 
     /// A fresh emulator with the seed data, or the state saved in `stateFile` when it exists. A
-    /// damaged state file throws an error that names the file and the field.
-    public init(stateFile: String? = nil) throws {
-        clock = EmulatorClock()
+    /// damaged state file throws an error that names the file and the field. Tests pass
+    /// `EmulatorClock.manual()` as `clock` to make time move only when they move it.
+    public init(stateFile: String? = nil, clock: EmulatorClock = EmulatorClock()) throws {
+        self.clock = clock
         webhooks = WebhookDispatcher(clock: clock)
         self.stateFile = stateFile
-        var initial = SeedData.store(now: EmulatorClock.realNow())
+        var initial = SeedData.store(now: clock.now())
         if let stateFile {
             let file = try StateFile(path: stateFile)
             if let saved = try file.load(orCreate: initial.json(clockOffset: 0)) {

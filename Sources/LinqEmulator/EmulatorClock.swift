@@ -7,18 +7,38 @@ import Synchronization
 #endif
 
 /// The emulator's notion of now: real time plus an offset that tests and demos move forward
-/// (`POST /_emulator/clock`), so a 10-minute rate window passes in milliseconds.
+/// (`POST /_emulator/clock`), so a 10-minute rate window passes in milliseconds. A manual clock
+/// (`EmulatorClock.manual()`) does not follow real time at all: it moves only when advanced, so a
+/// test about a 30-second window holds however slowly a loaded machine runs it.
 public final class EmulatorClock: Sendable {
     /// How far emulated time may be from real time, in seconds: 100 years either way, so that every
     /// emulated time prints as a four-digit-year ISO-8601 date and all arithmetic on it is exact.
     public static let offsetRange: ClosedRange<Double> = -3_155_760_000...3_155_760_000
 
     private let offset = Mutex<Double>(0)
+    /// For a manual clock, the real time it was made at and how many readings it has given.
+    private let manual: Mutex<(start: Double, readings: Double)>?
 
-    public init(offset: Double = 0) { self.offset.withLock { $0 = Self.clamped(offset) } }
+    public init(offset: Double = 0) {
+        manual = nil
+        self.offset.withLock { $0 = Self.clamped(offset) }
+    }
+
+    private init(manualFrom start: Double) { manual = Mutex((start, 0)) }
+
+    /// A clock that stands still unless advanced: each reading is one microsecond after the last
+    /// (so records made one after another keep their order), starting at the real time of the call.
+    public static func manual() -> EmulatorClock { EmulatorClock(manualFrom: realNow()) }
 
     /// Seconds since 1970, with fractions, in emulated time.
-    public func now() -> Double { Self.realNow() + offset.withLock { $0 } }
+    public func now() -> Double {
+        let base =
+            manual?.withLock { state in
+                state.readings += 1
+                return state.start + state.readings / 1e6
+            } ?? Self.realNow()
+        return base + offset.withLock { $0 }
+    }
 
     /// Moves emulated time forward (or back, with a negative value), staying within `offsetRange`
     /// (a non-finite value is ignored).

@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func createUploadGetFlow() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let created = await create(emulator)
         #expect(created.status == 200)
         let json = try #require(created.json)
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func uploadRejectsWrongSizeTypeTokenAndExpiry() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let created = await create(emulator)
         let upload = target(try #require(created.json?["upload_url"]?.stringValue))
         let id = try #require(created.json?["attachment_id"]?.stringValue)
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func createValidation() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         #expect(code(await create(emulator, type: "application/x-msdownload")) == 5004)
         #expect(code(await create(emulator, "a.webp", type: "image/webp")) == 5004)
         #expect(code(await create(emulator, "a.svg", type: "image/svg+xml")) == 5004)
@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func seedAttachmentGetAndDelete() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let id = SeedData.IDs.attachment
         let seeded = await call(emulator, "GET", "/v3/attachments/\(id)")
         #expect(seeded.status == 200)
@@ -141,7 +141,7 @@ import Testing
     }
 
     @Test func uploadToADeletedAttachmentIsNotFound() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let created = await create(emulator)
         let upload = target(try #require(created.json?["upload_url"]?.stringValue))
         let id = try #require(created.json?["attachment_id"]?.stringValue)
@@ -154,7 +154,7 @@ import Testing
     // MARK: Phone numbers
 
     @Test func listPhoneNumbers() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let response = await call(emulator, "GET", "/v3/phone_numbers")
         #expect(response.status == 200)
         let numbers = try #require(response.json?["phone_numbers"]?.arrayValue)
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func updateForwardingNumber() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let set = await call(
             emulator, "PUT", "/v3/phone_numbers/\(acmeLineID)", #"{"forwarding_number":"+14155550100"}"#)
         #expect(set.status == 200)
@@ -191,7 +191,7 @@ import Testing
     }
 
     @Test func updateForwardingErrors() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let byNumber = await call(
             emulator, "PUT", "/v3/phone_numbers/+15551230001", #"{"forwarding_number":"+14155550100"}"#)
         #expect(byNumber.status == 404)
@@ -208,7 +208,7 @@ import Testing
     }
 
     @Test func reputationAuditLifecycle() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let started = await call(emulator, "POST", "/v3/phone_numbers/+15551230002/reputation_audit")
         #expect(started.status == 202)
         #expect(started.json?["status"] == "pending")
@@ -242,7 +242,7 @@ import Testing
     }
 
     @Test func reputationAuditErrorsAndSeed() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let seed = await call(emulator, "GET", "/v3/phone_numbers/+15551230001/reputation_audit/\(SeedData.IDs.audit)")
         #expect(seed.status == 200)
         #expect(seed.json?["status"] == "complete")
@@ -264,7 +264,7 @@ import Testing
     }
 
     @Test func deprecatedList() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let response = await call(emulator, "GET", "/v3/phonenumbers")
         #expect(response.status == 200)
         let first = try #require(response.json?["phone_numbers"]?[0])
@@ -276,7 +276,7 @@ import Testing
     // MARK: Available number
 
     @Test func availableNumberCyclesAndFilters() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         var seen: [String] = []
         for _ in 0..<3 {
             let r = await call(emulator, "GET", "/v3/available_number")
@@ -301,7 +301,7 @@ import Testing
     }
 
     @Test func availableNumberErrors() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let bad = await call(emulator, "GET", "/v3/available_number?exclude_from=4155551234")
         #expect(bad.status == 400)
         #expect(code(bad) == 1002)
@@ -318,7 +318,7 @@ import Testing
     // MARK: Blocked handles
 
     @Test func blockListUnblock() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let seeded = await call(emulator, "GET", "/v3/blocked_handles")
         #expect(seeded.status == 200)
         #expect(
@@ -356,7 +356,7 @@ import Testing
     }
 
     @Test func blockValidation() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         for handle in ["12", "123456789", "not an@email", "a@b", "!!", "TOOLONGSENDERID"] {
             let r = await call(emulator, "POST", "/v3/blocked_handles", #"{"handle":"\#(handle)"}"#)
             #expect(r.status == 400, "\(handle)")
@@ -370,7 +370,7 @@ import Testing
     // MARK: Capability
 
     @Test func checkIMessageIsDeterministic() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let yes = await call(emulator, "POST", "/v3/capability/check_imessage", #"{"address":"+15557770001"}"#)
         #expect(yes.status == 200)
         #expect(yes.json == ["address": "+15557770001", "available": true, "selected_service": "iMessage"])
@@ -393,7 +393,7 @@ import Testing
     }
 
     @Test func checkRCS() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let yes = await call(emulator, "POST", "/v3/capability/check_rcs", #"{"address":"+15557770008"}"#)
         #expect(yes.status == 200)
         #expect(yes.json == ["address": "+15557770008", "available": true, "selected_service": "RCS"])
@@ -416,7 +416,7 @@ import Testing
     }
 
     @Test func capabilityChecksAreRateLimited() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         for _ in 0..<60 {
             _ = await call(emulator, "POST", "/v3/capability/check_imessage", #"{"address":"+15557770001"}"#)
         }

@@ -21,7 +21,7 @@ import Testing
 
     @Test(arguments: clockMoves)
     func aClockMoveBeyondAHundredYearsIsRefused(body: String, code expected: Int) async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let answer = await call(emulator, "POST", "/_emulator/clock", body)
         #expect(answer.status == 400)
         #expect(code(answer) == expected)
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func theClockMayMoveUpToAHundredYearsEitherWay() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let far = await call(emulator, "POST", "/_emulator/clock", #"{"advance_seconds":3155760000}"#)
         #expect(far.status == 200)
         #expect(far.json?["now"]?.stringValue?.count == 24, "a four-digit year")
@@ -52,7 +52,7 @@ import Testing
 
     @Test(arguments: faults)
     func aFaultOutOfRangeIsRefused(body: String, code expected: Int, mentions: String) async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let answer = await call(emulator, "POST", "/_emulator/faults", body)
         #expect(answer.status == 400)
         #expect(code(answer) == expected)
@@ -63,14 +63,14 @@ import Testing
     }
 
     @Test func aFaultInRangeStillWorks() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         #expect(await call(emulator, "POST", "/_emulator/faults", #"{"status":599,"path":"/v3/chats"}"#).status == 201)
         #expect(await call(emulator, "GET", "/v3/chats").status == 599)
         #expect(await call(emulator, "GET", "/v3/chats").status == 200)
     }
 
     @Test func hugeQueryNumbersAreNotOverflows() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let page = await call(emulator, "GET", "/v3/chats?cursor=9223372036854775807&limit=100")
         #expect(page.status == 200)
         #expect(page.json?["next_cursor"] == .null)

@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func everyDirectSendToABlockedHandleIs403With2026() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         // Blocked with formatting; the send names the compact number.
         let block = await call(emulator, "POST", "/v3/blocked_handles", #"{"handle":"+1 555-777-0001"}"#)
         #expect(block.status == 200)
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func aGroupWithABlockedMemberIsNotRestricted() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         _ = await call(emulator, "POST", "/v3/blocked_handles", #"{"handle":"+15557770011"}"#)
         let group = await call(
             emulator, "POST", "/v3/chats/\(SeedData.IDs.groupChat)/messages", #"{"message":\#(Self.message)}"#)
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func theSeededBlockIsEnforcedToo() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         expectBlocked(
             await call(
                 emulator, "POST", "/v3/messages",

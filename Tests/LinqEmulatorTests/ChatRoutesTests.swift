@@ -30,7 +30,7 @@ import Testing
     // MARK: List and get
 
     @Test func listShowsOnlyTheCallersChatsNewestFirst() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(emulator, "GET", "/v3/chats")
         #expect(r.status == 200)
         #expect(ids(r) == [group, chat1, SeedData.chatID(2), SeedData.chatID(3)])
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func listPaginatesWithADecimalCursor() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let page1 = await call(emulator, "GET", "/v3/chats?limit=3")
         #expect(ids(page1) == [group, chat1, SeedData.chatID(2)])
         #expect(page1.json?["next_cursor"] == "3")
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func listFiltersByLineAndParticipant() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let from = await call(emulator, "GET", "/v3/chats?from=%2B15551230002")
         #expect(ids(from) == [SeedData.chatID(2)])
         let to = await call(emulator, "GET", "/v3/chats?to=%2B15557770011")
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func listRejectsBadQueryValues() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         for target in ["/v3/chats?limit=0", "/v3/chats?limit=abc", "/v3/chats?cursor=-1", "/v3/chats?cursor=x"] {
             let r = await call(emulator, "GET", target)
             #expect(r.status == 400, "\(target)")
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func getReturnsTheChatWithoutInternalMembers() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(emulator, "GET", "/v3/chats/\(chat1)")
         #expect(r.status == 200)
         #expect(r.json?["id"] == .string(chat1))
@@ -104,7 +104,7 @@ import Testing
     // MARK: Update
 
     @Test func updateRenamesAGroupAndRehostsTheIcon() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(
             emulator, "PUT", "/v3/chats/\(group)",
             #"{"display_name":"Team","group_chat_icon":"https://example.com/icon.png"}"#)
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func updateErrors() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let dm = await call(emulator, "PUT", "/v3/chats/\(chat1)", #"{"display_name":"X"}"#)
         #expect(dm.status == 409)
         #expect(code(dm) == 1006)
@@ -138,7 +138,7 @@ import Testing
     // MARK: Leave
 
     @Test func leavingAGroupMakesItUnavailable() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(emulator, "POST", "/v3/chats/\(group)/leave")
         #expect(r.status == 200)
         #expect(r.json?["status"] == "accepted")
@@ -161,7 +161,7 @@ import Testing
     }
 
     @Test func leaveErrors() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let dm = await call(emulator, "POST", "/v3/chats/\(chat1)/leave")
         #expect(dm.status == 409)
         #expect(code(dm) == 1006)
@@ -176,7 +176,7 @@ import Testing
     // MARK: Read and typing
 
     @Test func readAndTypingAnswer204WithoutBody() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         for (method, path) in [("POST", "read"), ("POST", "typing"), ("DELETE", "typing")] {
             let r = await call(emulator, method, "/v3/chats/\(chat1)/\(path)")
             #expect(r.status == 204, "\(method) \(path)")
@@ -192,7 +192,7 @@ import Testing
     // MARK: Voice memo
 
     @Test func voiceMemoFromAURL() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(
             emulator, "POST", "/v3/chats/\(chat1)/voicememo", #"{"voice_memo_url":"https://example.com/a/memo.m4a"}"#)
         #expect(r.status == 202)
@@ -220,7 +220,7 @@ import Testing
     }
 
     @Test func voiceMemoErrors() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/chats/\(chat1)/voicememo"
         let cases: [(String, Int, Int)] = [
             ("{}", 400, 1001),
@@ -239,7 +239,7 @@ import Testing
     }
 
     @Test func voiceMemoFromAnUploadedAttachment() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/chats/\(chat1)/voicememo"
         let image = await call(emulator, "POST", path, #"{"attachment_id":"\#(SeedData.IDs.attachment)"}"#)
         #expect(image.status == 400, "the seeded attachment is a PNG")
@@ -269,7 +269,7 @@ import Testing
     // MARK: Participants
 
     @Test func addAndRemoveParticipants() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/chats/\(group)/participants"
         let added = await call(emulator, "POST", path, #"{"handle":"+15557770099"}"#)
         #expect(added.status == 202)
@@ -299,7 +299,7 @@ import Testing
     }
 
     @Test func participantErrors() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/chats/\(group)/participants"
         let dm = await call(emulator, "POST", "/v3/chats/\(chat1)/participants", #"{"handle":"+15557770099"}"#)
         #expect(dm.status == 409)
@@ -323,7 +323,7 @@ import Testing
     // MARK: Location
 
     @Test func locationListsSharingParticipants() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(emulator, "GET", "/v3/chats/\(chat1)/location")
         #expect(r.status == 200)
         #expect(r.json?["success"] == true)
@@ -343,7 +343,7 @@ import Testing
     }
 
     @Test func locationRequestRulesAndRateLimit() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let chat2 = "/v3/chats/\(SeedData.chatID(2))/location/request"
         let sentAt = Date()
         let ok = await call(emulator, "POST", chat2)
@@ -373,7 +373,7 @@ import Testing
     }
 
     @Test func stoppingAShareEndsIt() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/chats/\(chat1)/location"
         let r = await call(emulator, "DELETE", path, #"{"handle":"+15557770001"}"#)
         #expect(r.status == 202)
@@ -393,7 +393,7 @@ import Testing
     // MARK: Background
 
     @Test func backgroundAcceptsEachFamily() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/chats/\(chat1)/background"
         for body in [
             #"{"type":"color","variant":"mango"}"#,
@@ -416,7 +416,7 @@ import Testing
     }
 
     @Test func backgroundValidation() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/chats/\(group)/background"
         let cases: [(String, Int)] = [
             ("{}", 1001),

@@ -43,7 +43,7 @@ import Testing
     // MARK: POST /v3/chats
 
     @Test func createChatOpensADirectChatWithItsFirstMessage() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(
             emulator, "POST", "/v3/chats", #"{"from":"+15551230001","to":["+15550001111"],"message":\#(text("Hello"))}"#
         )
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func createChatWithTheSameRecipientsReusesTheChat() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         // An existing chat is not subject to the first-message link rule.
         let r = await call(
             emulator, "POST", "/v3/chats",
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func createChatWithSeveralRecipientsIsAGroup() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(
             emulator, "POST", "/v3/chats",
             #"{"from":"+15551230002","to":["+15550001111","friend@example.com"],"message":\#(text("Hi all"))}"#)
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func theFirstMessageOfANewChatMayNotCarryALink() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let link = #"{"parts":[{"type":"link","value":"https://example.com"}]}"#
         for message in [
             link, text("go to example.com now"), text("hi", extra: #","effect":{"type":"screen","name":"confetti"}"#),
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func createChatRejectsAForeignLineAndBadInput() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let foreign = await call(
             emulator, "POST", "/v3/chats", #"{"from":"+15559870001","to":["+15550001111"],"message":\#(text("x"))}"#)
         expectError(foreign, 403, 2006)
@@ -120,7 +120,7 @@ import Testing
     // MARK: Chat messages
 
     @Test func sendIntoAChatAnswers202WithTheSentMessage() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(
             emulator, "POST", "/v3/chats/\(Self.chat1)/messages",
             #"{"message":{"parts":[{"type":"text","value":"Look","text_decorations":[{"range":[0,4],"style":"bold"}]},{"type":"media","url":"https://example.com/cat.png"}],"effect":{"type":"bubble","name":"slam"}}}"#
@@ -137,7 +137,7 @@ import Testing
     }
 
     @Test func sendChecksTheChatAndTheContent() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let unknown = await call(emulator, "POST", "/v3/chats/nope/messages", #"{"message":\#(text("x"))}"#)
         expectError(unknown, 404, 2001)
         let foreign = await call(
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func mentionsWorkInGroups() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(
             emulator, "POST", "/v3/chats/\(SeedData.IDs.groupChat)/messages",
             #"{"message":{"parts":[{"type":"text","value":"Hey Kim","mention":"+15557770011","mention_range":[4,7]}]}}"#
@@ -184,7 +184,7 @@ import Testing
     }
 
     @Test func chatMessagesArePagedNewestFirst() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         var sent: [String] = []
         for n in 1...3 { sent.append(await send(emulator, Self.chat1, "m\(n)")) }
         let first = await call(emulator, "GET", "/v3/chats/\(Self.chat1)/messages?limit=2")
@@ -202,7 +202,7 @@ import Testing
     }
 
     @Test func theSameIdempotencyKeyReturnsTheOriginalUntilItIsDeleted() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let body = #"{"message":\#(text("once", extra: #","idempotency_key":"k-1""#))}"#
         let a = await call(emulator, "POST", "/v3/chats/\(Self.chat1)/messages", body)
         let b = await call(emulator, "POST", "/v3/chats/\(Self.chat1)/messages", body)
@@ -216,7 +216,7 @@ import Testing
     }
 
     @Test func thirtyMessagesAMinutePerChatThenRateLimited() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         for n in 1...30 { _ = await send(emulator, Self.chat1, "n\(n)") }
         let r = await call(emulator, "POST", "/v3/chats/\(Self.chat1)/messages", #"{"message":\#(text("more"))}"#)
         expectError(r, 429, 1007)
@@ -228,7 +228,7 @@ import Testing
     // MARK: POST /v3/messages
 
     @Test func sendWithoutFromReusesTheChatOrPicksALine() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let reuse = await call(emulator, "POST", "/v3/messages", #"{"to":["+15557770001"],"message":\#(text("hi"))}"#)
         #expect(reuse.status == 202)
         let body = try #require(reuse.json?.objectValue)
@@ -253,7 +253,7 @@ import Testing
     }
 
     @Test func sendWithoutFromHonoursTheIdempotencyKeyHeader() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let body = #"{"to":["+15550004444"],"message":\#(text("hi"))}"#
         let a = await call(emulator, "POST", "/v3/messages", body, headers: [("Idempotency-Key", "req-1")])
         let b = await call(emulator, "POST", "/v3/messages", body, headers: [("Idempotency-Key", "req-1")])
@@ -264,7 +264,7 @@ import Testing
     }
 
     @Test func sendWithoutFromRejectsBadExclusions() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let badNumber = await call(
             emulator, "POST", "/v3/messages",
             #"{"to":["+15550003333"],"exclude_from":["4155551234"],"message":\#(text("x"))}"#)
@@ -279,7 +279,7 @@ import Testing
     // MARK: One message
 
     @Test func seededMessagesAreDeliveredAndPrivate() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(emulator, "GET", "/v3/messages/\(SeedData.IDs.message(1))")
         #expect(r.status == 200)
         let keys = try #require(r.json?.objectValue?.keys)
@@ -298,7 +298,7 @@ import Testing
     }
 
     @Test func editChangesTheTextFiveTimesWithinFifteenMinutes() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let id = await send(emulator)
         for n in 1...5 {
             let r = await call(emulator, "PATCH", "/v3/messages/\(id)", #"{"text":"edit \#(n)"}"#)
@@ -315,7 +315,7 @@ import Testing
     }
 
     @Test func deleteRemovesTheMessage() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(emulator, "DELETE", "/v3/messages/\(SeedData.IDs.message(2))")
         #expect(r.status == 204)
         #expect(r.body.isEmpty)
@@ -324,7 +324,7 @@ import Testing
     }
 
     @Test func aThreadIsTheOriginatorAndItsReplies() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let root = SeedData.IDs.message(1)
         let reply = await send(emulator, Self.chat1, "re", extra: #","reply_to":{"message_id":"\#(root)"}"#)
         let nested = await send(emulator, Self.chat1, "re re", extra: #","reply_to":{"message_id":"\#(reply)"}"#)
@@ -347,7 +347,7 @@ import Testing
     // MARK: Reactions
 
     @Test func reactionsAreAddedAndRemovedOnThePart() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let id = await send(emulator)
         let add = await call(emulator, "POST", "/v3/messages/\(id)/reactions", #"{"operation":"add","type":"love"}"#)
         #expect(add.status == 200)
@@ -373,7 +373,7 @@ import Testing
     }
 
     @Test func reactionValidation() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let id = SeedData.IDs.message(1)
         let path = "/v3/messages/\(id)/reactions"
         expectError(await call(emulator, "POST", path, #"{"operation":"add","type":"wow"}"#), 400, 1005)
@@ -398,7 +398,7 @@ import Testing
     }
 
     @Test func stickersStackAndCanBeMoved() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let id = SeedData.IDs.message(1)
         let add = await call(
             emulator, "POST", "/v3/messages/\(id)/reactions",
@@ -435,7 +435,7 @@ import Testing
     // MARK: App cards
 
     @Test func anAppCardUpdateIsANewMessage() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let card =
             #"{"message":{"parts":[{"type":"imessage_app","app":{"bundle_id":"com.acme.game","name":"Game","team_id":"ABCDE12345"},"layout":{"caption":"Your move","image_url":"https://example.com/board.png"},"url":"https://acme.com/g/1"}]}}"#
         let sent = await call(emulator, "POST", "/v3/chats/\(Self.chat1)/messages", card)
@@ -465,7 +465,7 @@ import Testing
     }
 
     @Test func anExperienceRendersAsAnAppCardOverIMessageOnly() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let body =
             #"{"message":{"experience":{"name":"agentpay","action":"request_payment","params":{"checkout_url":"https://pay.linqapp.com/c/1"}}}}"#
         let r = await call(emulator, "POST", "/v3/chats/\(Self.chat1)/messages", body)
@@ -479,7 +479,7 @@ import Testing
     }
 
     @Test func experiencesAreCheckedAgainstTheCatalog() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/chats/\(Self.chat1)/messages"
         let unknown = #"{"message":{"experience":{"name":"nope","action":"x"}}}"#
         expectError(await call(emulator, "POST", path, unknown), 400, 1005)
@@ -491,7 +491,7 @@ import Testing
     }
 
     @Test func aMediaPartCanUseAnUploadedAttachment() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(
             emulator, "POST", "/v3/chats/\(Self.chat1)/messages",
             #"{"message":{"parts":[{"type":"media","attachment_id":"\#(SeedData.IDs.attachment)"}]}}"#)
@@ -510,7 +510,7 @@ import Testing
     // MARK: Polls
 
     @Test func pollsAreCreatedExtendedAndVotedOn() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(
             emulator, "POST", "/v3/chats/\(SeedData.IDs.groupChat)/polls",
             #"{"poll":{"options":[{"text":"Mon"},{"text":"Tue"}]}}"#)
@@ -536,7 +536,7 @@ import Testing
     }
 
     @Test func pollErrors() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let group = "/v3/chats/\(SeedData.IDs.groupChat)/polls"
         expectError(await call(emulator, "POST", group, #"{"poll":{"options":[{"text":"only"}]}}"#), 400, 1005)
         expectError(await call(emulator, "POST", group, "{}"), 400, 1001)
@@ -555,7 +555,7 @@ import Testing
     }
 
     @Test func theSeededPollHasTwoOptionsAndAVote() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let r = await call(emulator, "GET", "/v3/messages/\(SeedData.IDs.pollMessage)/poll")
         #expect(r.status == 200)
         #expect(r.json?["chat_id"] == .string(SeedData.IDs.groupChat))

@@ -19,7 +19,7 @@ import Testing
     // MARK: Webhook events
 
     @Test func webhookEventsListsThe75Types() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let response = await call(emulator, "GET", "/v3/webhook-events")
         #expect(response.status == 200)
         let events = response.json?["events"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -33,7 +33,7 @@ import Testing
     // MARK: Webhook subscriptions
 
     @Test func createReturnsTheSecretOnlyOnce() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let created = await call(
             emulator, "POST", "/v3/webhook-subscriptions",
             #"{"target_url":"https://example.com/hook","subscribed_events":["message.sent","message.sent","reaction.added"],"phone_numbers":["+15551230001"],"routing_key_header":"X-Route"}"#
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func createValidatesItsBody() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let cases: [(String, Int)] = [
             (#"{"subscribed_events":["message.sent"]}"#, 1001),
             (#"{"target_url":"https://example.com/a"}"#, 1001),
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func updateChangesOnlyWhatIsSentAndClearsWithNullOrEmpty() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/webhook-subscriptions/\(SeedData.IDs.subscription)"
         let before = try #require(await call(emulator, "GET", path).json)
         let updated = await call(
@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test func deleteAndUnknownOrForeignSubscriptionsAre2010() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/webhook-subscriptions/\(SeedData.IDs.subscription)"
         let foreign = await call(emulator, "GET", path, key: SeedData.globexKey)
         #expect(foreign.status == 404)
@@ -161,7 +161,7 @@ import Testing
     // MARK: Experiences
 
     @Test func experiencesListAndGet() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let list = await call(emulator, "GET", "/v3/experiences")
         #expect(list.status == 200)
         let names = list.json?["experiences"]?.arrayValue?.compactMap { $0["experience"]?.stringValue }
@@ -188,7 +188,7 @@ import Testing
     // MARK: Payment requests
 
     @Test func createPaymentRequestAndIdempotency() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let body = #"{"amount":1500,"currency":"usd","description":"Lunch","metadata":{"chat":"c1"}}"#
         let first = await call(emulator, "POST", "/v3/payment_requests", body, headers: [("Idempotency-Key", "k1")])
         #expect(first.status == 200)
@@ -216,7 +216,7 @@ import Testing
     }
 
     @Test func subscriptionModeRequests() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let created = await call(
             emulator, "POST", "/v3/payment_requests",
             #"{"mode":"subscription","price_id":"price_123","quantity":2,"discount":{"coupon":"HALF","label":"50% OFF"}}"#
@@ -237,7 +237,7 @@ import Testing
     }
 
     @Test func createPaymentRequestValidation() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let cases: [(String, Int)] = [
             (#"{"currency":"usd"}"#, 1001),
             (#"{"amount":100}"#, 1001),
@@ -282,7 +282,7 @@ import Testing
     }
 
     @Test func listPaymentRequestsPaginatesNewestFirst() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         var created: [String] = []
         for amount in 100..<105 {
             let response = await call(
@@ -313,7 +313,7 @@ import Testing
     }
 
     @Test func getCancelAndExpiry() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let path = "/v3/payment_requests/\(SeedData.IDs.paymentRequest)"
         let seeded = await call(emulator, "GET", path)
         #expect(seeded.status == 200)
@@ -342,7 +342,7 @@ import Testing
     // MARK: Providers and handles
 
     @Test func providers() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let acme = await call(emulator, "GET", "/v3/payments/providers/agentcard")
         #expect(acme.json == ["provider": "agentcard", "status": "ready"])
         let globex = await call(emulator, "GET", "/v3/payments/providers/agentcard", key: SeedData.globexKey)
@@ -367,7 +367,7 @@ import Testing
     }
 
     @Test func handleCeremonyWithPlusAndAtInPaths() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         for handle in ["+15557770042", "Pat@Example.com"] {
             let base = "/v3/payments/handles/\(handle)"
             #expect(
@@ -415,7 +415,7 @@ import Testing
     }
 
     @Test func codeExpiresAfterTenMinutes() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let connect = await call(emulator, "POST", "/v3/payments/handles/+15557770042/connect")
         let connectID = connect.json?["connect_id"]?.stringValue ?? ""
         emulator.clock.advance(by: 601)
@@ -428,7 +428,7 @@ import Testing
     // MARK: Payments
 
     @Test func paymentsFlow() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let seeded = await call(emulator, "GET", "/v3/payments/\(SeedData.IDs.payment)")
         #expect(seeded.status == 200)
         #expect(seeded.json?["status"] == "ready")
@@ -469,7 +469,7 @@ import Testing
     }
 
     @Test func paymentNeedsConnectionThenAdvancesWithTheSameIdempotencyKey() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let body = #"{"amount_cents":500,"currency":"usd","handle":"pat@example.com"}"#
         let first = await call(emulator, "POST", "/v3/payments", body, headers: [("Idempotency-Key", "p1")])
         #expect(first.json?["status"] == "needs_connection")
@@ -489,7 +489,7 @@ import Testing
     }
 
     @Test func createPaymentValidation() async throws {
-        let emulator = try Emulator()
+        let emulator = try Emulator(clock: .manual())
         let cases: [(String, Int)] = [
             (#"{"currency":"usd","handle":"+15557770001"}"#, 1001),
             (#"{"amount_cents":100,"handle":"+15557770001"}"#, 1001),
