@@ -178,7 +178,7 @@ public final class AsyncHTTPTransport: LinqTransport {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 race.start(continuation)
-                let task = Task {
+                let task = Task(executorPreference: EventLoopExecutor.preferenceHere) {
                     do {
                         race.finish(.success(try await work()))
                     } catch {

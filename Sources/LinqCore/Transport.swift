@@ -11,8 +11,12 @@ public struct HTTPHeader: Sendable, Hashable {
 extension Array where Element == HTTPHeader {
     /// The first value of the header `name` (case-insensitive).
     public func value(for name: String) -> String? {
-        let lower = name.lowercased()
-        return first(where: { $0.name.lowercased() == lower })?.value
+        first(where: { $0.name.utf8.elementsEqual(name.utf8, by: Self.sameASCIIIgnoringCase) })?.value
+    }
+
+    /// Whether two bytes are equal ignoring ASCII case (header names are ASCII).
+    static func sameASCIIIgnoringCase(_ a: UInt8, _ b: UInt8) -> Bool {
+        a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A)
     }
 }
 

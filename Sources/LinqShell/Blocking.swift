@@ -5,11 +5,14 @@ import Synchronization
 /// a Ctrl-C (SIGINT, counted by `Interrupts`) cancels the work, which then ends with
 /// `CancellationError`/`LinqError.cancelled` as it would for any task cancellation.
 public enum Blocking {
-    /// Runs `body` on the concurrency pool and waits for it.
-    public static func run<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+    /// Runs `body` and waits for it: on the concurrency pool, or on `executor` when given (a
+    /// request passes `EventLoopExecutor.shared` so that it runs on its connection's thread).
+    public static func run<T: Sendable>(
+        on executor: (any TaskExecutor)? = nil, _ body: @escaping @Sendable () async -> T
+    ) -> T {
         let box = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
-        let task = Task.detached {
+        let task = Task.detached(executorPreference: executor) {
             let value = await body()
             box.withLock { $0 = value }
             done.signal()

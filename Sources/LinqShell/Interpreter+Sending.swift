@@ -109,7 +109,7 @@ extension Interpreter {
         let notice = UncheckedSink(output: output, renderer: errorRenderer)
         client.onRetry = { event in notice.write(event.line) }
         let sender = client
-        let result = Blocking.run { () async -> Result<LinqResponse, LinqError> in
+        let result = Blocking.run(on: EventLoopExecutor.shared) { () async -> Result<LinqResponse, LinqError> in
             do throws(LinqError) {
                 return .success(try await sender.send(request, idempotent: idempotent))
             } catch {
@@ -150,8 +150,8 @@ extension Interpreter {
     /// is asked about at the prompt (`send … to production? [y/N]`) and refused in scripts unless
     /// the run said yes (`--yes`, or a `require target production` line).
     func confirmProduction(_ request: HTTPRequestData) throws(ShellError) {
-        guard case .production = session.target, request.method != "GET", request.method != "HEAD",
-            !run.productionConfirmed
+        guard request.method != "GET", request.method != "HEAD", !run.productionConfirmed,
+            case .production = session.target
         else { return }
         let path = request.url.firstRange(of: "/v3/").map { String(request.url[$0.lowerBound...]) } ?? request.url
         let what = "\(request.method) \(path)"

@@ -1,5 +1,6 @@
 import LinqCore
 import LinqJSON
+import Synchronization
 
 /// Where a setting's current value came from (shown by `show`). Precedence when starting:
 /// flag > env > profile > default; `set` during the session overrides all.
@@ -39,10 +40,24 @@ public enum Target: Sendable, Equatable {
     /// A test hook: a base URL (e.g. a loopback emulator) treated as the production API, so the
     /// production guard can be tested without it. Set once at start-up from
     /// `LINQ_TEST_TREAT_AS_PRODUCTION`.
-    nonisolated(unsafe) public static var treatedAsProduction: String?
+    nonisolated(unsafe) public static var treatedAsProduction: String? {
+        didSet { lastClassified.withLock { $0 = nil } }
+    }
 
     /// The target for a base URL (`emulatorURL` is the in-process emulator's, if one runs).
+    /// Asked for every request and every prompt: the last answer is kept.
     public static func classify(_ baseURL: String, emulatorURL: String?) -> Target {
+        if let last = lastClassified.withLock({ $0 }), last.baseURL == baseURL, last.emulatorURL == emulatorURL {
+            return last.target
+        }
+        let target = computeClassification(baseURL, emulatorURL: emulatorURL)
+        lastClassified.withLock { $0 = (baseURL, emulatorURL, target) }
+        return target
+    }
+
+    private static let lastClassified = Mutex<(baseURL: String, emulatorURL: String?, target: Target)?>(nil)
+
+    private static func computeClassification(_ baseURL: String, emulatorURL: String?) -> Target {
         if let emulatorURL, baseURL == emulatorURL { return .emulator(url: baseURL) }
         let url = normalized(baseURL)
         if url == normalized(LinqConfiguration.defaultBaseURL) || treatedAsProduction.map(normalized) == url {
