@@ -72,6 +72,8 @@ let package = Package(
                 "LinqShell", "LinqEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        // The transport alone, as the shell drives it: the floor `scripts/bench` subtracts.
+        .executableTarget(name: "linq-transport-bench", dependencies: ["LinqCore"], path: "Sources/TransportBench"),
         .target(name: "TestSupport", dependencies: ["LinqCore", "LinqEmulator", "CPTY"], path: "Tests/TestSupport"),
         .testTarget(name: "LinqJSONTests", dependencies: ["LinqJSON"]),
         .testTarget(name: "LinqHashTests", dependencies: ["LinqHash"]),
