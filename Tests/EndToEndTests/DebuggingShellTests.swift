@@ -56,17 +56,10 @@ import Testing
         let shown = try f.run(["-c", "card get", "-c", "last --curl"], extra: extra)
         let curl = try #require(shown.stdout.split(separator: "\n").last { $0.hasPrefix("curl ") })
         #expect(curl.contains("$LINQ_API_V3_API_KEY"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", String(curl) + " -s"]
         var environment = ProcessInfo.processInfo.environment
         environment["LINQ_API_V3_API_KEY"] = extra["LINQ_API_V3_API_KEY"]
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        try LinqBinary.launch(process)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let ran = try LinqBinary.runExecutable("/bin/sh", ["-c", String(curl) + " -s"], environment: environment)
+        let data = Data(ran.stdout.utf8)
         let repeated = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let original =
             try JSONSerialization.jsonObject(

@@ -306,27 +306,28 @@ import Testing
     @Test func aDriverWaitingForAnErrorIsNotBlocked() throws {
         let home = TempDirectory()
         defer { home.remove() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LinqBinary.path)
-        process.environment = LinqBinary.environment(home: home.path)
-        let input = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardError = errors
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        try LinqBinary.launch(process)
+        let input = ChildProcess.pipe()
+        let errors = ChildProcess.pipe()
+        let process = try ChildProcess(
+            LinqBinary.path, environment: LinqBinary.environment(home: home.path), stdin: input.read,
+            stderr: errors.write)
+        close(input.read)
+        close(errors.write)
         let card = "card create --first Ann --number +15551230002\n"
-        input.fileHandleForWriting.write(Data((card + card).utf8))
+        let lines = Array((card + card).utf8)
+        #expect(lines.withUnsafeBytes { write(input.write, $0.baseAddress, $0.count) } == lines.count)
         // stdin stays open: the 409 must end the run without a next line.
         let deadline = Date().addingTimeInterval(15)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         let ended = !process.isRunning
         if !ended { process.terminate() }
-        try? input.fileHandleForWriting.close()
+        close(input.write)
         process.waitUntilExit()
         #expect(ended, "the shell waited for a line that was never written")
         #expect(process.terminationStatus == 1)
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (output, _) = ChildProcess.communicate(
+            stdin: nil, input: [], outputs: [errors.read], deadline: Date().addingTimeInterval(10))
+        let text = String(decoding: output[0], as: UTF8.self)
         #expect(text.contains("409 Conflict"), "\(text)")
     }
 }

@@ -143,9 +143,7 @@ import Testing
         defer { dir.remove() }
         let path = dir.file("state.json")
         // A pid that certainly ran and is gone: a child that has exited.
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try LinqBinary.launch(child)
+        let child = try ChildProcess("/bin/true", environment: [:])
         child.waitUntilExit()
         let dead = child.processIdentifier
         writeTextFile("\(path).tmp.\(dead).0123456789abcdef", "{\"half\":")

@@ -45,9 +45,11 @@ public enum LinqBinary {
             directory: directory)
     }
 
-    /// Runs an executable script directly (its shebang line picks the interpreter).
-    public static func runExecutable(_ file: String, environment: [String: String]) throws -> Result {
-        try runProcess(file, [], environment: environment, stdin: nil, timeout: 30)
+    /// Runs an executable directly (a script's shebang line picks the interpreter).
+    public static func runExecutable(_ file: String, _ args: [String] = [], environment: [String: String]) throws
+        -> Result
+    {
+        try runProcess(file, args, environment: environment, stdin: nil, timeout: 30)
     }
 
     /// Like `run`, with raw bytes on stdin.
@@ -63,87 +65,62 @@ public enum LinqBinary {
     )
         throws -> Result
     {
-        let process = Process()
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = args
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        if stdin != nil {
-            process.standardInput = input
-        } else {
-            process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        let input = stdin.map { _ in ChildProcess.pipe() }
+        let out = ChildProcess.pipe()
+        let err = ChildProcess.pipe()
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                executable, args, environment: environment, stdin: input?.read, stdout: out.write, stderr: err.write,
+                directory: directory)
+        } catch {
+            [input?.read, input?.write, out.read, out.write, err.read, err.write].compactMap { $0 }.forEach {
+                close($0)
+            }
+            throw error
         }
-        try LinqBinary.launch(process)
-        if let bytes: [UInt8] = stdin {
-            input.fileHandleForWriting.write(Data(bytes))
-            try? input.fileHandleForWriting.close()
-        }
-        // Read both pipes fully before waiting, so a large output cannot block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            outData = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        if group.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
+        // The child has its copies; ours of its ends would hold back end-of-file.
+        [input?.read, out.write, err.write].compactMap { $0 }.forEach { close($0) }
+        // Feed stdin and read both outputs together, so that no pipe can fill up and block the child.
+        let (outputs, ended) = ChildProcess.communicate(
+            stdin: input?.write, input: stdin ?? [], outputs: [out.read, err.read],
+            deadline: Date().addingTimeInterval(timeout))
+        if !ended {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
             throw RunnerError.timedOut(args)
         }
-        process.waitUntilExit()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    /// Foundation's `Process.run()` is not safe to call from several threads at once (it crashed
-    /// in a memmove under parallel tests): launches go one at a time; the runs still overlap.
-    static let launchLock = NSLock()
-
-    public static func launch(_ process: Process) throws {
-        launchLock.lock()
-        defer { launchLock.unlock() }
-        try process.run()
+            status: process.waitUntilExit(), stdout: String(decoding: outputs[0], as: UTF8.self),
+            stderr: String(decoding: outputs[1], as: UTF8.self))
     }
 
     public enum RunnerError: Error { case timedOut([String]), noBaseURL(String) }
 
     /// A running `linq emulator` process.
     public final class EmulatorProcess: @unchecked Sendable {
-        public let process: Process
+        public let process: ChildProcess
         public let baseURL: String
         public let banner: String
 
         /// Starts `linq emulator --port 0 [extra]` and waits for its banner.
         public init(extra: [String] = [], environment: [String: String]) throws {
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: LinqBinary.path)
-            process.arguments = ["emulator", "--port", "0"] + extra
-            process.environment = environment
-            let out = Pipe()
-            process.standardOutput = out
-            // Real /dev/null handles: FileHandle.nullDevice made Process.run hang here.
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-            try LinqBinary.launch(process)
+            let out = ChildProcess.pipe()
+            defer { close(out.read) }
+            do {
+                process = try ChildProcess(
+                    LinqBinary.path, ["emulator", "--port", "0"] + extra, environment: environment, stdout: out.write)
+            } catch {
+                close(out.write)
+                throw error
+            }
+            close(out.write)
             var text = ""
-            let handle = out.fileHandleForReading
             let deadline = Date().addingTimeInterval(20)
             // Raw read(2): FileHandle.availableData may wait for EOF on a pipe.
             var buffer = [UInt8](repeating: 0, count: 4096)
             while !text.contains("(Ctrl-C to stop)") && Date() < deadline {
-                let n = read(handle.fileDescriptor, &buffer, buffer.count)
+                let n = read(out.read, &buffer, buffer.count)
                 if n <= 0 { break }
                 text += String(decoding: buffer[0..<n], as: UTF8.self)
             }

@@ -80,9 +80,10 @@ public final class PseudoTerminal: @unchecked Sendable {
         send(key)
     }
 
-    /// Waits (up to 2 s) until the terminal is out of canonical mode, i.e. the editor is reading.
+    /// Waits (up to 15 s: a loaded CI machine may take seconds to reach the editor; it returns as
+    /// soon as it does) until the terminal is out of canonical mode, i.e. the editor is reading.
     public func waitForRawMode() {
-        let deadline = Date().addingTimeInterval(2)
+        let deadline = Date().addingTimeInterval(15)
         var modes = termios()
         while deadline.timeIntervalSinceNow > 0 {
             if tcgetattr(master, &modes) == 0, modes.c_lflag & tcflag_t(ICANON) == 0 { return }
@@ -90,10 +91,10 @@ public final class PseudoTerminal: @unchecked Sendable {
         }
     }
 
-    /// Waits (up to 5 s) until the terminal is back in canonical mode, i.e. the editor returned
-    /// the line and the program is running it.
+    /// Waits (up to 15 s, returning as soon as it is) until the terminal is back in canonical
+    /// mode, i.e. the editor returned the line and the program is running it.
     public func waitForCookedMode() {
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(15)
         var modes = termios()
         while deadline.timeIntervalSinceNow > 0 {
             if tcgetattr(master, &modes) == 0, modes.c_lflag & tcflag_t(ICANON) != 0 { return }
