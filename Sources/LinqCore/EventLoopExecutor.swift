@@ -8,7 +8,8 @@ import NIOPosix
 /// concurrency pool and back (measured: about 40% of the shell's CPU per command went to those
 /// hops and their wake-ups).
 ///
-/// Work on this executor must not block: it holds the loop every connection needs.
+/// Work on this executor must never wait for other work on the same loop (a semaphore, a
+/// blocking `wait()`): the loop would stop, and with it every connection on it.
 public final class EventLoopExecutor: TaskExecutor {
     /// The loop jobs run on.
     public let loop: any EventLoop

@@ -82,8 +82,8 @@ public final class Emulator: Sendable {
         stats.withLock { $0 = RequestStats() }
         webhooks.reset()
         return transaction(writing: true) { store in
-            store = SeedData.store(now: EmulatorClock.realNow())
             clock.currentOffset = 0
+            store = SeedData.store(now: clock.now())
             return ((), save: true)
         }
     }

@@ -75,16 +75,11 @@ public enum AtomicFile {
     /// minutes (no write takes that long). Call it while holding the file's `FileLock`.
     public static func removeStaleTemporaries(of path: String) {
         let (folder, name) = split(path)
-        guard let dir = opendir(folder) else { return }
-        defer { closedir(dir) }
+        guard let entries = DirectoryListing.names(in: folder) else { return }
         let prefix = name + ".tmp."
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        while let entry = readdir(dir) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard entryName.hasPrefix(prefix) else { continue }
+        for entryName in entries where entryName.hasPrefix(prefix) {
             // `<pid>` (older naming) or `<pid>.<random>`.
             let rest = entryName.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
             guard (1...2).contains(rest.count), let pid = Int32(rest[0]), pid > 0 else { continue }

@@ -243,14 +243,8 @@ public struct Completer: Sendable {
         let namePrefix = slash.map { String(prefix[prefix.index(after: $0)...]) } ?? prefix
         var folder = folderTyped.isEmpty ? "." : folderTyped
         if folder.hasPrefix("~/"), let home = getenv("HOME") { folder = String(cString: home) + folder.dropFirst() }
-        guard let dir = opendir(folder) else { return [] }
-        defer { closedir(dir) }
         var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name == "." || name == ".." { continue }
+        for name in DirectoryListing.names(in: folder) ?? [] {
             if name.hasPrefix(".") && !namePrefix.hasPrefix(".") { continue }
             guard name.hasPrefix(namePrefix) else { continue }
             var info = stat()

@@ -126,7 +126,8 @@ public enum LinqBinary {
             }
             banner = text
             guard let line = text.split(separator: "\n").first(where: { $0.contains("base URL:") }) else {
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
                 throw RunnerError.noBaseURL(text)
             }
             baseURL = String(line.split(separator: " ").last!)

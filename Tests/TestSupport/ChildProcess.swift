@@ -16,7 +16,7 @@ public final class ChildProcess: @unchecked Sendable {
         _ path: String, _ arguments: [String] = [], environment: [String: String], stdin: Int32? = nil,
         stdout: Int32? = nil, stderr: Int32? = nil, directory: String? = nil
     ) throws {
-        PseudoTerminal.reopenStandardDescriptors()
+        _ = ChildProcess.prepared
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
@@ -30,8 +30,18 @@ public final class ChildProcess: @unchecked Sendable {
         processIdentifier = pid
     }
 
+    /// Done once, before any pipe or child: fds 0–2 open (CI may start the runner with them
+    /// closed, and a pipe must not take their place), and SIGPIPE ignored so that writing to a
+    /// child that has exited fails with EPIPE instead of ending the test runner (children get
+    /// default dispositions back).
+    static let prepared: Void = {
+        PseudoTerminal.reopenStandardDescriptors()
+        signal(SIGPIPE, SIG_IGN)
+    }()
+
     /// A pipe whose ends are closed on exec (a child gets one only as its 0–2).
     public static func pipe() -> (read: Int32, write: Int32) {
+        _ = prepared
         var fds: [Int32] = [-1, -1]
         precondition(cpty_pipe(&fds) == 0, "pipe2 failed: errno \(errno)")
         return (fds[0], fds[1])
@@ -74,6 +84,8 @@ public final class ChildProcess: @unchecked Sendable {
         var open = Set(outputs.indices)
         var writer = stdin
         var written = 0
+        // Non-blocking: `poll` promises room for some bytes, not for all that are left.
+        if let fd = writer { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         if let fd = writer, input.isEmpty {
             close(fd)
             writer = nil

@@ -24,7 +24,7 @@ public final class PseudoTerminal: @unchecked Sendable {
     public init(_ path: String, _ args: [String], environment: [String: String], rows: Int32 = 30, cols: Int32 = 120)
         throws
     {
-        Self.reopenStandardDescriptors()
+        _ = ChildProcess.prepared
         let argv = ([path] + args).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

@@ -42,9 +42,10 @@ ensure_curl() {
 # (resident memory 17.4 → 13.4 MB at start, 23.6 → 19.6 MB for a 100,000-line script; see
 # scripts/bench). Only for the static build: a position-dependent executable against the shared
 # Swift runtime gets loader warnings. All three scripts use exactly these flags, so none of them
-# invalidates the others' build. Output goes to LOG; returns the build's status.
+# invalidates the others' build. Usage: release_build PRODUCT LOG (the build's output goes to
+# LOG); returns the build's status.
 release_build() {
-    local product=${1:-linq} log=${2:-/dev/stderr}
+    local product=$1 log=$2
     swift build -c release --product "$product" --static-swift-stdlib --scratch-path .build-static \
         -Xswiftc -Xclang-linker -Xswiftc -no-pie -Xlinker --no-export-dynamic >"$log" 2>&1
 }
