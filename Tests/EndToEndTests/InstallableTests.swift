@@ -29,6 +29,38 @@ import Testing
         #expect(missing.stderr.contains("nosuch.linq"))
     }
 
+    /// `scripts/install --uninstall` (before or after PREFIX) removes exactly what it installs;
+    /// a second PREFIX or an unknown option is refused before anything is built.
+    @Test func uninstallRemovesExactlyTheInstalledFilesAndBadArgumentsAreRefused() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/install").path
+        let prefix = TempDirectory()
+        defer { prefix.remove() }
+        let installed = [
+            "bin/linq", "share/bash-completion/completions/linq", "share/zsh/site-functions/_linq",
+            "share/fish/vendor_completions.d/linq.fish", "share/man/man1/linq.1",
+        ]
+        let env = ["PATH": "/usr/bin:/bin", "HOME": prefix.path]
+        for arguments in [[prefix.path, "--uninstall"], ["--uninstall", prefix.path]] {
+            for file in installed + ["bin/other-tool"] {
+                try FileManager.default.createDirectory(
+                    atPath: prefix.file((file as NSString).deletingLastPathComponent), withIntermediateDirectories: true
+                )
+                writeTextFile(prefix.file(file), "x")
+            }
+            let result = try LinqBinary.runExecutable(script, arguments, environment: env)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            for file in installed { #expect(!FileManager.default.fileExists(atPath: prefix.file(file)), "\(file)") }
+            #expect(FileManager.default.fileExists(atPath: prefix.file("bin/other-tool")), "only linq's files go")
+        }
+        let two = try LinqBinary.runExecutable(script, ["a", "b"], environment: env)
+        #expect(two.status == 2)
+        #expect(two.stderr.contains("one PREFIX only"), "\(two.stderr)")
+        let unknown = try LinqBinary.runExecutable(script, ["--prefix=x"], environment: env)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown option '--prefix=x'"), "\(unknown.stderr)")
+    }
+
     @Test func theManPageAndCompletionsComeFromTheBinary() throws {
         let home = TempDirectory()
         defer { home.remove() }
