@@ -42,10 +42,21 @@ ensure_curl() {
 # (resident memory 17.4 → 13.4 MB at start, 23.6 → 19.6 MB for a 100,000-line script; see
 # scripts/bench). Only for the static build: a position-dependent executable against the shared
 # Swift runtime gets loader warnings. All three scripts use exactly these flags, so none of them
-# invalidates the others' build. Usage: release_build PRODUCT LOG (the build's output goes to
+# invalidates the others' build. libstdc++ (which the Swift runtime needs) is linked in statically
+# too when its archive is installed: only the parts used are kept, 0.7 MB less resident than
+# mapping the whole shared library. Usage: release_build PRODUCT LOG (the build's output goes to
 # LOG); returns the build's status.
 release_build() {
-    local product=$1 log=$2
+    local product=$1 log=$2 archive="" cxx=()
+    local clang
+    clang="$(dirname "$(command -v swift)")/clang"
+    [ -x "$clang" ] && archive=$("$clang" -print-file-name=libstdc++.a 2>/dev/null || true)
+    if [ -f "$archive" ]; then
+        # A folder holding only the archive, searched first: -lstdc++ then finds no shared library.
+        mkdir -p .build-static/static-libstdc++
+        ln -sf "$archive" .build-static/static-libstdc++/libstdc++.a
+        cxx=(-Xlinker "-L$PWD/.build-static/static-libstdc++")
+    fi
     swift build -c release --product "$product" --static-swift-stdlib --scratch-path .build-static \
-        -Xswiftc -Xclang-linker -Xswiftc -no-pie -Xlinker --no-export-dynamic >"$log" 2>&1
+        -Xswiftc -Xclang-linker -Xswiftc -no-pie -Xlinker --no-export-dynamic "${cxx[@]}" >"$log" 2>&1
 }
