@@ -1,4 +1,5 @@
 import Dispatch
+import LinqCore
 import Synchronization
 
 /// Runs async work from the synchronous main thread, which owns the terminal. While it waits,
@@ -22,6 +23,20 @@ public enum Blocking {
             if Interrupts.count != interruptsAtStart { task.cancel() }
         }
         return box.withLock { $0! }
+    }
+
+    /// Sends one raw request (not through `LinqClient`: no retries, no API error decoding) and
+    /// waits for it, on the connection's event loop like every request of the shell.
+    public static func send(
+        _ request: HTTPRequestData, through transport: any LinqTransport, timeouts: LinqConfiguration.Timeouts
+    ) -> Result<HTTPResponseData, any Error> {
+        run(on: EventLoopExecutor.shared) { () async -> Result<HTTPResponseData, any Error> in
+            do {
+                return .success(try await transport.send(request, timeouts: timeouts))
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 }
 

@@ -9,19 +9,11 @@ import Testing
 /// `--state` persistence, and wire details. Raw requests go through the production transport
 /// (not the client's catalog), so the emulator is checked on its own terms.
 @Suite(.serialized) struct EmulatorServerTests {
-    let transport = AsyncHTTPTransport.shared
-
     func send(
         _ server: EmulatorServer, _ method: String, _ target: String, body: String? = nil,
         key: String? = SeedData.acmeKey
     ) async throws -> HTTPResponseData {
-        var headers: [HTTPHeader] = []
-        if let key { headers.append(HTTPHeader("Authorization", "Bearer \(key)")) }
-        if body != nil { headers.append(HTTPHeader("Content-Type", "application/json")) }
-        let root = server.baseURL.replacingOccurrences(of: "/api/partner", with: "")
-        return try await transport.send(
-            HTTPRequestData(method: method, url: root + target, headers: headers, body: body.map { Array($0.utf8) }),
-            timeouts: .init())
+        try await EmulatorAPI(server: server).send(method, target, body: body, key: key)
     }
 
     func json(_ response: HTTPResponseData) throws -> JSONValue { try JSONValue.parse(response.body) }

@@ -88,18 +88,11 @@ enum AttachmentUploadCommand {
             context.err("uploading \(name) (\(megabytes(bytes.count)))…\n")
         }
         let upload = HTTPRequestData(method: method, url: uploadURL, headers: headers, body: bytes)
-        let transport = context.environment.transport
         let timeouts = LinqConfiguration.Timeouts(
             total: .seconds(600), connect: context.environment.baseConfiguration.timeouts.connect)
         let clock = ContinuousClock()
         let started = clock.now
-        let result = Blocking.run { () async -> Result<HTTPResponseData, any Error> in
-            do {
-                return .success(try await transport.send(upload, timeouts: timeouts))
-            } catch {
-                return .failure(error)
-            }
-        }
+        let result = Blocking.send(upload, through: context.environment.transport, timeouts: timeouts)
         switch result {
         case .failure(let error):
             throw ShellError(.request, "the upload of \(name) failed: \(error)")

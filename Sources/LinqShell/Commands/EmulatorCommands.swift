@@ -120,16 +120,8 @@ enum EmulatorCommands {
             request.headers = [HTTPHeader("Content-Type", "application/json")]
             request.body = Array(body.formatted(.compact).utf8)
         }
-        let transport = context.environment.transport
-        let timeouts = context.environment.baseConfiguration.timeouts
-        let sent = request
-        let result = Blocking.run { () async -> Result<HTTPResponseData, any Error> in
-            do {
-                return .success(try await transport.send(sent, timeouts: timeouts))
-            } catch {
-                return .failure(error)
-            }
-        }
+        let result = Blocking.send(
+            request, through: context.environment.transport, timeouts: context.environment.baseConfiguration.timeouts)
         switch result {
         case .failure(let error):
             if error is CancellationError { throw ShellError(.interrupted, "interrupted") }
