@@ -102,11 +102,7 @@ public final class AsyncHTTPTransport: LinqTransport {
     public func send(_ request: HTTPRequestData, timeouts: LinqConfiguration.Timeouts) async throws -> HTTPResponseData
     {
         let endpoint = Endpoint(url: request.url)
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
-        if let body = request.body { outgoing.body = .bytes(body) }
-        let prepared = outgoing
+        let prepared = Self.outgoing(request)
         // An idle limit at or over the deadline would only race it: the deadline alone decides.
         let client = client(connect: timeouts.connect, idle: timeouts.idle < timeouts.total ? timeouts.idle : nil)
         let limit = maxBodyBytes
@@ -139,27 +135,44 @@ public final class AsyncHTTPTransport: LinqTransport {
         } catch {
             if Task.isCancelled { throw CancellationError() }
             let head = headReceived.load(ordering: .relaxed)
-            if error is DeadlineReached {
-                throw TransportError(
-                    .timeout, detail: "deadline of \(DurationText.short(timeouts.total)) reached",
-                    summary: TransportError.timeoutSummary(limit: timeouts.total, headReceived: head),
-                    headReceived: head)
-            }
-            if error is CancellationError { throw error }
-            if let client = error as? HTTPClientError, client == .cancelled { throw CancellationError() }
-            var classified = Self.classify(error, endpoint: endpoint, timeouts: timeouts, headReceived: head)
-            if classified.kind == .tls, classified.detail.contains("CERTIFICATE_VERIFY_FAILED"),
-                endpoint.scheme == "https"
-            {
-                // Say why the certificate is not trusted (self-signed, expired, unknown issuer).
-                if let reason = await TLSDiagnosis.untrustedReason(
-                    host: endpoint.host, port: endpoint.port, timeout: min(timeouts.connect, .seconds(5)))
-                {
-                    classified.summary = "TLS: certificate not trusted (\(reason))"
-                }
-            }
-            throw classified
+            throw await Self.sendFailure(error, endpoint: endpoint, timeouts: timeouts, headReceived: head)
         }
+    }
+
+    /// The AsyncHTTPClient request for `request`: method, headers and body.
+    private static func outgoing(_ request: HTTPRequestData) -> HTTPClientRequest {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        if let body = request.body { outgoing.body = .bytes(body) }
+        return outgoing
+    }
+
+    /// What `send` throws for `error`: the deadline as a timeout, a cancellation as
+    /// `CancellationError`, anything else classified (an untrusted certificate with the reason).
+    private static func sendFailure(
+        _ error: any Error, endpoint: Endpoint, timeouts: LinqConfiguration.Timeouts, headReceived head: Bool
+    ) async -> any Error {
+        if error is DeadlineReached {
+            return TransportError(
+                .timeout, detail: "deadline of \(DurationText.short(timeouts.total)) reached",
+                summary: TransportError.timeoutSummary(limit: timeouts.total, headReceived: head),
+                headReceived: head)
+        }
+        if error is CancellationError { return error }
+        if let client = error as? HTTPClientError, client == .cancelled { return CancellationError() }
+        var classified = classify(error, endpoint: endpoint, timeouts: timeouts, headReceived: head)
+        if classified.kind == .tls, classified.detail.contains("CERTIFICATE_VERIFY_FAILED"),
+            endpoint.scheme == "https"
+        {
+            // Say why the certificate is not trusted (self-signed, expired, unknown issuer).
+            if let reason = await TLSDiagnosis.untrustedReason(
+                host: endpoint.host, port: endpoint.port, timeout: min(timeouts.connect, .seconds(5)))
+            {
+                classified.summary = "TLS: certificate not trusted (\(reason))"
+            }
+        }
+        return classified
     }
 
     /// Thrown by `within` when its time is up.
@@ -194,110 +207,6 @@ public final class AsyncHTTPTransport: LinqTransport {
         } onCancel: {
             race.cancel()
         }
-    }
-
-    /// Maps AsyncHTTPClient, NIO and BoringSSL errors to a kind and a one-line summary.
-    static func classify(
-        _ error: any Error, endpoint: Endpoint, timeouts: LinqConfiguration.Timeouts, headReceived: Bool = false
-    ) -> TransportError {
-        if let known = error as? TransportError { return known }
-        let detail = String(describing: error)
-        let at = endpoint.hostPort
-        func make(_ kind: TransportError.Kind, _ summary: String, neverSent: Bool? = nil) -> TransportError {
-            TransportError(
-                kind, detail: detail, summary: summary, requestNeverSent: neverSent, headReceived: headReceived)
-        }
-        let refused = make(.connectionRefused, "connection refused by \(at)")
-        let connectTimeout = make(
-            .connectTimeout, "could not connect to \(at) within \(DurationText.short(timeouts.connect))")
-        let closed = make(
-            .connectionReset,
-            headReceived
-                ? "connection closed by the server before the response was complete"
-                : "connection closed by the server before a response")
-        if let status = error as? ResponseStatusGuard.InvalidStatus {
-            return make(.malformedResponse, "the server sent a malformed response (status \(status.text))")
-        }
-        if let parser = error as? HTTPParserError {
-            // The connection ended mid-message (no or a partial response): a close, not bad HTTP.
-            if parser == .invalidEOFState || parser == .closedConnection { return closed }
-            return make(.malformedResponse, "the server sent a malformed response (\(describe(parser)))")
-        }
-        if error is NIOHTTPDecoderError {
-            return make(.malformedResponse, "the server sent a malformed response (an answer nobody asked for)")
-        }
-        if let client = error as? HTTPClientError {
-            if client == .connectTimeout { return connectTimeout }
-            if client == .readTimeout {
-                return make(.idleTimeout, TransportError.idleSummary(limit: timeouts.idle, headReceived: headReceived))
-            }
-            if client == .deadlineExceeded {
-                return make(.timeout, TransportError.timeoutSummary(limit: timeouts.total, headReceived: headReceived))
-            }
-            if client == .writeTimeout {
-                return make(.timeout, "could not send the request within \(DurationText.short(timeouts.idle))")
-            }
-            if client == .remoteConnectionClosed { return closed }
-            if client == .tlsHandshakeTimeout {
-                return make(.tls, "TLS: handshake with \(at) timed out", neverSent: true)
-            }
-            if client == .invalidURL || client == .emptyHost || client == .emptyScheme
-                || detail.contains("unsupportedScheme")
-            {
-                return make(.invalidURL, "invalid URL: \(endpoint.url)", neverSent: true)
-            }
-            if client == .bodyLengthMismatch {
-                return make(.malformedResponse, "the server sent a malformed response (wrong body length)")
-            }
-        }
-        if let connection = error as? NIOConnectionError {
-            if connection.connectionErrors.isEmpty, connection.dnsAError != nil || connection.dnsAAAAError != nil {
-                return make(.hostNotFound, "cannot resolve host \(endpoint.host)")
-            }
-            if let first = connection.connectionErrors.first?.error {
-                var inner = classify(first, endpoint: endpoint, timeouts: timeouts, headReceived: headReceived)
-                inner.detail = detail
-                return inner
-            }
-        }
-        if error is SocketAddressError { return make(.hostNotFound, "cannot resolve host \(endpoint.host)") }
-        if let io = error as? IOError {
-            switch io.errnoCode {
-            case ECONNREFUSED: return refused
-            case ECONNRESET, EPIPE: return closed
-            case ETIMEDOUT: return connectTimeout
-            case ENETUNREACH, EHOSTUNREACH: return make(.connectionRefused, "no route to \(at)", neverSent: true)
-            default: break
-            }
-        }
-        if let channel = error as? ChannelError {
-            switch channel {
-            case .connectTimeout: return connectTimeout
-            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed: return closed
-            default: break
-            }
-        }
-        if let ssl = error as? NIOSSLError {
-            switch ssl {
-            case .handshakeFailed(let boring):
-                return make(.tls, tlsSummary(String(describing: boring), at: at), neverSent: true)
-            case .uncleanShutdown: return closed
-            default: return make(.tls, "TLS: \(at): \(shortName(of: ssl))")
-            }
-        }
-        if let extra = error as? NIOSSLExtraError {
-            if extra == .failedToValidateHostname || extra == .serverHostnameImpossibleToMatch {
-                return make(.tls, "TLS: the certificate is not valid for \(endpoint.host)", neverSent: true)
-            }
-            return make(.tls, "TLS: \(at): \(shortName(of: extra))", neverSent: true)
-        }
-        let lower = detail.lowercased()
-        if lower.contains("refused") { return refused }
-        if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") {
-            return make(.tls, tlsSummary(detail, at: at))
-        }
-        if lower.contains("reset") || lower.contains("closed") || lower.contains("eof") { return closed }
-        return make(.other, "network error talking to \(at)")
     }
 
     /// A BoringSSL handshake failure in a few words.

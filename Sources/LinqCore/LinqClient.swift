@@ -72,106 +72,146 @@ public struct LinqClient: Sendable {
     /// `configuration.timeouts.total`.
     public func send(_ request: HTTPRequestData, idempotent: Bool) async throws(LinqError) -> LinqResponse {
         let request = withIdempotencyKey(request)
-        let timeouts = configuration.timeouts
         let policy = configuration.retry
         let budget = WriteBudget.scope(of: request).map { (budget: contactCardBudget, scope: $0) }
         let partner = configuration.baseURL + " " + (configuration.apiKey ?? "")
         let safety = RetryPolicy.RetrySafety(
             idempotentMethod: idempotent, idempotencyKey: Idempotency.isSafeToResend(request),
             budgeted: budget != nil)
-        let clock = ContinuousClock()
-        let started = clock.now
-        let deadline = started + timeouts.total
+        let call = CallClock(total: configuration.timeouts.total)
         var log: [AttemptRecord] = []
 
         while true {
             let attempt = log.count + 1
-            let attemptStart = clock.now
-            let remaining = deadline - attemptStart
-            // This attempt may use what is left of the call's deadline; connect and idle stay as
-            // configured (the transport keeps one connection pool per pair).
-            let attemptTimeouts = LinqConfiguration.Timeouts(
-                total: remaining, connect: timeouts.connect, idle: timeouts.idle)
-            let outcome: RetryPolicy.Outcome
-            var failure: LinqError
-            var record: AttemptRecord
-            var budgetStatus: WriteBudget.Status?
-            do {
-                let raw = try await transport.send(request, timeouts: attemptTimeouts)
-                let now = clock.now
-                let code = raw.status >= 400 ? LinqError.linqCode(in: raw.body) : nil
-                record = AttemptRecord(number: attempt, status: raw.status, code: code, duration: now - attemptStart)
-                log.append(record)
-                let response = LinqResponse(
-                    status: raw.status, headers: raw.headers, body: raw.body, duration: now - attemptStart,
-                    totalDuration: now - started, attempts: attempt, request: request, attemptLog: log,
-                    timeToHead: raw.timeToHead)
-                if let budget {
-                    budgetStatus = Self.spend(budget, partner: partner, response: response)
-                }
-                if response.isSuccess { return response }
-                failure = LinqError.from(response: response)
-                let header = raw.headers.value(for: "x-should-retry").map { $0.lowercased() == "true" }
-                outcome = .response(
-                    status: raw.status, code: failure.code, retryAfter: failure.retryAfter, shouldRetryHeader: header)
-            } catch is CancellationError {
-                var cancelled = LinqError.cancelledByCaller
-                cancelled.attempts = attempt
-                cancelled.attemptLog = log
-                cancelled.elapsed = clock.now - started
-                throw cancelled
-            } catch {
-                var transportError =
-                    (error as? TransportError)
-                    ?? TransportError(.other, detail: String(describing: error), summary: "network error")
-                if transportError.kind == .timeout {
-                    // Say which limit ended the call: the configured total, not this attempt's share.
-                    transportError.summary = TransportError.timeoutSummary(
-                        limit: timeouts.total, headReceived: transportError.headReceived)
-                }
-                record = AttemptRecord(number: attempt, failure: transportError, duration: clock.now - attemptStart)
-                log.append(record)
-                failure = LinqError(kind: .transport, message: transportError.summary, transport: transportError)
-                outcome = .transport(transportError.kind, requestNeverSent: transportError.requestNeverSent)
-                if let budget, !transportError.requestNeverSent {
-                    budget.budget.record(partner: partner, scope: budget.scope)
-                    budgetStatus = budget.budget.status(partner: partner, scope: budget.scope)
-                }
+            let failed: FailedAttempt
+            switch try await sendAttempt(attempt, request, call: call, budget: budget, partner: partner, log: &log) {
+            case .succeeded(let response): return response
+            case .failed(let failedAttempt): failed = failedAttempt
             }
+            var failure = failed.error
             failure.attempts = attempt
             failure.attemptLog = log
-            failure.elapsed = clock.now - started
-            failure.budget = budgetStatus
-            let (decision, reason) = policy.evaluate(outcome, retriesSoFar: attempt - 1, safety: safety)
+            failure.elapsed = call.elapsed
+            failure.budget = failed.budgetStatus
+            let (decision, reason) = policy.evaluate(failed.outcome, retriesSoFar: attempt - 1, safety: safety)
             switch decision {
             case .stop:
                 if case .notTransient? = reason {} else { failure.notRetried = reason }
                 throw failure
             case .retry(let delay):
                 // A wait that would end after the deadline is not taken: fail now, with the wait.
-                guard clock.now + delay < deadline else {
-                    failure.notRetried = .deadlineReached(timeouts.total)
+                guard call.clock.now + delay < call.deadline else {
+                    failure.notRetried = .deadlineReached(configuration.timeouts.total)
                     throw failure
                 }
+                var record = failed.record
                 record.waitAfter = delay
                 log[log.count - 1] = record
                 failure.attemptLog = log
                 let serverWait = failure.retryAfter.map { $0 > 0 } ?? false
-                onRetry?(
-                    RetryEvent(
-                        attempt: attempt, maxAttempts: policy.maxRetries + 1, record: record, delay: delay,
-                        serverRequested: serverWait, method: request.method, url: request.url))
-                do {
-                    try await Task.sleep(for: delay)
-                } catch {
-                    var cancelled = LinqError.cancelledByCaller
-                    cancelled.attempts = attempt
-                    cancelled.attemptLog = log
-                    cancelled.elapsed = clock.now - started
-                    throw cancelled
-                }
+                try await pauseBeforeRetry(
+                    delay, attempt: attempt, record: record, serverRequested: serverWait, request: request, log: log,
+                    call: call)
             }
         }
+    }
+
+    /// Sends `request` once, as attempt number `attempt`, within what is left of the call's
+    /// deadline; logs the attempt and counts a budgeted write. The response when it succeeded,
+    /// else what failed; cancelled → `cancelledByCaller`.
+    private func sendAttempt(
+        _ attempt: Int, _ request: HTTPRequestData, call: CallClock, budget: BudgetScope?, partner: String,
+        log: inout [AttemptRecord]
+    ) async throws(LinqError) -> AttemptResult {
+        let timeouts = configuration.timeouts
+        let attemptStart = call.clock.now
+        let remaining = call.deadline - attemptStart
+        // This attempt may use what is left of the call's deadline; connect and idle stay as
+        // configured (the transport keeps one connection pool per pair).
+        let attemptTimeouts = LinqConfiguration.Timeouts(
+            total: remaining, connect: timeouts.connect, idle: timeouts.idle)
+        do {
+            let raw = try await transport.send(request, timeouts: attemptTimeouts)
+            let now = call.clock.now
+            let code = raw.status >= 400 ? LinqError.linqCode(in: raw.body) : nil
+            let record = AttemptRecord(number: attempt, status: raw.status, code: code, duration: now - attemptStart)
+            log.append(record)
+            let response = LinqResponse(
+                status: raw.status, headers: raw.headers, body: raw.body, duration: now - attemptStart,
+                totalDuration: now - call.started, attempts: attempt, request: request, attemptLog: log,
+                timeToHead: raw.timeToHead)
+            var budgetStatus: WriteBudget.Status?
+            if let budget {
+                budgetStatus = Self.spend(budget, partner: partner, response: response)
+            }
+            if response.isSuccess { return .succeeded(response) }
+            let failure = LinqError.from(response: response)
+            let header = raw.headers.value(for: "x-should-retry").map { $0.lowercased() == "true" }
+            let outcome = RetryPolicy.Outcome.response(
+                status: raw.status, code: failure.code, retryAfter: failure.retryAfter, shouldRetryHeader: header)
+            return .failed(FailedAttempt(error: failure, outcome: outcome, record: record, budgetStatus: budgetStatus))
+        } catch is CancellationError {
+            throw Self.cancelled(attempts: attempt, log: log, elapsed: call.elapsed)
+        } catch {
+            return .failed(
+                transportFailure(
+                    error, attempt: attempt, started: attemptStart, call: call, budget: budget, partner: partner,
+                    log: &log))
+        }
+    }
+
+    /// An attempt that got no response: `error` as a transport failure (a timeout is named by the
+    /// call's total limit, not this attempt's share), logged; a budgeted write that may have reached
+    /// the server is counted.
+    private func transportFailure(
+        _ error: any Error, attempt: Int, started attemptStart: ContinuousClock.Instant, call: CallClock,
+        budget: BudgetScope?, partner: String, log: inout [AttemptRecord]
+    ) -> FailedAttempt {
+        var transportError =
+            (error as? TransportError)
+            ?? TransportError(.other, detail: String(describing: error), summary: "network error")
+        if transportError.kind == .timeout {
+            // Say which limit ended the call: the configured total, not this attempt's share.
+            transportError.summary = TransportError.timeoutSummary(
+                limit: configuration.timeouts.total, headReceived: transportError.headReceived)
+        }
+        let record = AttemptRecord(number: attempt, failure: transportError, duration: call.clock.now - attemptStart)
+        log.append(record)
+        let failure = LinqError(kind: .transport, message: transportError.summary, transport: transportError)
+        let outcome = RetryPolicy.Outcome.transport(
+            transportError.kind, requestNeverSent: transportError.requestNeverSent)
+        var budgetStatus: WriteBudget.Status?
+        if let budget, !transportError.requestNeverSent {
+            budget.budget.record(partner: partner, scope: budget.scope)
+            budgetStatus = budget.budget.status(partner: partner, scope: budget.scope)
+        }
+        return FailedAttempt(error: failure, outcome: outcome, record: record, budgetStatus: budgetStatus)
+    }
+
+    /// Tells `onRetry` that attempt `attempt` (logged as `record`) will be re-sent, then waits
+    /// `delay`; cancelled while waiting → `cancelledByCaller`.
+    private func pauseBeforeRetry(
+        _ delay: Duration, attempt: Int, record: AttemptRecord, serverRequested: Bool, request: HTTPRequestData,
+        log: [AttemptRecord], call: CallClock
+    ) async throws(LinqError) {
+        onRetry?(
+            RetryEvent(
+                attempt: attempt, maxAttempts: configuration.retry.maxRetries + 1, record: record, delay: delay,
+                serverRequested: serverRequested, method: request.method, url: request.url))
+        do {
+            try await Task.sleep(for: delay)
+        } catch {
+            throw Self.cancelled(attempts: attempt, log: log, elapsed: call.elapsed)
+        }
+    }
+
+    /// `LinqError.cancelledByCaller` after `attempts` attempts, with their log and the time spent.
+    private static func cancelled(attempts: Int, log: [AttemptRecord], elapsed: Duration) -> LinqError {
+        var cancelled = LinqError.cancelledByCaller
+        cancelled.attempts = attempts
+        cancelled.attemptLog = log
+        cancelled.elapsed = elapsed
+        return cancelled
     }
 
     /// Counts a budgeted write that reached the server and returns what is left, or `nil` when
@@ -192,5 +232,42 @@ public struct LinqClient: Sendable {
             budget.budget.record(partner: partner, scope: budget.scope)
         }
         return budget.budget.status(partner: partner, scope: budget.scope)
+    }
+}
+
+extension LinqClient {
+    /// A budgeted write's budget and the scope it is counted in.
+    fileprivate typealias BudgetScope = (budget: WriteBudget, scope: String)
+
+    /// The clock of one `send` call: when it started and when its deadline ends.
+    fileprivate struct CallClock {
+        let clock: ContinuousClock
+        let started: ContinuousClock.Instant
+        let deadline: ContinuousClock.Instant
+
+        init(total: Duration) {
+            let clock = ContinuousClock()
+            self.clock = clock
+            started = clock.now
+            deadline = started + total
+        }
+
+        /// The time since the call started.
+        var elapsed: Duration { clock.now - started }
+    }
+
+    /// An attempt that did not succeed: the error to throw, the outcome the retry policy judges,
+    /// the attempt's log entry and what is left of a write budget.
+    fileprivate struct FailedAttempt {
+        var error: LinqError
+        var outcome: RetryPolicy.Outcome
+        var record: AttemptRecord
+        var budgetStatus: WriteBudget.Status?
+    }
+
+    /// What one attempt came to.
+    fileprivate enum AttemptResult {
+        case succeeded(LinqResponse)
+        case failed(FailedAttempt)
     }
 }

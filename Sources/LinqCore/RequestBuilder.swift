@@ -50,6 +50,21 @@ public enum RequestBuilder {
                 message[parameter.name] = value
             }
         }
+        body = try completedBody(
+            body, message: message, extraBody: extraBody, operation: operation, validate: validate)
+        return request(
+            method: operation.method, path: path, query: query, body: body.map { .object($0) },
+            configuration: configuration, extraHeaders: headers + extraHeaders)
+    }
+
+    /// `body` with the `message` composed from the message parameters (when any were given), then
+    /// `extraBody`'s members. With `validate`, a send without message content is refused
+    /// (`invalidRequest`) unless `extraBody` gives the `message` whole.
+    private static func completedBody(
+        _ body: JSONObject?, message: [String: JSONValue], extraBody: JSONObject?, operation: APIOperation,
+        validate: Bool
+    ) throws(LinqError) -> JSONObject? {
+        var body = body
         let composed = MessageComposer.compose(message)
         // A `message` given whole (`--json`, `message:=…`) is sent as it is.
         if validate, operation.needsMessageContent, extraBody?["message"] == nil,
@@ -67,9 +82,7 @@ public enum RequestBuilder {
             for member in extraBody { object[member.key] = member.value }
             body = object
         }
-        return request(
-            method: operation.method, path: path, query: query, body: body.map { .object($0) },
-            configuration: configuration, extraHeaders: headers + extraHeaders)
+        return body
     }
 
     /// A request for any method and path (`/v3/…`, or a path with its own query string).

@@ -68,38 +68,58 @@ public enum SeedData {
         for partner in partners {
             for line in partner.lines {
                 n += 1
-                let created = EmulatorClock.iso8601(now - 86_400)
-                let service: JSONValue = line.lineType == "RCS" ? "RCS" : "iMessage"
-                chats[chatID(n)] = [
-                    "id": .string(chatID(n)), "created_at": .string(created), "updated_at": .string(created),
-                    "display_name": .string("\(line.phoneNumber), \(contact(n))"),
-                    "handles": [
-                        [
-                            "id": .string(Identifiers.stableHashUUID("handle-me-\(n)")),
-                            "handle": .string(line.phoneNumber), "joined_at": .string(created),
-                            "service": service, "is_me": true, "left_at": nil, "line_type": .string(line.lineType),
-                            "status": "active",
-                        ],
-                        [
-                            "id": .string(Identifiers.stableHashUUID("handle-them-\(n)")),
-                            "handle": .string(contact(n)), "joined_at": .string(created), "service": service,
-                            "is_me": false, "left_at": nil, "line_type": nil, "status": "active",
-                        ],
-                    ],
-                    "health_status": [
-                        "status": "HEALTHY",
-                        "doc_url": "https://docs.linqapp.com/channel/imessage/guides/chat-health",
-                        "updated_at": .string(created),
-                    ],
-                    "is_archived": false, "is_group": false, "group_chat_icon": nil, "service": service,
-                    "_partner": .string(partner.id), "_line": .string(line.phoneNumber), "_outbound_messages": 1,
-                ]
+                chats[chatID(n)] = lineChat(n, partner: partner, line: line, now: now)
             }
         }
-        // Acme's group chat: the first line and three contacts.
+        chats[IDs.groupChat] = groupChat(now: now)
+        store[table: "chats"] = chats
+        ChatRoutes.seed(&store, now: now)
+        MessageRoutes.seed(&store, now: now)
+        AttachmentRoutes.seed(&store, now: now)
+        NumberRoutes.seed(&store, now: now)
+        BlockedHandleRoutes.seed(&store, now: now)
+        CapabilityRoutes.seed(&store, now: now)
+        WebhookRoutes.seed(&store, now: now)
+        ExperienceRoutes.seed(&store, now: now)
+        PaymentRoutes.seed(&store, now: now)
+        return store
+    }
+
+    /// Seeded chat `n`: `line` of `partner` with `contact(n)`, a day old.
+    private static func lineChat(_ n: Int, partner: EmulatedPartner, line: EmulatedLine, now: Double) -> JSONObject {
+        let created = EmulatorClock.iso8601(now - 86_400)
+        let service: JSONValue = line.lineType == "RCS" ? "RCS" : "iMessage"
+        return [
+            "id": .string(chatID(n)), "created_at": .string(created), "updated_at": .string(created),
+            "display_name": .string("\(line.phoneNumber), \(contact(n))"),
+            "handles": [
+                [
+                    "id": .string(Identifiers.stableHashUUID("handle-me-\(n)")),
+                    "handle": .string(line.phoneNumber), "joined_at": .string(created),
+                    "service": service, "is_me": true, "left_at": nil, "line_type": .string(line.lineType),
+                    "status": "active",
+                ],
+                [
+                    "id": .string(Identifiers.stableHashUUID("handle-them-\(n)")),
+                    "handle": .string(contact(n)), "joined_at": .string(created), "service": service,
+                    "is_me": false, "left_at": nil, "line_type": nil, "status": "active",
+                ],
+            ],
+            "health_status": [
+                "status": "HEALTHY",
+                "doc_url": "https://docs.linqapp.com/channel/imessage/guides/chat-health",
+                "updated_at": .string(created),
+            ],
+            "is_archived": false, "is_group": false, "group_chat_icon": nil, "service": service,
+            "_partner": .string(partner.id), "_line": .string(line.phoneNumber), "_outbound_messages": 1,
+        ]
+    }
+
+    /// Acme's group chat: the first line and three contacts, an hour old.
+    private static func groupChat(now: Double) -> JSONObject {
         let created = EmulatorClock.iso8601(now - 3600)
         let members = [partners[0].lines[0].phoneNumber, "+15557770011", "+15557770012", "someone@example.com"]
-        chats[IDs.groupChat] = [
+        return [
             "id": .string(IDs.groupChat), "created_at": .string(created), "updated_at": .string(created),
             "display_name": "Demo group",
             "handles": .array(
@@ -117,17 +137,6 @@ public enum SeedData {
             "is_archived": false, "is_group": true, "group_chat_icon": nil, "service": "iMessage",
             "_partner": .string(partners[0].id), "_line": .string(members[0]), "_outbound_messages": 1,
         ]
-        store[table: "chats"] = chats
-        ChatRoutes.seed(&store, now: now)
-        MessageRoutes.seed(&store, now: now)
-        AttachmentRoutes.seed(&store, now: now)
-        NumberRoutes.seed(&store, now: now)
-        BlockedHandleRoutes.seed(&store, now: now)
-        CapabilityRoutes.seed(&store, now: now)
-        WebhookRoutes.seed(&store, now: now)
-        ExperienceRoutes.seed(&store, now: now)
-        PaymentRoutes.seed(&store, now: now)
-        return store
     }
 }
 

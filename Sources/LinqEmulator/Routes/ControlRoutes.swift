@@ -29,15 +29,7 @@ enum ControlRoutes {
                 let faults = emulator.faults.withLock { $0.map(\.json) } + emulator.webhooks.faults.map(\.json)
                 return .json(200, ["faults": .array(faults)])
             case ("POST", "/_emulator/faults"):
-                guard let object = (try? JSONValue.parse(request.body))?.objectValue else { throw APIFailure(1003) }
-                if object["delivery"]?.boolValue == true {
-                    let fault = try DeliveryFault(json: object)
-                    emulator.webhooks.inject(fault)
-                    return .json(201, fault.json)
-                }
-                let fault = try Fault(json: object)
-                emulator.inject(fault)
-                return .json(201, fault.json)
+                return try injectFault(request, emulator: emulator)
             case ("DELETE", "/_emulator/faults"):
                 emulator.faults.withLock { $0 = [] }
                 emulator.webhooks.clearFaults()
@@ -45,62 +37,16 @@ enum ControlRoutes {
             case ("GET", "/_emulator/clock"):
                 return try refreshed(emulator) { clock(emulator) }
             case ("POST", "/_emulator/clock"):
-                guard let object = (try? JSONValue.parse(request.body))?.objectValue,
-                    let value = object["advance_seconds"], !value.isNull
-                else { throw APIFailure(1001, message: "send {\"advance_seconds\": N}") }
-                guard let seconds = value.doubleValue else {
-                    throw APIFailure(1003, message: "advance_seconds must be a number of seconds")
-                }
-                let outcome = emulator.transaction(writing: true) { _ -> (Bool, save: Bool) in
-                    guard emulator.clock.canAdvance(by: seconds) else { return (false, save: false) }
-                    emulator.clock.advance(by: seconds)
-                    return (true, save: true)
-                }
-                switch outcome {
-                case .success(true): return .json(200, clock(emulator))
-                case .success(false):
-                    let limit = Int(EmulatorClock.offsetRange.upperBound)
-                    throw APIFailure(
-                        1005,
-                        message: "advance_seconds must keep the clock within 100 years of real time "
-                            + "(an offset between -\(limit) and \(limit) seconds; it is now "
-                            + "\(EmulatorStore.number(emulator.clock.currentOffset).formatted(.compact)))")
-                case .failure(let error): throw stateFailure(error)
-                }
+                return try advanceClock(request, emulator: emulator)
             case ("GET", "/_emulator/requests"):
-                let stats = emulator.stats.withLock { $0 }
-                return .json(
-                    200,
-                    [
-                        "count": .int(stats.count),
-                        "recent": .array(
-                            stats.recent.map {
-                                ["method": .string($0.method), "path": .string($0.path), "status": .int($0.status)]
-                            }),
-                    ])
+                return requestStats(emulator)
             case ("DELETE", "/_emulator/requests"):
                 emulator.stats.withLock { $0 = Emulator.RequestStats() }
                 return EmulatorResponse(status: 204)
             case ("GET", "/_emulator/deliveries"):
-                let type = request.queryValue("event_type")
-                let subscription = request.queryValue("subscription_id")
-                let attempts = emulator.webhooks.attempts(eventType: type).filter {
-                    subscription == nil || $0.subscriptionID == subscription
-                }
-                return .json(
-                    200,
-                    [
-                        "deliveries": .array(attempts.map(\.json)),
-                        "pending": .int(emulator.webhooks.pendingCount),
-                    ])
+                return deliveries(request, emulator: emulator)
             case ("POST", "/_emulator/inbound"):
-                guard let object = (try? JSONValue.parse(request.body))?.objectValue else {
-                    throw APIFailure(
-                        1003,
-                        message:
-                            "send a JSON object such as {\"from\": \"+15551234567\", \"to\": LINE, \"text\": \"hi\"}")
-                }
-                return .json(201, try InboundControl.handle(object, emulator: emulator, traceID: traceID))
+                return try inbound(request, emulator: emulator, traceID: traceID)
             case ("POST", "/_emulator/trigger"):
                 return .json(202, try trigger(request, emulator: emulator, traceID: traceID))
             case ("POST", "/_emulator/reset"):
@@ -112,6 +58,93 @@ enum ControlRoutes {
         } catch {
             return emulator.failure(error, traceID: traceID)
         }
+    }
+
+    /// `POST /_emulator/faults` → 201 with the fault injected: a webhook delivery fault when
+    /// `delivery` is true, else an API fault; a body that is not a JSON object → 1003.
+    private static func injectFault(_ request: EmulatorRequest, emulator: Emulator) throws(APIFailure)
+        -> EmulatorResponse
+    {
+        guard let object = (try? JSONValue.parse(request.body))?.objectValue else { throw APIFailure(1003) }
+        if object["delivery"]?.boolValue == true {
+            let fault = try DeliveryFault(json: object)
+            emulator.webhooks.inject(fault)
+            return .json(201, fault.json)
+        }
+        let fault = try Fault(json: object)
+        emulator.inject(fault)
+        return .json(201, fault.json)
+    }
+
+    /// `POST /_emulator/clock {"advance_seconds": N}` → 200 with the clock moved; missing → 1001,
+    /// not a number → 1003, beyond 100 years of real time → 1005.
+    private static func advanceClock(_ request: EmulatorRequest, emulator: Emulator) throws(APIFailure)
+        -> EmulatorResponse
+    {
+        guard let object = (try? JSONValue.parse(request.body))?.objectValue,
+            let value = object["advance_seconds"], !value.isNull
+        else { throw APIFailure(1001, message: "send {\"advance_seconds\": N}") }
+        guard let seconds = value.doubleValue else {
+            throw APIFailure(1003, message: "advance_seconds must be a number of seconds")
+        }
+        let outcome = emulator.transaction(writing: true) { _ -> (Bool, save: Bool) in
+            guard emulator.clock.canAdvance(by: seconds) else { return (false, save: false) }
+            emulator.clock.advance(by: seconds)
+            return (true, save: true)
+        }
+        switch outcome {
+        case .success(true): return .json(200, clock(emulator))
+        case .success(false):
+            let limit = Int(EmulatorClock.offsetRange.upperBound)
+            throw APIFailure(
+                1005,
+                message: "advance_seconds must keep the clock within 100 years of real time "
+                    + "(an offset between -\(limit) and \(limit) seconds; it is now "
+                    + "\(EmulatorStore.number(emulator.clock.currentOffset).formatted(.compact)))")
+        case .failure(let error): throw stateFailure(error)
+        }
+    }
+
+    /// `GET /_emulator/requests` → 200 `{count, recent}`: API requests counted so far and the last ones.
+    private static func requestStats(_ emulator: Emulator) -> EmulatorResponse {
+        let stats = emulator.stats.withLock { $0 }
+        return .json(
+            200,
+            [
+                "count": .int(stats.count),
+                "recent": .array(
+                    stats.recent.map {
+                        ["method": .string($0.method), "path": .string($0.path), "status": .int($0.status)]
+                    }),
+            ])
+    }
+
+    /// `GET /_emulator/deliveries[?event_type=T&subscription_id=S]` → 200 `{deliveries, pending}`.
+    private static func deliveries(_ request: EmulatorRequest, emulator: Emulator) -> EmulatorResponse {
+        let type = request.queryValue("event_type")
+        let subscription = request.queryValue("subscription_id")
+        let attempts = emulator.webhooks.attempts(eventType: type).filter {
+            subscription == nil || $0.subscriptionID == subscription
+        }
+        return .json(
+            200,
+            [
+                "deliveries": .array(attempts.map(\.json)),
+                "pending": .int(emulator.webhooks.pendingCount),
+            ])
+    }
+
+    /// `POST /_emulator/inbound` → 201 (see `InboundControl`); a body that is not a JSON object → 1003.
+    private static func inbound(_ request: EmulatorRequest, emulator: Emulator, traceID: String) throws(APIFailure)
+        -> EmulatorResponse
+    {
+        guard let object = (try? JSONValue.parse(request.body))?.objectValue else {
+            throw APIFailure(
+                1003,
+                message:
+                    "send a JSON object such as {\"from\": \"+15551234567\", \"to\": LINE, \"text\": \"hi\"}")
+        }
+        return .json(201, try InboundControl.handle(object, emulator: emulator, traceID: traceID))
     }
 
     /// A 200 with `body()` computed after re-reading the state file if another process changed it.

@@ -43,7 +43,6 @@ enum InboundControl {
             throw APIFailure(1002, message: "from must be an E.164 number or an email address")
         }
         var (chat, created) = try locateChat(body, from: from, now: now, &store)
-        let stamp = JSONValue.string(EmulatorClock.iso8601(now))
         let sender = WebhookPayloads.handle(from, in: chat)
         let outboxBefore = store.outbox.count
         store.emittedTypes = []
@@ -62,35 +61,8 @@ enum InboundControl {
         let text = try Validate.optionalString(body, "text")
         let media = try Validate.optionalString(body, "media_url")
         if text != nil || media != nil {
-            var parts: [JSONValue] = []
-            if let text { parts.append(["reactions": [], "type": "text", "value": .string(text)]) }
-            if let media {
-                guard Validate.isHTTPURL(media) else {
-                    throw APIFailure(1005, message: "media_url must be an http(s) URL")
-                }
-                let id = Identifiers.uuid()
-                let name = MessageContent.fileName(media)
-                parts.append([
-                    "id": .string(id), "filename": .string(name), "mime_type": .string(MessageContent.mimeType(media)),
-                    "reactions": [], "size_bytes": .int(MessageContent.fakeSize(media)), "type": "media",
-                    "url": .string("https://cdn.linqapp.com/attachments/inbound/\(id)/\(name)"),
-                ])
-            }
-            let row: JSONObject = [
-                "id": .string(Identifiers.uuid()), "chat_id": chat["id"] ?? .null, "created_at": stamp,
-                "delivery_status": "delivered", "is_delivered": true, "is_from_me": false, "is_read": false,
-                "updated_at": stamp, "delivered_at": stamp, "effect": nil, "from": .string(from),
-                "from_handle": sender, "parts": .array(parts), "preferred_service": nil, "read_at": nil,
-                "reply_to": nil, "sent_at": stamp, "service": chat["service"] ?? "iMessage",
-                "_partner": chat["_partner"] ?? .null, "_chat": chat["id"] ?? .null, "_line": chat["_line"] ?? .null,
-                "_created": .number(String(now)),
-            ]
-            store[table: "messages"][row["id"]?.stringValue ?? ""] = row
-            chat["updated_at"] = stamp
-            if let text { optOut(&chat, text: text, stamp: stamp) }
-            store[table: "chats"][chat["id"]?.stringValue ?? ""] = chat
-            store.emitMessage(row, chat: chat, stage: .received, now: now)
-            answer["message"] = row.publicView
+            answer["message"] = try receiveMessage(
+                text: text, media: media, from: from, sender: sender, chat: &chat, now: now, &store)
         }
         if let value = body["reaction"], !value.isNull {
             guard let object = value.objectValue else { throw APIFailure(1003, message: "reaction must be an object") }
@@ -104,17 +76,7 @@ enum InboundControl {
             try read(value, chat: chat, now: now, &store)
         }
         if let value = body["contact_card"], !value.isNull {
-            guard let card = value.objectValue else {
-                throw APIFailure(1003, message: "contact_card must be an object")
-            }
-            store.emit(
-                "contact_card.received", chat: chat, now: now,
-                data: [
-                    "first_name": .string(try Validate.requiredString(card, "first_name")),
-                    "last_name": .string(try Validate.optionalString(card, "last_name") ?? ""),
-                    "owner_handle": chat["_line"] ?? .null, "sender_handle": .string(from),
-                    "media_url": try Validate.optionalString(card, "media_url").map { .string($0) } ?? .null,
-                ])
+            try receiveContactCard(value, from: from, chat: chat, now: now, &store)
         }
         if let value = body["location"], !value.isNull, value.boolValue != false {
             try startSharing(value, from: from, chat: chat, now: now, &store)
@@ -122,5 +84,62 @@ enum InboundControl {
         answer["events"] = .array(store.emittedTypes.map { .string($0) })
         answer["deliveries"] = .int(store.outbox.count - outboxBefore)
         return .object(answer)
+    }
+
+    /// The contact's message (`text` and/or `media_url`, which must be http(s), else 1005) stored
+    /// in `chat` with `message.received`; the chat is touched (and opted out on a stop word).
+    /// Returns the message as the API shows it.
+    private static func receiveMessage(
+        text: String?, media: String?, from: String, sender: JSONValue, chat: inout JSONObject, now: Double,
+        _ store: inout EmulatorStore
+    ) throws(APIFailure) -> JSONValue {
+        let stamp = JSONValue.string(EmulatorClock.iso8601(now))
+        var parts: [JSONValue] = []
+        if let text { parts.append(["reactions": [], "type": "text", "value": .string(text)]) }
+        if let media {
+            guard Validate.isHTTPURL(media) else {
+                throw APIFailure(1005, message: "media_url must be an http(s) URL")
+            }
+            let id = Identifiers.uuid()
+            let name = MessageContent.fileName(media)
+            parts.append([
+                "id": .string(id), "filename": .string(name), "mime_type": .string(MessageContent.mimeType(media)),
+                "reactions": [], "size_bytes": .int(MessageContent.fakeSize(media)), "type": "media",
+                "url": .string("https://cdn.linqapp.com/attachments/inbound/\(id)/\(name)"),
+            ])
+        }
+        let row: JSONObject = [
+            "id": .string(Identifiers.uuid()), "chat_id": chat["id"] ?? .null, "created_at": stamp,
+            "delivery_status": "delivered", "is_delivered": true, "is_from_me": false, "is_read": false,
+            "updated_at": stamp, "delivered_at": stamp, "effect": nil, "from": .string(from),
+            "from_handle": sender, "parts": .array(parts), "preferred_service": nil, "read_at": nil,
+            "reply_to": nil, "sent_at": stamp, "service": chat["service"] ?? "iMessage",
+            "_partner": chat["_partner"] ?? .null, "_chat": chat["id"] ?? .null, "_line": chat["_line"] ?? .null,
+            "_created": .number(String(now)),
+        ]
+        store[table: "messages"][row["id"]?.stringValue ?? ""] = row
+        chat["updated_at"] = stamp
+        if let text { optOut(&chat, text: text, stamp: stamp) }
+        store[table: "chats"][chat["id"]?.stringValue ?? ""] = chat
+        store.emitMessage(row, chat: chat, stage: .received, now: now)
+        return row.publicView
+    }
+
+    /// `contact_card.received` for a card `{first_name, last_name?, media_url?}` the contact shared
+    /// (not an object → 1003).
+    private static func receiveContactCard(
+        _ value: JSONValue, from: String, chat: JSONObject, now: Double, _ store: inout EmulatorStore
+    ) throws(APIFailure) {
+        guard let card = value.objectValue else {
+            throw APIFailure(1003, message: "contact_card must be an object")
+        }
+        store.emit(
+            "contact_card.received", chat: chat, now: now,
+            data: [
+                "first_name": .string(try Validate.requiredString(card, "first_name")),
+                "last_name": .string(try Validate.optionalString(card, "last_name") ?? ""),
+                "owner_handle": chat["_line"] ?? .null, "sender_handle": .string(from),
+                "media_url": try Validate.optionalString(card, "media_url").map { .string($0) } ?? .null,
+            ])
     }
 }

@@ -157,27 +157,7 @@ struct MessageContent {
         var styled: [(Int, Int)] = []
         var animated: [(Int, Int)] = []
         if let decorations = Self.present(part["text_decorations"]) {
-            guard let array = decorations.arrayValue else { throw APIFailure(1003) }
-            for value in array {
-                guard let decoration = value.objectValue else { throw APIFailure(1003) }
-                let range = try Self.range(decoration["range"], length: length)
-                let style = try Validate.optionalString(decoration, "style")
-                let animation = try Validate.optionalString(decoration, "animation")
-                switch (style, animation) {
-                case (.some(let style), nil):
-                    guard Self.styles.contains(style) else { throw APIFailure(1005) }
-                    styled.append(range)
-                case (nil, .some(let animation)):
-                    guard Self.animations.contains(animation) else { throw APIFailure(1005) }
-                    animated.append(range)
-                default: throw APIFailure(1005)
-                }
-            }
-            // Animations may not overlap other animations or styles; styles may overlap each other.
-            for (i, a) in animated.enumerated() {
-                if styled.contains(where: { Self.overlaps($0, a) }) { throw APIFailure(1004) }
-                if animated[(i + 1)...].contains(where: { Self.overlaps($0, a) }) { throw APIFailure(1004) }
-            }
+            (styled, animated) = try Self.decorationRanges(decorations, length: length)
         }
         let mention = try Validate.optionalString(part, "mention")
         if let mention, mention.isEmpty { throw APIFailure(1005) }
@@ -188,32 +168,75 @@ struct MessageContent {
         if let stickers = Self.present(part["inline_stickers"]) {
             guard let array = stickers.arrayValue else { throw APIFailure(1003) }
             guard mention == nil, array.count <= 100 else { throw APIFailure(1004) }
-            var ranges: [(Int, Int)] = []
-            var images: Set<String> = []
-            for value in array {
-                guard let sticker = value.objectValue else { throw APIFailure(1003) }
-                let range = try Self.range(sticker["range"], length: length)
-                guard Self.splitsNoCharacter(text, range) else { throw APIFailure(1005) }
-                if ranges.contains(where: { Self.overlaps($0, range) })
-                    || (styled + animated).contains(where: { Self.overlaps($0, range) })
-                {
-                    throw APIFailure(1004)
-                }
-                ranges.append(range)
-                let url = try Validate.optionalString(sticker, "url")
-                let id = try Validate.optionalString(sticker, "attachment_id")
-                switch (url, id) {
-                case (.some(let url), nil):
-                    guard Self.isLinqAttachmentURL(url) else { throw APIFailure(1005) }
-                    images.insert(url)
-                case (nil, .some(let id)):
-                    attachments[id] = try Self.attachment(id, context, store)
-                    images.insert(id)
-                default: throw APIFailure(1005)
-                }
-            }
-            if images.count > 10 { throw APIFailure(1004) }
+            try parseInlineStickers(array, in: text, styled: styled, animated: animated, context, store)
         }
+    }
+
+    /// The ranges of a text part's `text_decorations` (each a `range` with a known `style` or
+    /// `animation`, not both: else 1005), split into styled and animated. Animations may not overlap
+    /// other animations or styles (1004); styles may overlap each other.
+    private static func decorationRanges(_ decorations: JSONValue, length: Int) throws(APIFailure)
+        -> (styled: [(Int, Int)], animated: [(Int, Int)])
+    {
+        var styled: [(Int, Int)] = []
+        var animated: [(Int, Int)] = []
+        guard let array = decorations.arrayValue else { throw APIFailure(1003) }
+        for value in array {
+            guard let decoration = value.objectValue else { throw APIFailure(1003) }
+            let range = try Self.range(decoration["range"], length: length)
+            let style = try Validate.optionalString(decoration, "style")
+            let animation = try Validate.optionalString(decoration, "animation")
+            switch (style, animation) {
+            case (.some(let style), nil):
+                guard Self.styles.contains(style) else { throw APIFailure(1005) }
+                styled.append(range)
+            case (nil, .some(let animation)):
+                guard Self.animations.contains(animation) else { throw APIFailure(1005) }
+                animated.append(range)
+            default: throw APIFailure(1005)
+            }
+        }
+        // Animations may not overlap other animations or styles; styles may overlap each other.
+        for (i, a) in animated.enumerated() {
+            if styled.contains(where: { Self.overlaps($0, a) }) { throw APIFailure(1004) }
+            if animated[(i + 1)...].contains(where: { Self.overlaps($0, a) }) { throw APIFailure(1004) }
+        }
+        return (styled, animated)
+    }
+
+    /// A text part's `inline_stickers`: each a `range` on character boundaries of `text` (1005)
+    /// overlapping no other sticker nor decoration (1004), with a Linq CDN `url` or an
+    /// `attachment_id` (exactly one, else 1005); at most 10 distinct images (1004).
+    private mutating func parseInlineStickers(
+        _ array: [JSONValue], in text: String, styled: [(Int, Int)], animated: [(Int, Int)],
+        _ context: RouteContext, _ store: EmulatorStore
+    ) throws(APIFailure) {
+        let length = text.utf16.count
+        var ranges: [(Int, Int)] = []
+        var images: Set<String> = []
+        for value in array {
+            guard let sticker = value.objectValue else { throw APIFailure(1003) }
+            let range = try Self.range(sticker["range"], length: length)
+            guard Self.splitsNoCharacter(text, range) else { throw APIFailure(1005) }
+            if ranges.contains(where: { Self.overlaps($0, range) })
+                || (styled + animated).contains(where: { Self.overlaps($0, range) })
+            {
+                throw APIFailure(1004)
+            }
+            ranges.append(range)
+            let url = try Validate.optionalString(sticker, "url")
+            let id = try Validate.optionalString(sticker, "attachment_id")
+            switch (url, id) {
+            case (.some(let url), nil):
+                guard Self.isLinqAttachmentURL(url) else { throw APIFailure(1005) }
+                images.insert(url)
+            case (nil, .some(let id)):
+                attachments[id] = try Self.attachment(id, context, store)
+                images.insert(id)
+            default: throw APIFailure(1005)
+            }
+        }
+        if images.count > 10 { throw APIFailure(1004) }
     }
 
     /// Checks an `imessage_app` part: the app identity, the layout and the URL (→ 1008).
@@ -323,147 +346,6 @@ struct MessageContent {
         }
         return ["name": name.map { .string($0) } ?? .null, "type": resolved.map { .string($0) } ?? .null]
     }
-
-    // MARK: Binding to a chat
-
-    /// Checks the chat-dependent rules and returns the parts as the API shows them: a mention only
-    /// in a group (409/2023) and naming a participant (1005); app cards over iMessage only
-    /// (409/2018), App Clips too (409/2028).
-    func responseParts(in chat: JSONObject, partnerID: String, store: EmulatorStore) throws(APIFailure)
-        -> [JSONValue]
-    {
-        let chatService = chat["service"]?.stringValue ?? "iMessage"
-        let iMessage = chatService == "iMessage" && (preferredService ?? "iMessage") == "iMessage"
-        let handles = chat["handles"]?.arrayValue ?? []
-        let me = handles.first { $0["is_me"]?.boolValue == true }?["handle"]?.stringValue
-        if let experience {
-            guard iMessage else { throw APIFailure(2018) }
-            return [Self.experienceCard(experience, store)]
-        }
-        var result: [JSONValue] = []
-        for part in parts {
-            switch part["type"]?.stringValue ?? "" {
-            case "text":
-                let value = part["value"]?.stringValue ?? ""
-                var mentions: JSONValue = .null
-                var mentionRange: JSONValue = .null
-                if let mention = part["mention"]?.stringValue {
-                    guard chat["is_group"]?.boolValue == true else { throw APIFailure(2023) }
-                    guard handles.contains(where: { $0["handle"]?.stringValue == mention }) else {
-                        throw APIFailure(1005)
-                    }
-                    mentionRange = Self.present(part["mention_range"]) ?? .null
-                    let range = mentionRange.isNull ? [0, .int(value.utf16.count)] : mentionRange
-                    mentions = [["handle": .string(mention), "is_me": .bool(mention == me), "range": range]]
-                }
-                var stickers: JSONValue = .null
-                if let given = part["inline_stickers"]?.arrayValue {
-                    var out: [JSONValue] = []
-                    for sticker in given {
-                        var image = Self.stickerImage(url: sticker["url"]?.stringValue, partnerID: partnerID)
-                        if let id = sticker["attachment_id"]?.stringValue, let row = attachments[id] {
-                            image = Self.attachmentImage(id, row, partnerID: partnerID)
-                        }
-                        out.append([
-                            "range": sticker["range"] ?? .null, "id": .string(image.id),
-                            "file_name": .string(image.fileName), "mime_type": .string(image.mimeType),
-                            "url": .string(image.url),
-                        ])
-                    }
-                    stickers = .array(out)
-                }
-                result.append([
-                    "reactions": [], "type": "text", "value": .string(value), "inline_stickers": stickers,
-                    "mention": part["mention"] ?? .null, "mention_range": mentionRange, "mentions": mentions,
-                    "text_decorations": Self.present(part["text_decorations"]) ?? .null,
-                ])
-            case "media":
-                var image: (id: String, fileName: String, mimeType: String, url: String, size: Int)
-                if let id = part["attachment_id"]?.stringValue, let row = attachments[id] {
-                    let found = Self.attachmentImage(id, row, partnerID: partnerID)
-                    image = (found.id, found.fileName, found.mimeType, found.url, row["size_bytes"]?.intValue ?? 0)
-                } else {
-                    let url = part["url"]?.stringValue ?? ""
-                    let id = Identifiers.uuid()
-                    let name = Self.fileName(url)
-                    image = (
-                        id, name, Self.mimeType(url),
-                        "https://cdn.linqapp.com/attachments/partners/\(partnerID)/\(id)/\(name)",
-                        Self.fakeSize(url)
-                    )
-                }
-                result.append([
-                    "id": .string(image.id), "filename": .string(image.fileName), "mime_type": .string(image.mimeType),
-                    "reactions": [], "size_bytes": .int(image.size), "type": "media", "url": .string(image.url),
-                ])
-            case "link":
-                result.append(["reactions": [], "type": "link", "value": part["value"] ?? .null])
-            case "imessage_app":
-                guard iMessage else { throw APIFailure(2018) }
-                result.append(Self.appCard(part, partnerID: partnerID))
-            case "app_clip":
-                guard iMessage else { throw APIFailure(2028) }
-                result.append([
-                    "reactions": [], "type": "app_clip", "value": part["value"] ?? .null, "description": nil,
-                    "image_url": nil, "title": nil,
-                ])
-            default: break
-            }
-        }
-        return result
-    }
-
-    /// The response part of an `imessage_app` request part (`layout.image_url` re-hosted on the CDN,
-    /// `fallback_text` defaulting to the caption).
-    static func appCard(_ part: JSONObject, partnerID: String) -> JSONValue {
-        let app = part["app"]?.objectValue ?? [:]
-        var appJSON: JSONObject = [
-            "bundle_id": app["bundle_id"] ?? .null, "name": app["name"] ?? .null, "team_id": app["team_id"] ?? .null,
-        ]
-        if let id = present(app["app_store_id"]) { appJSON["app_store_id"] = id }
-        let layout = part["layout"]?.objectValue ?? [:]
-        var layoutJSON = JSONObject()
-        for key in [
-            "caption", "image_subtitle", "image_title", "image_url", "subcaption", "trailing_caption",
-            "trailing_subcaption",
-        ] {
-            layoutJSON[key] = present(layout[key]) ?? .null
-        }
-        if let image = layout["image_url"]?.stringValue, !image.lowercased().hasPrefix("https://cdn.linqapp.com/") {
-            layoutJSON["image_url"] = .string(
-                "https://cdn.linqapp.com/app-cards/\(partnerID)/\(Identifiers.stableHash(image)).\(imageExtension(image))"
-            )
-        }
-        let fallback = present(part["fallback_text"]) ?? present(layout["caption"]) ?? .null
-        return [
-            "app": .object(appJSON), "layout": .object(layoutJSON), "reactions": [], "type": "imessage_app",
-            "url": present(part["url"]) ?? "", "fallback_text": fallback,
-        ]
-    }
-
-    /// The card an experience renders: an `imessage_app` part of Linq's own iMessage app.
-    static func experienceCard(_ experience: JSONObject, _ store: EmulatorStore) -> JSONValue {
-        let name = experience["name"]?.stringValue ?? ""
-        let action = experience["action"]?.stringValue ?? ""
-        let params = experience["params"]?.objectValue ?? [:]
-        let known = ExperienceRoutes.experiences(store).first { $0["experience"]?.stringValue == name }
-        let title =
-            params["title"]?.stringValue ?? known?["display_name"]?.stringValue ?? name
-        let url =
-            params["checkout_url"]?.stringValue ?? params["url"]?.stringValue
-            ?? "https://linqapp.com/experiences/\(name)/\(action)"
-        return [
-            "app": ["bundle_id": .string(linqApp.bundleID), "name": "Linq", "team_id": .string(linqApp.teamID)],
-            "layout": [
-                "caption": .string(title), "image_subtitle": nil, "image_title": nil, "image_url": nil,
-                "subcaption": params["note"] ?? .null, "trailing_caption": nil, "trailing_subcaption": nil,
-            ],
-            "reactions": [], "type": "imessage_app", "url": .string(url), "fallback_text": .string(title),
-        ]
-    }
-
-    /// The identity of Linq's own iMessage app (experiences render in it). Invented for the emulator.
-    static let linqApp = (bundleID: "com.linqapp.messages.extension", teamID: "LINQAPP001")
 
     // MARK: Attachments and files
 

@@ -24,6 +24,51 @@ extension MessageRoutes {
         } else if MessageContent.present(body["custom_emoji"]) != nil {
             throw APIFailure(1005)
         }
+        let (sticker, placement) = try stickerAndPlacement(
+            body, type: type, operation: operation, chat: chat, context, store)
+        let me = meHandle(chat)
+        var reactions = try reactionList(row, index)
+        if operation == "add" {
+            if type != "sticker" {
+                reactions.removeAll { $0["is_me"]?.boolValue == true && $0["type"]?.stringValue != "sticker" }
+            }
+            let id = Identifiers.uuid()
+            reactions.append([
+                "handle": me, "is_me": true, "type": .string(type), "id": .string(id),
+                "custom_emoji": customEmoji.map { .string($0) } ?? .null, "sticker": sticker,
+            ])
+            if let placement {
+                var placements = row["_placements"]?.objectValue ?? [:]
+                placements[id] = .object(placement)
+                row["_placements"] = .object(placements)
+            }
+        } else {
+            reactions.removeAll { reaction in
+                reaction["is_me"]?.boolValue == true && reaction["type"]?.stringValue == type
+                    && (customEmoji == nil || reaction["custom_emoji"]?.stringValue == customEmoji)
+            }
+        }
+        let before = try reactionList(row, index)
+        setReactionList(&row, index, reactions)
+        row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
+        store[table: "messages"][row["id"]?.stringValue ?? ""] = row
+        emitReactionEvents(
+            before: before, after: reactions, message: row, chat: chat, partIndex: index, context, &store)
+        return .json(
+            200,
+            [
+                "status": "accepted", "message": operation == "add" ? "Reaction added" : "Reaction removed",
+                "trace_id": .string(context.traceID),
+            ])
+    }
+
+    /// A `sticker` reaction's sticker (from exactly one of `emoji`, `url` and `attachment_id`) and its
+    /// placement: none given → 1001, several, a remove, a bad emoji or URL → 1005, not iMessage →
+    /// 409/2017. For any other type those members (and `placement`) must be absent (1005).
+    private static func stickerAndPlacement(
+        _ body: JSONObject, type: String, operation: String, chat: JSONObject, _ context: RouteContext,
+        _ store: EmulatorStore
+    ) throws(APIFailure) -> (sticker: JSONValue, placement: JSONObject?) {
         let emoji = try Validate.optionalString(body, "emoji")
         let url = try Validate.optionalString(body, "url")
         let attachmentID = try Validate.optionalString(body, "attachment_id")
@@ -52,33 +97,15 @@ extension MessageRoutes {
         } else if emoji != nil || url != nil || attachmentID != nil || placementValue != nil {
             throw APIFailure(1005)
         }
-        let me = meHandle(chat)
-        var reactions = try reactionList(row, index)
-        if operation == "add" {
-            if type != "sticker" {
-                reactions.removeAll { $0["is_me"]?.boolValue == true && $0["type"]?.stringValue != "sticker" }
-            }
-            let id = Identifiers.uuid()
-            reactions.append([
-                "handle": me, "is_me": true, "type": .string(type), "id": .string(id),
-                "custom_emoji": customEmoji.map { .string($0) } ?? .null, "sticker": sticker,
-            ])
-            if let placement {
-                var placements = row["_placements"]?.objectValue ?? [:]
-                placements[id] = .object(placement)
-                row["_placements"] = .object(placements)
-            }
-        } else {
-            reactions.removeAll { reaction in
-                reaction["is_me"]?.boolValue == true && reaction["type"]?.stringValue == type
-                    && (customEmoji == nil || reaction["custom_emoji"]?.stringValue == customEmoji)
-            }
-        }
-        let before = try reactionList(row, index)
-        setReactionList(&row, index, reactions)
-        row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
-        store[table: "messages"][row["id"]?.stringValue ?? ""] = row
-        // One event per reaction that appeared or went away.
+        return (sticker, placement)
+    }
+
+    /// One event per reaction that appeared (`reaction.added`, or `poll.reaction.added` on a poll)
+    /// or went away (`reaction.removed`; none on a poll) between `before` and `after`.
+    private static func emitReactionEvents(
+        before: [JSONValue], after reactions: [JSONValue], message row: JSONObject, chat: JSONObject,
+        partIndex index: Int, _ context: RouteContext, _ store: inout EmulatorStore
+    ) {
         let isPoll = row["_poll"] != nil
         for reaction in reactions where !before.contains(reaction) {
             store.emit(
@@ -90,12 +117,6 @@ extension MessageRoutes {
                 "reaction.removed", chat: chat, now: context.now,
                 data: WebhookPayloads.reaction(reaction, message: row, chat: chat, partIndex: index, at: context.now))
         }
-        return .json(
-            200,
-            [
-                "status": "accepted", "message": operation == "add" ? "Reaction added" : "Reaction removed",
-                "trace_id": .string(context.traceID),
-            ])
     }
 
     /// `PATCH /v3/messages/{messageId}/reactions/{reactionId}` `{placement}` → 200 `{status, success,

@@ -124,63 +124,17 @@ enum MessageRoutes {
         let body = try context.body()
         let to = try recipients(body["to"])
         try optionalBool(body, "override_optout")
-        var excluded: Set<String> = []
-        if let value = MessageContent.present(body["exclude_from"]) {
-            guard let array = value.arrayValue else { throw APIFailure(1003) }
-            for entry in array {
-                guard let number = entry.stringValue else { throw APIFailure(1003) }
-                excluded.insert(try Validate.e164(number))
-            }
-        }
+        let excluded = try excludedLines(body)
         if let continuation = MessageContent.present(body["continuation_message"]) {
             guard let object = continuation.objectValue else { throw APIFailure(1003) }
             _ = try Validate.requiredString(object, "text")
         }
         let content = try MessageContent.parse(body["message"], context, store)
         let header = context.request.header("Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
-        for key in [content.idempotencyKey, header] {
-            if let original = try replay(key, context, store),
-                let chat = store[table: "chats"][original["_chat"]?.stringValue ?? ""]
-            {
-                let selection = original["_selection"]?.objectValue ?? [:]
-                return .json(
-                    202,
-                    sendSummary(
-                        chat, message: sentMessage(original),
-                        reason: selection["reason"]?.stringValue ?? "reused_active_chat",
-                        createdNewChat: selection["created_new_chat"]?.boolValue ?? false))
-            }
+        if let replayed = try replayedCreate(keys: [content.idempotencyKey, header], context, store) {
+            return replayed
         }
-        let candidates = store[table: "chats"].all.filter { chat in
-            chat["_partner"]?.stringValue == context.partner.id && lineIsActive(chat)
-                && recipients(of: chat) == Set(to)
-        }
-        let newest: (JSONObject, JSONObject) -> Bool = {
-            ($0["updated_at"]?.stringValue ?? "") < ($1["updated_at"]?.stringValue ?? "")
-        }
-        let chat: JSONObject
-        let reason: String
-        if let reused = candidates.filter({ !excluded.contains($0["_line"]?.stringValue ?? "") }).max(by: newest)
-            ?? candidates.max(by: newest)
-        {
-            chat = reused
-            reason = "reused_active_chat"
-        } else {
-            guard !context.partner.lines.isEmpty else { throw APIFailure(2015) }
-            let open = context.partner.lines.filter { !excluded.contains($0.phoneNumber) }
-            let chats = store[table: "chats"].all
-            func load(_ line: EmulatedLine) -> Int {
-                chats.filter { $0["_line"]?.stringValue == line.phoneNumber }.count
-            }
-            let best = open.enumerated().min { a, b in
-                let rank = (a.element.lineType == "iMessage" ? 0 : 1, load(a.element), a.offset)
-                let other = (b.element.lineType == "iMessage" ? 0 : 1, load(b.element), b.offset)
-                return rank < other
-            }
-            guard let best else { throw APIFailure(1005) }
-            chat = newChat(line: best.element, to: to, context)
-            reason = "new_best_number"
-        }
+        let (chat, reason) = try chooseChat(to: to, excluded: excluded, context, store)
         var keys: [String] = []
         if let header { keys.append(header) }
         var row = try send(content, in: chat, context, &store, extraKeys: keys)

@@ -174,20 +174,7 @@ enum NumberRoutes {
     static func report(for number: String, _ store: EmulatorStore) -> JSONValue {
         let unhealthy = unhealthyChats(number, store)
         let severity = severity(of: number, store)
-        if unhealthy.isEmpty {
-            return [
-                "action_items": [
-                    [
-                        "detail": "Keep sending at your current pace; re-run the audit if the reputation changes.",
-                        "expected_impact": "low", "priority": 1, "title": "No action needed",
-                    ]
-                ],
-                "drivers": [], "evidence": ["opt_out_chats": [], "unhealthy_chats": []], "primary_driver": "",
-                "severity": "HEALTHY",
-                "summary_markdown": .string(
-                    "## Reputation audit for \(number)\n\n**Severity:** HEALTHY\n\nNothing to act on."),
-            ]
-        }
+        if unhealthy.isEmpty { return healthyReport(for: number) }
         let total = store[table: "chats"].all.filter { $0["_line"]?.stringValue == number }.count
         let optedOut = unhealthy.filter { $0.status == "OPTED_OUT" }
         var drivers: [JSONValue] = [
@@ -232,6 +219,22 @@ enum NumberRoutes {
             "summary_markdown": .string(
                 "## Reputation audit for \(number)\n\n**Severity:** \(severity)\n\n"
                     + "\(unhealthy.count) of \(total) conversations are unhealthy."),
+        ]
+    }
+
+    /// The report of a line whose chats are all healthy: one reassurance item, no drivers.
+    private static func healthyReport(for number: String) -> JSONValue {
+        [
+            "action_items": [
+                [
+                    "detail": "Keep sending at your current pace; re-run the audit if the reputation changes.",
+                    "expected_impact": "low", "priority": 1, "title": "No action needed",
+                ]
+            ],
+            "drivers": [], "evidence": ["opt_out_chats": [], "unhealthy_chats": []], "primary_driver": "",
+            "severity": "HEALTHY",
+            "summary_markdown": .string(
+                "## Reputation audit for \(number)\n\n**Severity:** HEALTHY\n\nNothing to act on."),
         ]
     }
 

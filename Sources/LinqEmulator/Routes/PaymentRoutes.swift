@@ -83,115 +83,166 @@ enum PaymentRoutes {
         {
             return .json(200, try refreshedRequest(id, context, &store).publicView)
         }
-        let body = try context.body()
+        let draft = try requestDraft(try context.body(), context, store)
+        let id = Identifiers.uuid()
+        let row = requestRow(id, draft, key: key, context)
+        store[table: requestsTable][id] = row
+        return .json(200, row.publicView)
+    }
+
+    /// A new payment request's validated members, as `createRequest` stores them.
+    private struct RequestDraft {
+        var mode: String
+        var rail: String
+        var description: String?
+        var metadata: JSONValue
+        var customer: String?
+        var amount = 0
+        var currency = "usd"
+        /// Subscription mode: `discount`, `interval`, `interval_count`, `price_id` and `quantity`.
+        var subscription: JSONObject = [:]
+        var trialEnd: Double?
+        /// The `natural` member on the natural rail.
+        var natural: JSONValue?
+    }
+
+    /// Validates a `POST /v3/payment_requests` body: `mode`, `rail`, Stripe connected (403/2011),
+    /// `description`, `metadata`, `customer_id`, then the mode's members and the natural rail's.
+    private static func requestDraft(_ body: JSONObject, _ context: RouteContext, _ store: EmulatorStore)
+        throws(APIFailure) -> RequestDraft
+    {
         let mode = try oneOf(body, "mode", ["payment", "subscription"]) ?? "payment"
         let rail = try oneOf(body, "rail", ["stripe", "natural"]) ?? "stripe"
-        guard store[table: accountsTable][partner]?["_stripe_connected"]?.boolValue == true else {
+        guard store[table: accountsTable][context.partner.id]?["_stripe_connected"]?.boolValue == true else {
             throw APIFailure(2011)
         }
         let description = try Validate.optionalString(body, "description")
         let metadata = try metadataValue(body, reserved: true)
         let customer = try Validate.optionalString(body, "customer_id")
         if let customer, !customer.hasPrefix("cus_") || customer.count < 5 { throw APIFailure(1005) }
-        let subscriptionOnly = ["price_id", "quantity", "discount", "trial_period_days", "trial_end"]
-
-        var amount: Int
-        let currency: String
-        var subscription: JSONObject = [:]
-        var trialEnd: Double?
+        var draft = RequestDraft(
+            mode: mode, rail: rail, description: description, metadata: metadata, customer: customer)
         if mode == "payment" {
-            guard let given = try int(body, "amount") else { throw APIFailure(1001) }
-            guard let code = try Validate.optionalString(body, "currency") else { throw APIFailure(1001) }
-            guard code.lowercased() == "usd", given >= 50 else { throw APIFailure(1005) }
-            if subscriptionOnly.contains(where: { body[$0].map { !$0.isNull } ?? false }) { throw APIFailure(1005) }
-            amount = given
-            currency = "usd"
+            try readPaymentTerms(body, into: &draft)
         } else {
-            if body["amount"].map({ !$0.isNull }) ?? false || body["currency"].map({ !$0.isNull }) ?? false {
-                throw APIFailure(1005)
-            }
-            if rail == "natural" { throw APIFailure(1005) }
-            let price = try Validate.requiredString(body, "price_id")
-            guard price.hasPrefix("price_"), price.count > 6 else { throw APIFailure(1005) }
-            let quantity = try int(body, "quantity") ?? 1
-            // Bounded so that the price times the quantity cannot overflow.
-            guard (1...maxQuantity).contains(quantity) else { throw APIFailure(1005) }
-            let days = try int(body, "trial_period_days")
-            let end = try Validate.optionalString(body, "trial_end")
-            if days != nil && end != nil { throw APIFailure(1005) }
-            if let days {
-                guard (1...730).contains(days) else { throw APIFailure(1005) }
-                trialEnd = context.now + Double(days) * 86_400
-            }
-            if let end {
-                guard let seconds = parseISO8601(end), seconds > context.now else { throw APIFailure(1005) }
-                trialEnd = seconds
-            }
-            if let value = body["discount"], !value.isNull {
-                guard let discount = value.objectValue else { throw APIFailure(1003) }
-                let coupon = try Validate.optionalString(discount, "coupon")
-                let promotion = try Validate.optionalString(discount, "promotion_code")
-                let label = try Validate.optionalString(discount, "label")
-                guard (coupon == nil) != (promotion == nil) else { throw APIFailure(1005) }
-                subscription["discount"] = [
-                    "coupon": coupon.map { .string($0) } ?? .null, "label": label.map { .string($0) } ?? .null,
-                    "promotion_code": promotion.map { .string($0) } ?? .null,
-                ]
-            }
-            subscription["interval"] = "month"
-            subscription["interval_count"] = 1
-            subscription["price_id"] = .string(price)
-            subscription["quantity"] = .int(quantity)
-            amount = trialEnd == nil ? unitPrice * quantity : 0
-            currency = "usd"
+            try readSubscriptionTerms(body, context, into: &draft)
         }
-        var natural: JSONValue?
         if rail == "natural" {
             let from = try Validate.requiredString(body, "from")
             _ = try Validate.e164(from)
             _ = try Validate.ownLine(from, context)
             _ = try Validate.e164(try Validate.requiredString(body, "payer_handle"))
-            natural = ["payment_request_id": .string(token("prq_")), "transaction_id": nil]
+            draft.natural = ["payment_request_id": .string(token("prq_")), "transaction_id": nil]
         }
-        if amount < 0 { amount = 0 }
+        if draft.amount < 0 { draft.amount = 0 }
+        return draft
+    }
 
-        let id = Identifiers.uuid()
+    /// Payment mode: `amount` (at least 50) and `currency` (`usd`) required (1001, else 1005); no
+    /// subscription member may be given (1005).
+    private static func readPaymentTerms(_ body: JSONObject, into draft: inout RequestDraft) throws(APIFailure) {
+        let subscriptionOnly = ["price_id", "quantity", "discount", "trial_period_days", "trial_end"]
+        guard let given = try int(body, "amount") else { throw APIFailure(1001) }
+        guard let code = try Validate.optionalString(body, "currency") else { throw APIFailure(1001) }
+        guard code.lowercased() == "usd", given >= 50 else { throw APIFailure(1005) }
+        if subscriptionOnly.contains(where: { body[$0].map { !$0.isNull } ?? false }) { throw APIFailure(1005) }
+        draft.amount = given
+        draft.currency = "usd"
+    }
+
+    /// Subscription mode (Stripe rail only): no `amount`/`currency`, a `price_…` id, a `quantity`
+    /// within 1…`maxQuantity`, at most one of `trial_period_days` (1…730) and a future `trial_end`,
+    /// and an optional `discount` (else 1005). The amount is `unitPrice` per unit, 0 with a trial.
+    private static func readSubscriptionTerms(
+        _ body: JSONObject, _ context: RouteContext, into draft: inout RequestDraft
+    ) throws(APIFailure) {
+        if body["amount"].map({ !$0.isNull }) ?? false || body["currency"].map({ !$0.isNull }) ?? false {
+            throw APIFailure(1005)
+        }
+        if draft.rail == "natural" { throw APIFailure(1005) }
+        let price = try Validate.requiredString(body, "price_id")
+        guard price.hasPrefix("price_"), price.count > 6 else { throw APIFailure(1005) }
+        let quantity = try int(body, "quantity") ?? 1
+        // Bounded so that the price times the quantity cannot overflow.
+        guard (1...maxQuantity).contains(quantity) else { throw APIFailure(1005) }
+        let days = try int(body, "trial_period_days")
+        let end = try Validate.optionalString(body, "trial_end")
+        if days != nil && end != nil { throw APIFailure(1005) }
+        if let days {
+            guard (1...730).contains(days) else { throw APIFailure(1005) }
+            draft.trialEnd = context.now + Double(days) * 86_400
+        }
+        if let end {
+            guard let seconds = parseISO8601(end), seconds > context.now else { throw APIFailure(1005) }
+            draft.trialEnd = seconds
+        }
+        if let value = body["discount"], !value.isNull {
+            draft.subscription["discount"] = try discountValue(value)
+        }
+        draft.subscription["interval"] = "month"
+        draft.subscription["interval_count"] = 1
+        draft.subscription["price_id"] = .string(price)
+        draft.subscription["quantity"] = .int(quantity)
+        draft.amount = draft.trialEnd == nil ? unitPrice * quantity : 0
+        draft.currency = "usd"
+    }
+
+    /// `discount` `{coupon | promotion_code, label?}` as stored: not an object → 1003; not exactly
+    /// one of `coupon` and `promotion_code` → 1005.
+    private static func discountValue(_ value: JSONValue) throws(APIFailure) -> JSONValue {
+        guard let discount = value.objectValue else { throw APIFailure(1003) }
+        let coupon = try Validate.optionalString(discount, "coupon")
+        let promotion = try Validate.optionalString(discount, "promotion_code")
+        let label = try Validate.optionalString(discount, "label")
+        guard (coupon == nil) != (promotion == nil) else { throw APIFailure(1005) }
+        return [
+            "coupon": coupon.map { .string($0) } ?? .null, "label": label.map { .string($0) } ?? .null,
+            "promotion_code": promotion.map { .string($0) } ?? .null,
+        ]
+    }
+
+    /// The stored row of new payment request `id` (members in the API's order; Stripe ids minted
+    /// on the Stripe rail).
+    private static func requestRow(_ id: String, _ draft: RequestDraft, key: String?, _ context: RouteContext)
+        -> JSONObject
+    {
+        let partner = context.partner.id
         let now = EmulatorClock.iso8601(context.now)
         let slug = partner.hasPrefix("partner-") ? String(partner.dropFirst("partner-".count)) : partner
+        let subscription = draft.subscription
         var row: JSONObject = [
-            "id": .string(id), "amount": .int(amount),
+            "id": .string(id), "amount": .int(draft.amount),
             "checkout_url": .string("https://zero.linqapp.com/pay/\(slug)?session=\(token("tok_"))"),
-            "created_at": .string(now), "currency": .string(currency), "mode": .string(mode),
+            "created_at": .string(now), "currency": .string(draft.currency), "mode": .string(draft.mode),
             "object": "payment_request", "status": "requested",
-            "description": description.map { .string($0) } ?? .null,
+            "description": draft.description.map { .string($0) } ?? .null,
         ]
         if let discount = subscription["discount"] { row["discount"] = discount }
         row["expires_at"] = .string(EmulatorClock.iso8601(context.now + requestLifetime))
-        if mode == "subscription" {
+        if draft.mode == "subscription" {
             row["interval"] = subscription["interval"]
             row["interval_count"] = subscription["interval_count"]
         }
-        row["metadata"] = metadata
-        if let natural { row["natural"] = natural }
-        if mode == "subscription" {
+        row["metadata"] = draft.metadata
+        if let natural = draft.natural { row["natural"] = natural }
+        if draft.mode == "subscription" {
             row["price_id"] = subscription["price_id"]
             row["quantity"] = subscription["quantity"]
         }
-        row["rail"] = .string(rail)
-        if rail == "stripe" {
-            let subscribed = mode == "subscription"
+        row["rail"] = .string(draft.rail)
+        if draft.rail == "stripe" {
+            let subscribed = draft.mode == "subscription"
             row["stripe"] = [
-                "customer_id": customer.map { .string($0) } ?? (subscribed ? .string(token("cus_")) : .null),
-                "payment_intent_id": subscribed && trialEnd != nil ? .null : .string(token("pi_")),
+                "customer_id": draft.customer.map { .string($0) } ?? (subscribed ? .string(token("cus_")) : .null),
+                "payment_intent_id": subscribed && draft.trialEnd != nil ? .null : .string(token("pi_")),
                 "subscription_id": subscribed ? .string(token("sub_")) : .null,
             ]
         }
-        if let trialEnd { row["trial_end"] = .string(EmulatorClock.iso8601(trialEnd)) }
+        if let trialEnd = draft.trialEnd { row["trial_end"] = .string(EmulatorClock.iso8601(trialEnd)) }
         row["updated_at"] = .string(now)
         row["_partner"] = .string(partner)
         if let key { row["_idempotency_key"] = .string(key) }
-        store[table: requestsTable][id] = row
-        return .json(200, row.publicView)
+        return row
     }
 
     /// `GET /v3/payment_requests?limit&offset&status` → `{object: "list", data, has_more}`, newest

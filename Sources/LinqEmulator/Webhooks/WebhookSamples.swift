@@ -10,30 +10,56 @@ enum WebhookSamples {
     static func emit(_ type: String, partner: EmulatedPartner, now: Double, _ store: inout EmulatorStore) {
         let chat = sampleChat(partner, now: now, store)
         let line = chat["_line"]?.stringValue ?? partner.lines.first?.phoneNumber ?? ""
-        let stamp = JSONValue.string(EmulatorClock.iso8601(now))
-        let family = type.split(separator: ".").first.map(String.init) ?? ""
-        func chatEvent(_ data: JSONValue, legacy: JSONValue? = nil) {
-            store.emit(type, chat: chat, now: now, data: data, legacy: legacy)
+        let sample = Sample(
+            type: type, partner: partner, chat: chat, line: line, now: now,
+            stamp: .string(EmulatorClock.iso8601(now)))
+        if let event = messageEvent(sample) ?? pollEvent(sample) ?? chatEvent(sample) ?? otherChatEvent(sample) {
+            store.emit(type, chat: chat, now: now, data: event.data, legacy: event.legacy)
+        } else {
+            store.emitAccount(type, partner: partner.id, now: now, data: accountSample(type, line: line, now: now))
         }
+    }
+
+    /// What a sample event is built from: its type, the partner, the chat and line it is about,
+    /// and the time (also as an ISO 8601 stamp).
+    private struct Sample {
+        let type: String
+        let partner: EmulatedPartner
+        let chat: JSONObject
+        let line: String
+        let now: Double
+        let stamp: JSONValue
+    }
+
+    /// The `data` (and legacy `data`) of a sample event about a chat.
+    private typealias ChatEventData = (data: JSONValue, legacy: JSONValue?)
+
+    /// `message.*` and `reaction.*` (with `poll.reaction.added`) samples, else `nil`.
+    private static func messageEvent(_ sample: Sample) -> ChatEventData? {
+        let (type, chat, now, stamp) = (sample.type, sample.chat, sample.now, sample.stamp)
         switch type {
         case "message.sent", "message.delivered", "message.read", "message.received":
             let stage = WebhookPayloads.Stage(rawValue: String(type.dropFirst("message.".count))) ?? .sent
             let row = sampleMessage(chat, inbound: stage == .received, now: now)
             let payload = WebhookPayloads.message(row, chat: chat, stage: stage)
-            chatEvent(payload.data, legacy: payload.legacy)
+            return (payload.data, payload.legacy)
         case "message.failed":
-            chatEvent([
-                "code": 4001, "failed_at": stamp, "chat_id": chat["id"] ?? .null,
-                "message_id": .string(Identifiers.uuid()), "reason": "The message could not be delivered",
-                "preferred_service": nil, "service": chat["service"] ?? "iMessage",
-            ])
+            return (
+                [
+                    "code": 4001, "failed_at": stamp, "chat_id": chat["id"] ?? .null,
+                    "message_id": .string(Identifiers.uuid()), "reason": "The message could not be delivered",
+                    "preferred_service": nil, "service": chat["service"] ?? "iMessage",
+                ], nil
+            )
         case "message.edited":
-            chatEvent([
-                "id": .string(Identifiers.uuid()), "chat": WebhookPayloads.chatWithHealth(chat),
-                "direction": "outbound",
-                "edited_at": stamp, "part": ["index": 0, "text": "Hello again (edited)"],
-                "sender_handle": WebhookPayloads.owner(chat),
-            ])
+            return (
+                [
+                    "id": .string(Identifiers.uuid()), "chat": WebhookPayloads.chatWithHealth(chat),
+                    "direction": "outbound",
+                    "edited_at": stamp, "part": ["index": 0, "text": "Hello again (edited)"],
+                    "sender_handle": WebhookPayloads.owner(chat),
+                ], nil
+            )
         case "reaction.added", "reaction.removed", "poll.reaction.added":
             let row =
                 type.hasPrefix("poll") ? samplePoll(chat, now: now) : sampleMessage(chat, inbound: false, now: now)
@@ -41,7 +67,16 @@ enum WebhookSamples {
                 "handle": WebhookPayloads.handle(contact, in: chat), "is_me": false, "type": "love",
                 "id": .string(Identifiers.uuid()), "custom_emoji": nil, "sticker": nil,
             ]
-            chatEvent(WebhookPayloads.reaction(reaction, message: row, chat: chat, partIndex: 0, at: now))
+            return (WebhookPayloads.reaction(reaction, message: row, chat: chat, partIndex: 0, at: now), nil)
+        default:
+            return nil
+        }
+    }
+
+    /// `poll.*` samples (but `poll.reaction.added`), else `nil`.
+    private static func pollEvent(_ sample: Sample) -> ChatEventData? {
+        let (type, chat, now) = (sample.type, sample.chat, sample.now)
+        switch type {
         case "poll.received", "poll.sent", "poll.delivered", "poll.read":
             let stage = WebhookPayloads.Stage(rawValue: String(type.dropFirst("poll.".count))) ?? .sent
             var row = samplePoll(chat, now: now)
@@ -49,87 +84,132 @@ enum WebhookSamples {
                 row["is_from_me"] = false
                 row["from_handle"] = WebhookPayloads.handle(contact, in: chat)
             }
-            chatEvent(WebhookPayloads.poll(row, chat: chat, stage: stage))
+            return (WebhookPayloads.poll(row, chat: chat, stage: stage), nil)
         case "poll.failed":
             var data = WebhookPayloads.poll(samplePoll(chat, now: now), chat: chat, stage: .sent).objectValue ?? [:]
-            data["failed_at"] = stamp
+            data["failed_at"] = sample.stamp
             data["error"] = ["code": 4001, "message": "The poll could not be delivered"]
-            chatEvent(.object(data))
+            return (.object(data), nil)
         case "poll.updated":
             let row = samplePoll(chat, now: now)
-            chatEvent([
-                "added_options": .array(Array((row["_poll"]?["options"]?.arrayValue ?? []).suffix(1))),
-                "chat": WebhookPayloads.chatRef(chat), "direction": "outbound", "message_id": row["id"] ?? .null,
-                "sender_handle": WebhookPayloads.owner(chat), "service": "iMessage",
-            ])
+            return (
+                [
+                    "added_options": .array(Array((row["_poll"]?["options"]?.arrayValue ?? []).suffix(1))),
+                    "chat": WebhookPayloads.chatRef(chat), "direction": "outbound", "message_id": row["id"] ?? .null,
+                    "sender_handle": WebhookPayloads.owner(chat), "service": "iMessage",
+                ], nil
+            )
         case "poll.vote.added", "poll.vote.removed":
             let row = samplePoll(chat, now: now)
             let option = row["_poll"]?["options"]?[0]?["option_id"]?.stringValue ?? ""
-            chatEvent(
+            return (
                 WebhookPayloads.vote(
-                    message: row, chat: chat, optionID: option, voter: WebhookPayloads.handle(contact, in: chat)))
+                    message: row, chat: chat, optionID: option, voter: WebhookPayloads.handle(contact, in: chat)),
+                nil
+            )
+        default:
+            return nil
+        }
+    }
+
+    /// `participant.*` and `chat.*` samples, else `nil`.
+    private static func chatEvent(_ sample: Sample) -> ChatEventData? {
+        let (type, chat, stamp) = (sample.type, sample.chat, sample.stamp)
+        switch type {
         case "participant.added", "participant.removed":
             let who = "+15550001111"
-            chatEvent([
-                "handle": .string(who), "chat_id": chat["id"] ?? .null,
-                "participant": WebhookPayloads.handle(who, in: chat),
-                (type.hasSuffix("added") ? "added_at" : "removed_at"): stamp,
-            ])
+            return (
+                [
+                    "handle": .string(who), "chat_id": chat["id"] ?? .null,
+                    "participant": WebhookPayloads.handle(who, in: chat),
+                    (type.hasSuffix("added") ? "added_at" : "removed_at"): stamp,
+                ], nil
+            )
         case "chat.created":
-            chatEvent(WebhookPayloads.chatCreated(chat))
+            return (WebhookPayloads.chatCreated(chat), nil)
         case "chat.group_name_updated", "chat.group_icon_updated":
             let isName = type == "chat.group_name_updated"
-            chatEvent([
-                "chat_id": chat["id"] ?? .null, "updated_at": stamp,
-                "old_value": isName ? "Weekend plans" : nil,
-                "new_value": isName ? "Weekend plans 🎉" : "https://cdn.linqapp.com/group-chat-icon/sample.jpg",
-                "changed_by_handle": WebhookPayloads.handle(contact, in: chat),
-            ])
+            return (
+                [
+                    "chat_id": chat["id"] ?? .null, "updated_at": stamp,
+                    "old_value": isName ? "Weekend plans" : nil,
+                    "new_value": isName ? "Weekend plans 🎉" : "https://cdn.linqapp.com/group-chat-icon/sample.jpg",
+                    "changed_by_handle": WebhookPayloads.handle(contact, in: chat),
+                ], nil
+            )
         case "chat.group_name_update_failed", "chat.group_icon_update_failed", "chat.background_update_failed":
-            chatEvent(["chat_id": chat["id"] ?? .null, "error_code": 4001, "failed_at": stamp])
+            return (["chat_id": chat["id"] ?? .null, "error_code": 4001, "failed_at": stamp], nil)
         case "chat.background_updated":
-            chatEvent([
-                "chat": WebhookPayloads.chatRef(chat), "actor_handle": WebhookPayloads.owner(chat),
-                "background": ["type": "dynamic", "style": "aurora", "variant": "green"],
-            ])
+            return (
+                [
+                    "chat": WebhookPayloads.chatRef(chat), "actor_handle": WebhookPayloads.owner(chat),
+                    "background": ["type": "dynamic", "style": "aurora", "variant": "green"],
+                ], nil
+            )
         case "chat.typing_indicator.started", "chat.typing_indicator.stopped":
-            chatEvent(["chat_id": chat["id"] ?? .null, "actor_handle": WebhookPayloads.handle(contact, in: chat)])
-        case "phone_number.status_updated":
-            chatEvent([
-                "phone_number": .string(line), "changed_at": stamp, "previous_status": "ACTIVE",
-                "new_status": "FLAGGED",
-                "previous_reputation": "HEALTHY", "new_reputation": "AT_RISK",
-            ])
-        case "phone_number.assigned", "phone_number.released":
-            chatEvent(["phone_number": .string(line), "changed_at": stamp])
-        case "contact_card.received":
-            chatEvent([
-                "first_name": "Jordan", "last_name": "Rivera", "owner_handle": .string(line),
-                "sender_handle": .string(contact), "media_url": nil,
-            ])
-        case "location.sharing.started":
-            chatEvent([
-                "shared_by": .string(contact), "shared_with": .string(line), "chat_id": chat["id"] ?? .null,
-                "began_at": stamp, "ends_at": .string(EmulatorClock.iso8601(now + 3600)),
-            ])
-        case "location.sharing.stopped":
-            chatEvent([
-                "shared_by": .string(contact), "shared_with": .string(line), "ended_at": stamp,
-                "chat_id": chat["id"] ?? .null, "began_at": .string(EmulatorClock.iso8601(now - 3600)),
-            ])
+            return (["chat_id": chat["id"] ?? .null, "actor_handle": WebhookPayloads.handle(contact, in: chat)], nil)
         default:
-            switch family {
-            case "call":
-                chatEvent([
-                    "call_id": .string(Identifiers.uuid()), "chat_id": chat["id"] ?? .null, "from": .string(contact),
-                    "to": .string(line), "direction": "inbound",
-                    "status": .string(String(type.dropFirst("call.".count))), "occurred_at": stamp,
-                ])
-            case "payment", "connection":
-                chatEvent(samplePayment(type, partner: partner, now: now))
-            default:
-                store.emitAccount(type, partner: partner.id, now: now, data: accountSample(type, line: line, now: now))
-            }
+            return nil
+        }
+    }
+
+    /// The other samples about a chat (`phone_number.*`, `contact_card.received`,
+    /// `location.sharing.*`, `call.*`, `payment.*`, `connection.*`), else `nil` (an account event).
+    private static func otherChatEvent(_ sample: Sample) -> ChatEventData? {
+        let (type, chat, line, now, stamp) = (sample.type, sample.chat, sample.line, sample.now, sample.stamp)
+        switch type {
+        case "phone_number.status_updated":
+            return (
+                [
+                    "phone_number": .string(line), "changed_at": stamp, "previous_status": "ACTIVE",
+                    "new_status": "FLAGGED",
+                    "previous_reputation": "HEALTHY", "new_reputation": "AT_RISK",
+                ], nil
+            )
+        case "phone_number.assigned", "phone_number.released":
+            return (["phone_number": .string(line), "changed_at": stamp], nil)
+        case "contact_card.received":
+            return (
+                [
+                    "first_name": "Jordan", "last_name": "Rivera", "owner_handle": .string(line),
+                    "sender_handle": .string(contact), "media_url": nil,
+                ], nil
+            )
+        case "location.sharing.started":
+            return (
+                [
+                    "shared_by": .string(contact), "shared_with": .string(line), "chat_id": chat["id"] ?? .null,
+                    "began_at": stamp, "ends_at": .string(EmulatorClock.iso8601(now + 3600)),
+                ], nil
+            )
+        case "location.sharing.stopped":
+            return (
+                [
+                    "shared_by": .string(contact), "shared_with": .string(line), "ended_at": stamp,
+                    "chat_id": chat["id"] ?? .null, "began_at": .string(EmulatorClock.iso8601(now - 3600)),
+                ], nil
+            )
+        default:
+            return familyEvent(sample)
+        }
+    }
+
+    /// `call.*`, `payment.*` and `connection.*` samples (by the type's first word), else `nil`.
+    private static func familyEvent(_ sample: Sample) -> ChatEventData? {
+        let type = sample.type
+        switch type.split(separator: ".").first.map(String.init) ?? "" {
+        case "call":
+            return (
+                [
+                    "call_id": .string(Identifiers.uuid()), "chat_id": sample.chat["id"] ?? .null,
+                    "from": .string(contact), "to": .string(sample.line), "direction": "inbound",
+                    "status": .string(String(type.dropFirst("call.".count))), "occurred_at": sample.stamp,
+                ], nil
+            )
+        case "payment", "connection":
+            return (samplePayment(type, partner: sample.partner, now: sample.now), nil)
+        default:
+            return nil
         }
     }
 
