@@ -69,14 +69,20 @@ extension LineEditor {
             var fds = [
                 pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: notices.wakeRead, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: externalWake?.fd ?? -1, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&fds, 2, -1)
+            let ready = poll(&fds, 3, -1)
             if ready < 0 {
                 if errno == EINTR {
                     input.onInterruptedRead()
                     continue
                 }
                 return false
+            }
+            if fds[2].revents & Int16(POLLIN) != 0 {
+                // Runs on this thread; what it posts while editing queues as notices.
+                externalWake?.drain()
+                continue
             }
             if fds[1].revents & Int16(POLLIN) != 0 {
                 if !notices.isEmpty { return true }

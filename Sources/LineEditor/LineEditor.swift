@@ -61,6 +61,10 @@ public final class LineEditor {
     /// the whole coloured prompt on every refresh.
     public var hint: ((String) -> String?)?
 
+    /// Another thread's way to reach this one while it waits for keys: when `fd` becomes
+    /// readable, `drain` runs on this thread (and typically posts notices, printed above the line).
+    public var externalWake: (fd: Int32, drain: () -> Void)?
+
     /// Sets up libedit for `programName` (the `~/.editrc` prefix) with history in `historyPath`.
     public init(programName: String, historyPath: String?, historySize: Int32 = 1000) {
         Terminal.prepareLocale()
@@ -169,6 +173,7 @@ public final class LineEditor {
         notices.setEditing(true)
         defer { notices.setEditing(false) }
         // Lines that came while a command ran are printed before the prompt.
+        externalWake?.drain()
         let waiting = notices.take()
         if !waiting.isEmpty { WriteAll.text(waiting.joined(separator: "\n") + "\n", to: 2) }
         var count: Int32 = 0

@@ -23,6 +23,10 @@ public final class PlainLineReader {
     /// Lines longer than this are skipped (and reported) to bound memory.
     public static let maxLineBytes = 1 << 20
 
+    /// Another thread's way to reach this one while a read waits: when `fd` becomes readable,
+    /// `drain` runs on this thread before the read goes on.
+    public var externalWake: (fd: Int32, drain: () -> Void)?
+
     public init(fd: Int32 = 0) { self.fd = fd }
 
     /// The next line without its `\n` (and `\r`), or `nil` at the end of input. A read interrupted
@@ -44,6 +48,11 @@ public final class PlainLineReader {
                 compact()
                 return Self.decode(bytes)
             }
+            guard waitForInput() else {
+                // A signal (Ctrl-C) cut the wait short: the input ends, as an interrupted read does.
+                atEOF = true
+                continue
+            }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let n = read(fd, &chunk, chunk.count)
             if n <= 0 {
@@ -64,6 +73,22 @@ public final class PlainLineReader {
         if start < buffer.count || atEOF { return true }
         var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         return poll(&ready, 1, milliseconds) != 0
+    }
+
+    /// Waits until `fd` has input (or is closed), running `externalWake.drain` whenever its fd is
+    /// readable meanwhile; false when a signal interrupted the wait. Returns at once without an
+    /// external wake (the read then waits).
+    private func waitForInput() -> Bool {
+        guard let wake = externalWake else { return true }
+        while true {
+            var fds = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
+            ]
+            if poll(&fds, 2, -1) < 0 { return errno != EINTR }
+            if fds[1].revents != 0 { wake.drain() }
+            if fds[0].revents != 0 { return true }
+        }
     }
 
     /// Discards input up to and including the next newline (or to the end).

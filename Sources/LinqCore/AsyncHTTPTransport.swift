@@ -32,7 +32,6 @@ public final class AsyncHTTPTransport: LinqTransport {
 
     /// This transport's body limit.
     public let maxBodyBytes: Int
-    private let defaultConnect: Duration
     private let tls: TLSSettings
     private struct ClientKey: Hashable {
         var connect: Duration
@@ -44,12 +43,10 @@ public final class AsyncHTTPTransport: LinqTransport {
 
     /// Creates the transport. Connection establishment is not retried inside AsyncHTTPClient
     /// (it would hide a refused connection until the deadline); `LinqClient`'s retry policy decides.
-    /// `connectTimeout` is kept for callers of the first version: per-request `Timeouts` win.
     public init(
-        connectTimeout: Duration = .seconds(5), maxBodyBytes: Int = AsyncHTTPTransport.maxBodyBytes,
+        maxBodyBytes: Int = AsyncHTTPTransport.maxBodyBytes,
         tls: TLSSettings = TLSSettings()
     ) {
-        self.defaultConnect = connectTimeout
         self.maxBodyBytes = maxBodyBytes
         self.tls = tls
     }
@@ -175,13 +172,17 @@ public final class AsyncHTTPTransport: LinqTransport {
         return classified
     }
 
+    /// The loop deadline timers run on: a thread of its own that runs nothing else, so a deadline
+    /// fires even when the loop of the request it guards is busy or stalled.
+    static let deadlineLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+
     /// Thrown by `within` when its time is up.
     struct DeadlineReached: Error {}
 
     /// Runs `work`, cancelling it and throwing `DeadlineReached` once `limit` has passed (at
     /// once, even if the work does not stop when cancelled).
     ///
-    /// The deadline is a timer on an event loop, cancelled (and freed) as soon as the work ends.
+    /// The deadline is a timer on `deadlineLoop`, cancelled (and freed) as soon as the work ends.
     /// (A racing `Task.sleep` was cancelled too, but on Linux its timer stayed queued until the
     /// deadline: with a 60-s deadline a long script held ~0.75 KB per request for a minute.)
     static func within<T: Sendable>(
@@ -198,7 +199,7 @@ public final class AsyncHTTPTransport: LinqTransport {
                         race.finish(.failure(error))
                     }
                 }
-                let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(limit)) {
+                let timer = deadlineLoop.scheduleTask(in: TimeAmount(limit)) {
                     race.finish(.failure(DeadlineReached()))
                     task.cancel()
                 }

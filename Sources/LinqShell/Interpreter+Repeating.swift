@@ -13,7 +13,6 @@ extension Interpreter {
         let request = try prepare(call)
         var renderer = self.renderer
         if let mode = call.output { renderer.output = mode }
-        let before = Interrupts.count
         var tries = 0
         while true {
             tries += 1
@@ -39,8 +38,7 @@ extension Interpreter {
                         "… \(failure?.actual ?? "") (try \(tries), again in \(DurationText.short(seconds: every)))")
                         + "\n")
             }
-            Blocking.run { try? await Task.sleep(for: .milliseconds(Int64(every * 1000))) }
-            if Interrupts.count != before { throw ShellError(.interrupted, "interrupted (--until)") }
+            guard Blocking.sleep(seconds: every) else { throw ShellError(.interrupted, "interrupted (--until)") }
         }
     }
 

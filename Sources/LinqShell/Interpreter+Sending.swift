@@ -104,10 +104,11 @@ extension Interpreter {
         var client = self.client
         let request = client.withIdempotencyKey(request)
         if session.verbose.value { output.writeErr(errorRenderer.request(request)) }
-        // One line per retry wait, as it starts (the main thread is blocked meanwhile, so the
-        // sink is not written concurrently).
+        // One line per retry wait, as it starts: written by this thread (which waits for the
+        // request and runs its mailbox meanwhile), never by the request's event loop.
         let notice = UncheckedSink(output: output, renderer: errorRenderer)
-        client.onRetry = { event in notice.write(event.line) }
+        let mailbox = Mailbox.current
+        client.onRetry = { event in mailbox.post { notice.write(event.line) } }
         let sender = client
         let result = Blocking.run(on: EventLoopExecutor.shared) { () async -> Result<LinqResponse, LinqError> in
             do throws(LinqError) {
@@ -199,8 +200,8 @@ extension Interpreter {
     }
 }
 
-/// Lets the retry hook, which runs on the request's task, write a line while the main thread
-/// waits for that task (the only writer at that moment).
+/// Lets the retry hook's line reach the waiting thread's mailbox, which writes it (the only
+/// writer at that moment).
 private struct UncheckedSink: @unchecked Sendable {
     let output: any OutputSink
     let renderer: Renderer

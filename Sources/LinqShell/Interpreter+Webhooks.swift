@@ -17,7 +17,9 @@ extension Interpreter {
             operation: delete, arguments: ["subscriptionId": .string(id)], body: nil, noValidate: false, output: nil)
         guard let request = try? prepare(call) else { return }
         let client = self.client
-        _ = Blocking.run { () async -> Bool in (try? await client.send(request, idempotent: true)) != nil }
+        _ = Blocking.run(on: EventLoopExecutor.shared) { () async -> Bool in
+            (try? await client.send(request, idempotent: true)) != nil
+        }
     }
 
     /// The events received so far (of the running listener, or the last one stopped).

@@ -159,9 +159,11 @@ public final class Interpreter {
     }
 
     /// Runs one line the way the prompt does (every command; stop at the first failure, print
-    /// it) and returns its exit status. For embedders and tests; the loops use `LineLoop`.
+    /// it) and returns its exit status. For embedders and tests; the loops use `LineLoop`. Like
+    /// every synchronous entry, on a thread that may block (never a task's or an event loop's).
     @discardableResult
     public func run(line: String) -> Int32 {
+        Blocking.checkOwnThread()
         do {
             for command in try Self.commands(in: line) { try execute(command) }
             return ExitStatus.ok.code

@@ -28,6 +28,7 @@ extension Signals {
     /// on a line of its own, as in bash.
     public static func countInterrupts() {
         _ = Interrupts.count  // initialise the atomic before the handler can run
+        Interrupts.wakeFD.store(Mailbox.current.wakeWrite, ordering: .relaxed)
         Interrupts.newlineOnInterrupt.store(isatty(2) == 1, ordering: .relaxed)
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in

@@ -52,19 +52,24 @@ import Testing
         }
     }
 
-    @Test func everyBuiltInExampleRunsAgainstAFreshEmulator() throws {
+    @Test func everyBuiltInExampleRunsAgainstAFreshEmulator() async throws {
         let home = TempDirectory()
         defer { home.remove() }
-        var failures: [String] = []
-        for spec in CommandRegistry.all where spec.operation == nil {
-            // Commands that take a file are run by the end-to-end tests with real files.
-            if spec.parameters.contains(where: { $0.type == .file }) { continue }
-            for example in spec.examples {
-                let (shell, output) = try Self.shell(home: home.path)
-                let status = shell.run(line: example)
-                if status != 0 { failures.append("\(example) → \(status): \(output.err.prefix(200))") }
+        let failures = try await onDedicatedThread { () -> Result<[String], any Error> in
+            Result {
+                var failures: [String] = []
+                for spec in CommandRegistry.all where spec.operation == nil {
+                    // Commands that take a file are run by the end-to-end tests with real files.
+                    if spec.parameters.contains(where: { $0.type == .file }) { continue }
+                    for example in spec.examples {
+                        let (shell, output) = try Self.shell(home: home.path)
+                        let status = shell.run(line: example)
+                        if status != 0 { failures.append("\(example) → \(status): \(output.err.prefix(200))") }
+                    }
+                }
+                return failures
             }
-        }
+        }.get()
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
@@ -90,17 +95,23 @@ import Testing
 }
 
 @Suite struct HelpTests {
-    func help(_ words: String) throws -> String {
+    func help(_ words: String) async throws -> String {
         let home = TempDirectory()
         defer { home.remove() }
         let (shell, output) = try RegistryTests.shell(home: home.path)
-        let status = shell.run(line: "help " + words)
+        let status = await run("help " + words, in: shell)
         #expect(status == 0, "help \(words): \(output.err)")
         return output.out
     }
 
-    @Test func theOverviewListsEveryCommandGroupedContactCardsFirst() throws {
-        let text = try help("")
+    /// Runs a line on a thread of its own, as `main` would (never on the test's pool thread).
+    func run(_ line: String, in shell: Interpreter) async -> Int32 {
+        let box = Unchecked(shell)
+        return await onDedicatedThread { box.value.run(line: line) }
+    }
+
+    @Test func theOverviewListsEveryCommandGroupedContactCardsFirst() async throws {
+        let text = try await help("")
         for spec in CommandRegistry.all { #expect(text.contains(spec.name), "\(spec.name) missing from help") }
         let cards = try #require(text.range(of: "Contact cards"))
         let session = try #require(text.range(of: "\nSession"))
@@ -114,42 +125,43 @@ import Testing
         #expect(text.contains("help variables"))
     }
 
-    @Test func everyEntryHasItsPage() throws {
+    @Test func everyEntryHasItsPage() async throws {
         for spec in CommandRegistry.all {
-            let text = try help(spec.name).split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+            let text = try await help(spec.name).split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(
+                separator: " ")
             #expect(text.contains(spec.summary), "\(spec.name)")
         }
     }
 
-    @Test func builtInsDescribeTheirWholeGrammar() throws {
-        let upload = try help("attachment upload")
+    @Test func builtInsDescribeTheirWholeGrammar() async throws {
+        let upload = try await help("attachment upload")
         #expect(upload.contains("--content-type") && upload.contains("attachment upload README.md"))
-        let expect = try help("expect")
+        let expect = try await help("expect")
         #expect(expect.contains("missing") && expect.contains("error none"))
-        #expect(try help("request").contains("single quotes"))
-        let list = try help("card list")
+        #expect(try await help("request").contains("single quotes"))
+        let list = try await help("card list")
         #expect(list.contains("card get"), "an alias finds its command")
-        let all = try help("chat list")
+        let all = try await help("chat list")
         #expect(all.contains("--all") && all.contains("--max-pages"))
-        #expect(try help("set").contains("base-url"))
+        #expect(try await help("set").contains("base-url"))
     }
 
-    @Test func topicsAndErrorCodes() throws {
-        #expect(try help("variables").contains("${env:VAR:-default}"))
-        #expect(try help("scripts").contains("--keep-going"))
-        #expect(try help("errors").contains("trace"))
-        let code = try help("2014")
+    @Test func topicsAndErrorCodes() async throws {
+        #expect(try await help("variables").contains("${env:VAR:-default}"))
+        #expect(try await help("scripts").contains("--keep-going"))
+        #expect(try await help("errors").contains("trace"))
+        let code = try await help("2014")
         #expect(code.contains("409") && code.contains("already exists") && code.contains("card update"))
         #expect(code.contains("https://docs.linqapp.com/error/codes/2xxx/2014/"))
     }
 
-    @Test func unknownHelpSuggests() throws {
+    @Test func unknownHelpSuggests() async throws {
         let home = TempDirectory()
         defer { home.remove() }
         let (shell, output) = try RegistryTests.shell(home: home.path)
-        #expect(shell.run(line: "help cadr") == 2)
+        #expect(await run("help cadr", in: shell) == 2)
         #expect(output.err.contains("did you mean 'card'"))
-        #expect(shell.run(line: "help 9999") == 2)
+        #expect(await run("help 9999", in: shell) == 2)
         #expect(output.err.contains("no Linq error code 9999"))
     }
 
@@ -220,7 +232,7 @@ import Testing
         #expect(complete("request GET /v3/chats -").contains("--header"))
     }
 
-    @Test func filePathsCompleteWhereAFileIsExpected() throws {
+    @Test func filePathsCompleteWhereAFileIsExpected() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }
         writeTextFile(dir.file("photo.png"), "x")

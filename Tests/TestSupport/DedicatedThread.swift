@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs blocking code (the interpreter, which waits for requests like the real `main` thread does)
 /// on its own thread, so that it never occupies one of the few threads of Swift's cooperative
@@ -18,4 +19,14 @@ public func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) 
 public struct Unchecked<Value>: @unchecked Sendable {
     public let value: Value
     public init(_ value: Value) { self.value = value }
+}
+
+/// A list several threads append to (a test's record of what happened, in order).
+public final class LockedList: Sendable {
+    private let storage = Mutex<[String]>([])
+    public init() {}
+    /// Appends one item.
+    public func append(_ item: String) { storage.withLock { $0.append(item) } }
+    /// Everything appended so far, in order.
+    public var items: [String] { storage.withLock { $0 } }
 }

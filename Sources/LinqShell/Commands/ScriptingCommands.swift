@@ -224,9 +224,7 @@ enum ScriptingCommands {
             guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
                 throw ShellError.usage("sleep takes 0 to 3600 seconds, not '\(text)'")
             }
-            let before = Interrupts.count
-            Blocking.run { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
-            if Interrupts.count != before { throw ShellError(.interrupted, "sleep interrupted") }
+            guard Blocking.sleep(seconds: seconds) else { throw ShellError(.interrupted, "sleep interrupted") }
         })
 
     static let pause = CommandSpec(

@@ -55,7 +55,6 @@ enum WatchCommand {
             )
         }
         let shown = words.map(\.display).joined(separator: " ")
-        let before = Interrupts.count
         var previous: [(String, String)]?
         var run = 0
         while times.map({ run < $0 }) ?? true {
@@ -84,9 +83,7 @@ enum WatchCommand {
             context.out(text)
             previous = leaves
             if let times, run >= times { break }
-            let pause = Int64(every * 1000)
-            Blocking.run { try? await Task.sleep(for: .milliseconds(pause)) }
-            if Interrupts.count != before { break }
+            guard Blocking.sleep(seconds: every) else { break }
         }
     }
 

@@ -138,14 +138,20 @@ enum WebhookCommands {
         if let secret, !secret.hasPrefix("whsec_") {
             throw ShellError.usage("--secret takes the subscription's signing secret, whsec_…")
         }
+        // Lines reach the terminal through this thread's mailbox: the listener's event loop
+        // never writes to the terminal itself.
         let notify = context.run.notify
+        let mailbox = Mailbox.current
         let color = context.errorRenderer
         let listener: WebhookListener
         do {
             listener = try WebhookListener(
                 port: port, secret: secret, forwardTo: arguments.string("forward-to"), events: Set(events),
                 transport: context.environment.transport,
-                announce: { event in notify(line(for: event, renderer: color)) })
+                announce: { event in
+                    let text = line(for: event, renderer: color)
+                    mailbox.post { notify(text) }
+                })
         } catch {
             throw ShellError.usage("cannot listen on 127.0.0.1:\(port): \(error)")
         }

@@ -63,8 +63,12 @@ final class LineLoop {
 
     /// Runs until the input ends, `exit` runs, or a failure stops it.
     func run() -> Ending {
+        Blocking.checkOwnThread()
         interruptsAtStart = Interrupts.count
+        source.attach(Mailbox.current)
         while true {
+            // What other threads posted meanwhile (a webhook event's line) is printed now.
+            Blocking.drain()
             if shell.run.exitRequested != nil { return .exit }
             switch nextLogicalLine() {
             case .end:
@@ -305,9 +309,9 @@ final class LineLoop {
             if delay > 0 {
                 for character in shown {
                     shell.output.writeOut(String(character))
-                    let before = Interrupts.count
-                    Blocking.run { try? await Task.sleep(for: .milliseconds(delay)) }
-                    if Interrupts.count != before { throw ShellError(.interrupted, "interrupted") }
+                    guard Blocking.sleep(seconds: Double(delay) / 1000) else {
+                        throw ShellError(.interrupted, "interrupted")
+                    }
                 }
                 shell.output.writeOut("\n")
             } else {

@@ -23,6 +23,8 @@ public protocol LineSource: AnyObject {
     /// Whether reading the next line now would not wait for a writer (for the read-ahead that lets
     /// an `expect` claim the previous command's error; a stream asks its file descriptor).
     var nextLineIsAtHand: Bool { get }
+    /// Lets `mailbox` reach the reading thread while it waits for a line (sources that wait).
+    func attach(_ mailbox: Mailbox)
 }
 
 extension LineSource {
@@ -30,6 +32,7 @@ extension LineSource {
     public var notifier: (@Sendable (String) -> Void)? { nil }
     public var historyEntries: [String] { [] }
     public var nextLineIsAtHand: Bool { true }
+    public func attach(_ mailbox: Mailbox) {}
 }
 
 /// One read from a `LineSource`.
@@ -79,6 +82,7 @@ public final class EditorLineSource: LineSource {
     public func forget(containing text: String) { editor.forget(containing: text) }
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) { editor.completer = completer }
     public func setHint(_ hint: @escaping (String) -> String?) { editor.hint = hint }
+    public func attach(_ mailbox: Mailbox) { editor.externalWake = (mailbox.wakeFD, mailbox.drain) }
 }
 
 /// Plain lines from stdin (a pipe or a file): no prompt, no history.
@@ -105,6 +109,7 @@ public final class PlainLineSource: LineSource {
     public func remember(_ line: String) {}
     public func forget(containing text: String) {}
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) {}
+    public func attach(_ mailbox: Mailbox) { reader.externalWake = (mailbox.wakeFD, mailbox.drain) }
 }
 
 /// Lines already in memory: a script file's (where a line may be invalid), or the `-c` lines.

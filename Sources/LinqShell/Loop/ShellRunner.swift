@@ -33,6 +33,7 @@ public final class ShellRunner {
         if let notifier = source.notifier { shell.run.notify = notifier }
         let ending = LineLoop(shell: shell, source: source, name: "", options: interactive).run()
         shell.stopListener()
+        Blocking.drain()
         if ending == .end && source.interactive { shell.output.writeOut("\n") }
         if let code = shell.run.exitRequested { return code }
         return source.interactive ? ExitStatus.ok.code : ExitStatus(firstFailure: shell.run.firstFailure).code
@@ -67,6 +68,7 @@ public final class ShellRunner {
     /// due), writes the report, and returns the exit status.
     func finish(name: String, summary: Bool) -> Int32 {
         shell.stopListener()
+        Blocking.drain()
         let log = shell.run.log
         if summary || !options.reports.isEmpty || log.entries.contains(where: { $0.kind == .assertion }) {
             shell.output.writeErr(log.summary(for: name))

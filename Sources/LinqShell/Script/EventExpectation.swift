@@ -66,19 +66,16 @@ struct EventExpectation {
     }
 
     /// Waits for a match; `nil` when one came, else what was seen. Ctrl-C stops the wait.
+    /// Each received event wakes the waiting thread (the listener posts its line to it).
     func wait(events: () -> [ReceivedEvent], expander: Expander) throws(ShellError) -> String? {
-        let deadline = Clock.seconds() + seconds
-        let before = Interrupts.count
-        while true {
+        switch Blocking.wait(upTo: seconds, until: { events().contains { matches($0, expander: expander) } }) {
+        case .satisfied: return nil
+        case .interrupted: throw ShellError(.interrupted, "interrupted waiting for \(type)")
+        case .timedOut:
             let seen = events()
-            if seen.contains(where: { matches($0, expander: expander) }) { return nil }
-            if Clock.seconds() >= deadline {
-                if seen.isEmpty { return "no webhook events received" }
-                let types = seen.suffix(10).map(\.eventType).joined(separator: ", ")
-                return "\(seen.count) event\(seen.count == 1 ? "" : "s") received, none matching (last: \(types))"
-            }
-            Blocking.run { try? await Task.sleep(for: .milliseconds(50)) }
-            if Interrupts.count != before { throw ShellError(.interrupted, "interrupted waiting for \(type)") }
+            if seen.isEmpty { return "no webhook events received" }
+            let types = seen.suffix(10).map(\.eventType).joined(separator: ", ")
+            return "\(seen.count) event\(seen.count == 1 ? "" : "s") received, none matching (last: \(types))"
         }
     }
 }

@@ -106,7 +106,7 @@ public final class WebhookListener: Sendable {
             headers: event.headers.filter { !["host", "content-length", "connection"].contains($0.name.lowercased()) },
             body: event.body)
         let transport = self.transport
-        Task { [weak self] in
+        Task(executorPreference: EventLoopExecutor.shared) { [weak self] in
             let outcome: String
             do {
                 let response = try await transport.send(
