@@ -257,42 +257,6 @@ public final class AsyncHTTPTransport: LinqTransport {
     }
 }
 
-/// Scheme, host and port of a URL, for messages (`127.0.0.1:4399`).
-struct Endpoint: Sendable {
-    var url: String
-    var scheme: String
-    var host: String
-    var port: Int
-
-    init(url: String) {
-        self.url = url
-        var rest = Substring(url)
-        if let range = rest.utf8Range(of: "://") {
-            scheme = rest[..<range.lowerBound].lowercased()
-            rest = rest[range.upperBound...]
-        } else {
-            scheme = "http"
-        }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last ?? authority[...]
-        var host = String(hostPort)
-        var port = scheme == "https" ? 443 : 80
-        if hostPort.hasPrefix("["), let close = hostPort.firstIndex(of: "]") {
-            host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
-            let after = hostPort[hostPort.index(after: close)...]
-            if after.hasPrefix(":"), let p = Int(after.dropFirst()) { port = p }
-        } else if let colon = hostPort.lastIndex(of: ":") {
-            host = String(hostPort[..<colon])
-            if let p = Int(hostPort[hostPort.index(after: colon)...]) { port = p }
-        }
-        self.host = host
-        self.port = port
-    }
-
-    /// `127.0.0.1:4399`, `[::1]:80`.
-    var hostPort: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}
-
 extension TimeAmount {
     /// A NIO time amount from a Swift duration (nanosecond precision).
     init(_ duration: Duration) {

@@ -8,6 +8,8 @@
 public struct LinqConfiguration: Sendable {
     /// The production API's base URL (every operation's path starts with `/v3/`).
     public static let defaultBaseURL = "https://api.linqapp.com/api/partner"
+    /// The production API's host: any URL on it is production (`Endpoint.isProductionAPI`).
+    public static let productionHost = "api.linqapp.com"
     /// The environment variable holding the API key (the official SDK's name).
     public static let apiKeyVariable = "LINQ_API_V3_API_KEY"
     /// The environment variable overriding the base URL (the official SDK's name).

@@ -7,18 +7,12 @@ extension Completer {
     /// Looks at the last command of the line (after `;`), inside `try …` and `let NAME = …`.
     public func hint(for line: String, session: Session) -> String? {
         _ = session
-        var (words, current) = Self.split(line)
-        if !current.isEmpty { words.append(current) }
-        while let first = words.first, let form = CommandRegistry.specialForm(first) {
-            switch form.words[0] {
-            case "try": words.removeFirst()
-            case "let":
-                guard words.count >= 3, words[2] == "=" else { return nil }
-                words.removeFirst(3)
-            default: return nil
-            }
-        }
-        guard !words.isEmpty, let (spec, consumed) = try? CommandRegistry.resolve(words) else { return nil }
+        var (typed, current) = Self.split(line)
+        if !current.isEmpty { typed.append(current) }
+        guard let words = FormGrammar.innermostCommand(typed), !words.isEmpty,
+            CommandRegistry.specialForm(words[0]) == nil,
+            let (spec, consumed) = try? CommandRegistry.resolve(words)
+        else { return nil }
         let missing = Self.missingRequired(spec, arguments: Array(words.dropFirst(consumed)))
         guard !missing.isEmpty else { return nil }
         // Plain text: libedit redraws everything up to the last colour sequence of the prompts on

@@ -38,25 +38,12 @@ public struct Completer: Sendable {
 
     func candidates(words: [String], current: String, session: Session) -> [Candidate] {
         guard let first = words.first else { return Self.firstWordCandidates }
-        // Wrappers: complete the command inside `try …` and `let NAME = …`.
-        if let form = CommandRegistry.specialForm(first) {
-            switch form.words[0] {
-            case "try": return candidates(words: Array(words.dropFirst()), current: current, session: session)
-            case "let":
-                if words.count == 2 { return [Candidate(text: "=")] }
-                guard words.count >= 3, words[2] == "=" else { return [] }
-                return candidates(words: Array(words.dropFirst(3)), current: current, session: session)
-            case "expect":
-                if words.count == 1 {
-                    return Self.plain(["status", "error", "$last", "$status"] + variableNames(session))
-                }
-                if words.count == 2, words[1].hasPrefix("$") {
-                    return Self.plain(["==", "!=", "contains", "exists", "missing"])
-                }
-                if words.count == 2, words[1] == "error" { return [Candidate(text: "none")] }
-                return []
-            default: return []
-            }
+        // A special form completes its own words, then the command it wraps (`try …`, `let N = …`).
+        if let grammar = CommandRegistry.specialForm(first)?.grammar {
+            let rest = Array(words.dropFirst())
+            if let own = grammar.ownCompletions(rest, variableNames(session)) { return Self.plain(own) }
+            guard let start = grammar.wrappedCommandStart(rest), start <= rest.count else { return [] }
+            return candidates(words: Array(rest[start...]), current: current, session: session)
         }
         let commands = CommandRegistry.commands(startingWith: first)
         guard !commands.isEmpty else { return [] }

@@ -20,7 +20,8 @@ extension Interpreter {
     /// output goes (`nil` when there is no operator).
     static func redirection(of command: Tokenizer.Command) throws(ShellError) -> ([Word], Redirection)? {
         let words = command.words
-        guard let first = words.first?.literal, first != "expect" else { return nil }
+        guard let first = words.first?.literal, CommandRegistry.specialForm(first)?.grammar?.keepsOperators != true
+        else { return nil }
         guard let index = words.firstIndex(where: { !$0.quoted && ["|", ">", ">>"].contains($0.literal ?? "") }) else {
             return nil
         }
@@ -68,7 +69,7 @@ extension Interpreter {
     func deliver(_ bytes: [UInt8], to redirection: Redirection) throws(ShellError) {
         switch redirection {
         case .file(let written, let append):
-            let path = ScriptPath.resolve(written, in: run.scriptDirectory, environment: environment.variables)
+            let path = ScriptPath.resolve(written, in: position.scriptDirectory, environment: environment.variables)
             let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o644)
             guard fd >= 0 else {
                 throw ShellError.usage("cannot write \(path): \(String(cString: strerror(errno)))")

@@ -7,9 +7,9 @@ extension Interpreter {
     /// Sends a bound API call and prints the result (`--dry-run`, `--until`, `--all` and
     /// `--pick` included).
     func perform(_ call: BoundCall) throws(ShellError) {
-        let wasDry = run.dryRun
-        if call.dryRun { run.dryRun = true }
-        defer { run.dryRun = wasDry }
+        let wasDry = dryRun.active
+        if call.dryRun { dryRun.active = true }
+        defer { dryRun.active = wasDry }
         if call.all {
             try followAllPages(call)
             return
@@ -48,7 +48,7 @@ extension Interpreter {
         } catch {
             // A pipeline reading JSON sees the error's envelope too (the block stays on stderr).
             if let body = error.linqError?.response, renderer.output == .json || renderer.output == .raw,
-                !run.bodiesHidden
+                !bodiesHidden
             {
                 output.writeOut(renderer.body(of: body))
             }
@@ -62,7 +62,7 @@ extension Interpreter {
 
     /// Prints a response as `send` does (nothing while `let` binds it).
     func show(_ response: LinqResponse, renderer: Renderer, pick: String?) throws(ShellError) {
-        if run.bodiesHidden { return }
+        if bodiesHidden { return }
         if session.headers.value && renderer.output != .quiet { output.writeOut(renderer.responseHead(response)) }
         if let pick {
             output.writeOut(try picked(pick, from: response, renderer: renderer))
@@ -94,12 +94,12 @@ extension Interpreter {
     func fetch(_ request: HTTPRequestData, idempotent: Bool, operation: APIOperation?, timing: Bool = true)
         throws(ShellError) -> LinqResponse?
     {
-        if run.dryRun {
+        if dryRun.active {
             output.writeOut(DryRun.describe(request, renderer: renderer, session: session))
-            run.placeholders.formUnion(["last", "status"])
+            dryRun.placeholders.formUnion(["last", "status"])
             return nil
         }
-        run.placeholders.subtract(["last", "status"])
+        dryRun.placeholders.subtract(["last", "status"])
         try confirmProduction(request)
         var client = self.client
         let request = client.withIdempotencyKey(request)
@@ -122,9 +122,9 @@ extension Interpreter {
             session.lastResponse = response
             session.lastError = nil
             // A key that works is no longer a rejected one (a recording must not write it down).
-            if let key = session.apiKey.value, !run.rejectedKeys.isEmpty { run.rejectedKeys.remove(key) }
+            if let key = session.apiKey.value, !recording.rejectedKeys.isEmpty { recording.rejectedKeys.remove(key) }
             // Only completion uses them: a script or pipe does not pay for the walk (or the parse).
-            if run.remembersIDs { rememberIDs(in: response, operation: operation) }
+            if options.remembersIDs { rememberIDs(in: response, operation: operation) }
             if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
             if timing && session.timing.value { output.writeErr(timingLine(response)) }
             return response
@@ -142,7 +142,7 @@ extension Interpreter {
                 }
             }
             session.lastError = error
-            if error.status == 401, let key = session.apiKey.value { run.rejectedKeys.insert(key) }
+            if error.status == 401, let key = session.apiKey.value { recording.rejectedKeys.insert(key) }
             throw ShellError(.request, error.message, linqError: error)
         }
     }
@@ -151,12 +151,12 @@ extension Interpreter {
     /// is asked about at the prompt (`send … to production? [y/N]`) and refused in scripts unless
     /// the run said yes (`--yes`, or a `require target production` line).
     func confirmProduction(_ request: HTTPRequestData) throws(ShellError) {
-        guard request.method != "GET", request.method != "HEAD", !run.productionConfirmed,
+        guard request.method != "GET", request.method != "HEAD", !options.productionConfirmed,
             case .production = session.target
         else { return }
         let path = request.url.firstRange(of: "/v3/").map { String(request.url[$0.lowerBound...]) } ?? request.url
         let what = "\(request.method) \(path)"
-        guard run.atPrompt && terminal.stdinIsTTY else {
+        guard prompt.atPrompt && terminal.stdinIsTTY else {
             throw ShellError.usage(
                 "refusing to send \(what) to the production API from a script: run it with --yes, or add a line 'require target production'"
             )
@@ -174,7 +174,7 @@ extension Interpreter {
     func timingLine(_ response: LinqResponse) -> String {
         var text = "time: \(Renderer.milliseconds(response.totalDuration))"
         if response.attempts > 1 { text += " (\(response.attempts) attempts)" }
-        if let location = run.location, let command = run.command {
+        if let location = position.location, let command = position.command {
             text += " · \(scrub(CommandRegistry.masked(command).trimmingCharacters(in: " \t"))) (\(location))"
         }
         return errorRenderer.dim(text) + "\n"

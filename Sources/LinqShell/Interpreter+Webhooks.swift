@@ -7,9 +7,9 @@ extension Interpreter {
     /// Stops the listener and deletes the subscription it made (errors ignored: the shell may
     /// be ending); its events stay readable as `$events`.
     public func stopListener() {
-        guard let listener = run.listener else { return }
-        run.listener = nil
-        run.stoppedEvents = listener.received
+        guard let listener = webhooks.listener else { return }
+        webhooks.listener = nil
+        webhooks.stoppedEvents = listener.received
         listener.stop()
         guard let id = listener.subscription.withLock({ $0 }) else { return }
         let delete = APICatalog.operation(id: "webhook.delete")
@@ -23,5 +23,5 @@ extension Interpreter {
     }
 
     /// The events received so far (of the running listener, or the last one stopped).
-    var receivedEvents: [ReceivedEvent] { run.listener?.received ?? run.stoppedEvents }
+    var receivedEvents: [ReceivedEvent] { webhooks.listener?.received ?? webhooks.stoppedEvents }
 }

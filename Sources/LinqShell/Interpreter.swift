@@ -26,54 +26,6 @@ public struct ShellEnvironment: Sendable {
     }
 }
 
-/// The state of a run that is not a setting: where it is, what ran and failed, whether it
-/// should stop, what is being recorded.
-public final class RunState {
-    /// Assertions and failed commands so far (summary and reports).
-    public let log = RunLog()
-    /// The script line being run (for messages and reports).
-    public var location: SourceLocation?
-    /// Set by `exit`: the loop stops with this status.
-    public var exitRequested: Int32?
-    /// The first failure of the run (its exit status is the run's).
-    public var firstFailure: ShellError?
-    /// Print requests (and curl lines) instead of sending them: the `dry-run` setting, or a
-    /// command's own `--dry-run` while it runs.
-    public var dryRun = false
-    /// Variables whose value would come from a response that a dry run did not get.
-    var placeholders: Set<String> = []
-    /// The active `record FILE`, if any.
-    var recorder: Recorder?
-    /// Whether ids and numbers in responses are kept for completion (off for scripts, `-c` and
-    /// pipes, where nothing completes: they skip the walk over every response).
-    public var remembersIDs = true
-    /// The numbered lines typed at the prompt (`history`, `!N`).
-    public var history = History()
-    /// A person is at the prompt (a production write can be confirmed by asking).
-    var atPrompt = false
-    /// Writes to production are allowed without asking (`--yes`, or `require target production`).
-    public var productionConfirmed = false
-    /// The running `webhook listen` receiver, if any.
-    var listener: WebhookListener?
-    /// The events of the last listener stopped (`$events` stays readable).
-    var stoppedEvents: [ReceivedEvent] = []
-    /// Prints a line that arrives on another thread (a webhook event): above the prompt while a
-    /// line is being edited, else on stderr.
-    var notify: @Sendable (String) -> Void = { text in StandardOutput.write(2, text + "\n") }
-    /// Set while `let NAME = COMMAND` runs: the response is bound, not printed.
-    var bodiesHidden = false
-    /// Keys the API answered 401 to (a recording keeps them as the literals they were).
-    var rejectedKeys: Set<String> = []
-    /// The command being run (its text as written for `expect` in reports; masked for timing lines).
-    var command: Tokenizer.Command?
-    /// The folder of the script being run: relative paths in it resolve from there.
-    var scriptDirectory: String?
-    /// Runs `source FILE` through the line loop (set by whoever runs the loop).
-    var runFile: ((String) throws(ShellError) -> Void)?
-
-    public init() {}
-}
-
 /// Runs command lines — from the prompt, `-c`, stdin or a script — through one pipeline:
 /// tokenize → resolve in the command table → expand → bind → run → render. Commands get a
 /// `CommandContext`, never the interpreter. Not thread-safe: one command at a time, on the
@@ -84,25 +36,40 @@ public final class Interpreter {
     /// The session as it started (what `unset` returns to).
     let initialSession: Session
     public let environment: ShellEnvironment
-    public let run: RunState
+    /// Where the run is (script line, command, folder).
+    public let position = ScriptPosition()
+    /// How the run is going (log, first failure, `exit`).
+    public let outcome = RunOutcome()
+    /// `record FILE`.
+    let recording = Recording()
+    /// `webhook listen`.
+    let webhooks = WebhookState()
+    /// The person at the prompt and the history.
+    let prompt = PromptState()
+    /// Dry runs and their placeholders.
+    let dryRun = DryRunState()
+    /// How the run was started.
+    var options: RunOptions
     /// Where output goes (stdout is captured while a command's output is piped or redirected).
     public internal(set) var output: any OutputSink
     /// Set while output is captured: render as for a pipe (no colour, no terminal escapes).
     var capturing = false
+    /// Set while `let NAME = COMMAND` (or `watch`) runs: the response is bound, not printed.
+    var bodiesHidden = false
     public let terminal: TerminalInfo
     /// Every API key the session has used: masked in all output, reports, recordings and echoes.
     public private(set) var secrets: Set<String> = []
 
     public init(
         session: Session, environment: ShellEnvironment, output: any OutputSink, terminal: TerminalInfo,
-        run: RunState = RunState()
+        options: RunOptions = RunOptions()
     ) {
         self.session = session
         self.initialSession = session
         self.environment = environment
         self.output = output
         self.terminal = terminal
-        self.run = run
+        self.options = options
         noteKey()
     }
 
@@ -185,14 +152,14 @@ public final class Interpreter {
 
     /// Runs one command of a line: counts it and records a success (the line loop logs failures).
     func execute(_ command: Tokenizer.Command) throws(ShellError) {
-        run.log.commandRan()
+        outcome.log.commandRan()
         let variablesBefore = session.variables
         let responseBefore = session.lastResponse
-        run.command = command
-        defer { run.command = nil }
-        run.dryRun = session.dryRun.value
-        let pending = run.recorder?.pendingFailure
-        run.recorder?.pendingFailure = nil
+        position.command = command
+        defer { position.command = nil }
+        dryRun.active = session.dryRun.value
+        let pending = recording.recorder?.pendingFailure
+        recording.recorder?.pendingFailure = nil
         let spec: CommandSpec?
         do {
             if let (words, redirection) = try Self.redirection(of: command) {
@@ -202,23 +169,23 @@ public final class Interpreter {
             }
         } catch {
             // Recorded only if the next command is an `expect` that claims its error.
-            if let recorder = run.recorder, LineLoop.claimable(error) {
+            if let recorder = recording.recorder, LineLoop.claimable(error) {
                 let response = session.lastResponse !== responseBefore ? session.lastResponse?.json : nil
                 recorder.pendingFailure = (command, variablesBefore, response)
             }
             throw error
         }
         noteKey()
-        guard let spec, let recorder = run.recorder, !spec.traits.contains(.notRecorded) else { return }
+        guard let spec, let recorder = recording.recorder, !spec.traits.contains(.notRecorded) else { return }
         if let pending, LineLoop.isStatusExpectation(command) {
             try recorder.record(
                 pending.command, session: session, variablesBefore: pending.variables, response: pending.response,
-                secrets: secrets, rejected: run.rejectedKeys)
+                secrets: secrets, rejected: recording.rejectedKeys)
         }
         let response = session.lastResponse !== responseBefore ? session.lastResponse?.json : nil
         try recorder.record(
             command, session: session, variablesBefore: variablesBefore, response: response, secrets: secrets,
-            rejected: run.rejectedKeys)
+            rejected: recording.rejectedKeys)
     }
 
     /// Prints a failure on stderr (after its script location, if any). An `expected` failure —
@@ -232,7 +199,7 @@ public final class Interpreter {
             }
             text = errorRenderer.dim("(expected)") + " " + text
         }
-        if let location = run.location, !location.file.isEmpty, error.kind != .assertion {
+        if let location = position.location, !location.file.isEmpty, error.kind != .assertion {
             text = "\(location): " + text
         }
         output.writeErr(scrub(text))
@@ -254,9 +221,10 @@ public final class Interpreter {
         let rest = Array(args.dropFirst(consumed))
         switch spec.action {
         case .api(let operation):
-            try perform(CallBinder(operation: operation, defaultNumber: session.number.value).bind(rest))
+            let bound = try Binder.bind(rest, to: spec)
+            try perform(BoundCall(operation: operation, bound: bound, defaultNumber: session.number.value))
         case .builtin:
-            try invoke(spec, arguments: ArgumentBinder(spec: spec).bind(rest), words: Array(words.dropFirst(consumed)))
+            try invoke(spec, arguments: Binder.bind(rest, to: spec), words: Array(words.dropFirst(consumed)))
         }
         return spec
     }
@@ -274,7 +242,7 @@ public final class Interpreter {
             "profile": .string(session.profile ?? ""),
         ]
         let events = receivedEvents
-        if run.listener != nil || !events.isEmpty {
+        if webhooks.listener != nil || !events.isEmpty {
             variables["events"] = .array(events.map(\.value))
             variables["event"] = events.last?.value ?? .null
         }
@@ -286,7 +254,7 @@ public final class Interpreter {
             variables: session.variables, lastJSON: session.lastResponse?.json,
             lastStatus: session.lastResponse?.status, environment: environment.variables)
         expander.shellVariables = shellVariables
-        expander.placeholders = run.placeholders
+        expander.placeholders = dryRun.placeholders
         return expander
     }
 }

@@ -47,7 +47,7 @@ extension Interpreter {
             guard let response = try fetch(prepare(page), idempotent: true, operation: page.operation) else { return }
             pages += 1
             for item in response.json?[key]?.arrayValue ?? [] {
-                if renderer.output != .quiet && !run.bodiesHidden { output.writeOut(renderer.json(item)) }
+                if renderer.output != .quiet && !bodiesHidden { output.writeOut(renderer.json(item)) }
                 items += 1
             }
             if let cursor = response.json?["next_cursor"]?.stringValue, !cursor.isEmpty, seenCursors.contains(cursor) {

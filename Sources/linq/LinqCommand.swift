@@ -184,7 +184,6 @@ struct ScriptFlags: ParsableArguments {
 enum Launcher {
     static func launch(connection: ConnectionOptions, script: ScriptFlags, commands: [String], file: String?) -> Never {
         let environment = ProcessEnvironment.current
-        Target.treatedAsProduction = environment["LINQ_TEST_TREAT_AS_PRODUCTION"]
         let terminal = TerminalInfo.current(environment: environment)
         var options = LaunchOptions()
         options.apiKey = connection.apiKey
@@ -228,10 +227,10 @@ enum Launcher {
         let transport = AsyncHTTPTransport.shared
         let shellEnvironment = ShellEnvironment(
             transport: transport, variables: environment, profilePath: profilePath, startEmulator: startEmulator)
-        let shell = Interpreter(session: session, environment: shellEnvironment, output: output, terminal: terminal)
-
-        shell.run.productionConfirmed = script.yes
-        shell.run.remembersIDs = file == nil && commands.isEmpty && terminal.interactive
+        let runOptions = RunOptions(
+            productionConfirmed: script.yes, remembersIDs: file == nil && commands.isEmpty && terminal.interactive)
+        let shell = Interpreter(
+            session: session, environment: shellEnvironment, output: output, terminal: terminal, options: runOptions)
         let runner = ShellRunner(shell: shell, options: script.options)
         let status: Int32
         if file == "-" {

@@ -187,29 +187,47 @@ import Testing
         #expect(!text.contains("c2VjcmV0X3ZhbHVl"), "\(text)")
     }
 
-    @Test func productionWritesNeedConsent() throws {
+    /// The production guard against the real production host however its URL is spelled. The
+    /// refusal comes before anything is sent; a consented write is sent and (with no network, or
+    /// a made-up key) fails with exit 1 — not the guard's 2.
+    @Test(arguments: [
+        "https://api.linqapp.com/api/partner", "https://api.linqapp.com./api/partner",
+        "http://api.linqapp.com/api/partner", "https://api.linqapp.com/api/partner/v3",
+        "HTTPS://API.LinqApp.COM:443/api/partner/", "https://user@api.linqapp.com/api/partner",
+        "https://api%2Elinqapp.com/api/partner",
+    ])
+    func productionWritesNeedConsentHoweverTheURLIsSpelled(_ url: String) throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let connection = ["--api-key", "linq-test-not-a-key", "--base-url", url, "--timeout", "5", "--retries", "0"]
+        let write = "card create --first Prod --number +15551230002"
+        let refused = try f.run(connection + ["-c", write])
+        #expect(refused.status == 2, "\(url): \(refused.stderr)")
+        #expect(refused.stderr.contains("refusing to send POST /v3/"), "\(url)")
+        #expect(refused.stderr.contains("contact_card to the production API"), "\(url)")
+        #expect(try f.run(connection + ["-c", "show"]).stdout.contains("target   production"), "\(url)")
+        let yes = try f.run(connection + ["--yes", "-c", write])
+        #expect(yes.status == 1, "\(url): sent, and failed on the way: \(yes.stderr)")
+        #expect(!yes.stderr.contains("refusing"))
+        let script = f.home.file("prod.linq")
+        writeTextFile(script, "require target production\ncard update --last Consented --number +15551230002\n")
+        let consented = try f.run(connection + [script])
+        #expect(consented.status == 1 && !consented.stderr.contains("refusing"), "\(consented.stderr)")
+        let demo = f.home.file("demo.linq")
+        writeTextFile(demo, "require target emulator\ncard get\n")
+        let elsewhere = try f.run(connection + [demo])
+        #expect(elsewhere.status == 2)
+        #expect(elsewhere.stderr.contains("requires the emulator target"))
+    }
+
+    @Test func aLocalServerIsNeverProduction() throws {
         let f = Fixture()
         defer { f.home.remove() }
         let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
         defer { emulator.stop() }
-        var extra = emulator.clientVariables
-        extra["LINQ_TEST_TREAT_AS_PRODUCTION"] = emulator.baseURL
-        let write = "card create --first Prod --number +15551230002"
-        let refused = try f.run(["-c", "card get", "-c", write], extra: extra)
-        #expect(refused.status == 2)
-        #expect(refused.stderr.contains("refusing to send POST /v3/contact_card to the production API"))
-        #expect(refused.stdout.contains("contact_cards"), "reads are not guarded")
-        let yes = try f.run(["--yes", "-c", write], extra: extra)
-        #expect(yes.status == 0, "\(yes.stderr)")
-        let script = f.home.file("prod.linq")
-        writeTextFile(script, "require target production\ncard update --last Consented --number +15551230002\n")
-        #expect(try f.run([script], extra: extra).status == 0)
-        let demo = f.home.file("demo.linq")
-        writeTextFile(demo, "require target emulator\ncard get\n")
-        let elsewhere = try f.run([demo], extra: extra)
-        #expect(elsewhere.status == 2)
-        #expect(elsewhere.stderr.contains("requires the emulator target"))
-        #expect(!elsewhere.stdout.contains("contact_cards"))
+        let result = try f.run(
+            ["-c", "card create --first Local --number +15551230002"], extra: emulator.clientVariables)
+        #expect(result.status == 0, "a write to a local emulator needs no consent: \(result.stderr)")
     }
 }
 

@@ -42,7 +42,7 @@ import Testing
                 words.count >= 2 && APICatalog.operation(resource: words[0], verb: words[1])?.id == operation.id,
                 "\(operation.example)")
             #expect(throws: Never.self, "\(operation.example)") {
-                _ = try CallBinder(operation: operation, defaultNumber: "+15551230001").bind(Array(words.dropFirst(2)))
+                _ = try BoundCall.bind(operation: operation, defaultNumber: "+15551230001", Array(words.dropFirst(2)))
             }
             #expect(UsageFormatter.help(for: operation).contains(operation.example))
         }
@@ -50,10 +50,12 @@ import Testing
 
     @Test func messageFlagsComposeTheMessageObject() throws {
         let operation = APICatalog.operation(id: "message.send")
-        let call = try CallBinder(operation: operation, defaultNumber: nil).bind([
-            "7b3c", "--text", "Hi", "--media", "https://x.io/a.png", "--effect", "slam", "--reply-to", "m1",
-            "--service", "SMS",
-        ])
+        let call = try BoundCall.bind(
+            operation: operation, defaultNumber: nil,
+            [
+                "7b3c", "--text", "Hi", "--media", "https://x.io/a.png", "--effect", "slam", "--reply-to", "m1",
+                "--service", "SMS",
+            ])
         let request = try RequestBuilder.build(
             operation, arguments: call.arguments, configuration: LinqConfiguration(apiKey: "k", baseURL: "http://h"))
         let body = String(decoding: request.body ?? [], as: UTF8.self)
@@ -66,18 +68,22 @@ import Testing
 
     @Test func arraysRepeatOrCommaJoinAndWrapElements() throws {
         let operation = APICatalog.operation(id: "poll.create")
-        let call = try CallBinder(operation: operation, defaultNumber: nil).bind([
-            "c1", "--option", "Tue", "--option", "Thu,Fri",
-        ])
+        let call = try BoundCall.bind(
+            operation: operation, defaultNumber: nil,
+            [
+                "c1", "--option", "Tue", "--option", "Thu,Fri",
+            ])
         let request = try RequestBuilder.build(
             operation, arguments: call.arguments, configuration: LinqConfiguration(apiKey: "k", baseURL: "http://h"))
         #expect(
             String(decoding: request.body ?? [], as: UTF8.self)
                 == #"{"poll":{"options":[{"text":"Tue"},{"text":"Thu"},{"text":"Fri"}]}}"#)
         let available = APICatalog.operation(id: "number.available")
-        let query = try CallBinder(operation: available, defaultNumber: nil).bind([
-            "--to", "+15557770001", "--to", "a@b.co",
-        ])
+        let query = try BoundCall.bind(
+            operation: available, defaultNumber: nil,
+            [
+                "--to", "+15557770001", "--to", "a@b.co",
+            ])
         let built = try RequestBuilder.build(
             available, arguments: query.arguments, configuration: LinqConfiguration(apiKey: "k", baseURL: "http://h"))
         #expect(built.url == "http://h/v3/available_number?to=%2B15557770001%2Ca%40b.co")
@@ -86,11 +92,11 @@ import Testing
     @Test func enumsAreValidatedWithDidYouMeanAndDefaultsAreSent() throws {
         let react = APICatalog.operation(id: "message.react")
         #expect {
-            try CallBinder(operation: react, defaultNumber: nil).bind(["m1", "--type", "lvoe"])
+            try BoundCall.bind(operation: react, defaultNumber: nil, ["m1", "--type", "lvoe"])
         } throws: { error in
             "\(error)".contains("did you mean 'love'")
         }
-        let call = try CallBinder(operation: react, defaultNumber: nil).bind(["m1", "--type", "love"])
+        let call = try BoundCall.bind(operation: react, defaultNumber: nil, ["m1", "--type", "love"])
         let request = try RequestBuilder.build(
             react, arguments: call.arguments, configuration: LinqConfiguration(apiKey: "k", baseURL: "http://h"))
         #expect(String(decoding: request.body ?? [], as: UTF8.self) == #"{"type":"love","operation":"add"}"#)
@@ -98,7 +104,7 @@ import Testing
 
     @Test func deleteWithAJSONBodyAndPlusOrAtInPaths() throws {
         let unblock = APICatalog.operation(id: "blocked.remove")
-        let call = try CallBinder(operation: unblock, defaultNumber: nil).bind(["+15550000666"])
+        let call = try BoundCall.bind(operation: unblock, defaultNumber: nil, ["+15550000666"])
         let request = try RequestBuilder.build(
             unblock, arguments: call.arguments, configuration: LinqConfiguration(apiKey: "k", baseURL: "http://h"))
         #expect(request.method == "DELETE")

@@ -4,12 +4,13 @@ import LinqShell
 import TestSupport
 import Testing
 
-@Suite struct CallBinderTests {
+@Suite struct BinderTests {
     let create = APICatalog.operation(id: "contactCard.create")
 
     @Test func bindsFlagsAliasesInlineValuesAndTheSessionNumber() throws {
-        let call = try CallBinder(operation: create, defaultNumber: "+15551230001")
-            .bind(["--first", "Ann", "--last-name=Lee", "--image", "https://x.io/a.png"])
+        let call = try BoundCall.bind(
+            operation: create, defaultNumber: "+15551230001",
+            ["--first", "Ann", "--last-name=Lee", "--image", "https://x.io/a.png"])
         #expect(call.arguments["first_name"] == "Ann")
         #expect(call.arguments["last_name"] == "Lee")
         #expect(call.arguments["phone_number"] == "+15551230001")
@@ -17,22 +18,27 @@ import Testing
     }
 
     @Test func bodyItemsAndJSONMergeIntoTheBody() throws {
-        let call = try CallBinder(operation: create, defaultNumber: "+15551230001")
-            .bind(["--first", "A", "nickname=Al", "age:=42", "--json", #"{"extra":{"x":true}}"#])
+        let call = try BoundCall.bind(
+            operation: create, defaultNumber: "+15551230001",
+            ["--first", "A", "nickname=Al", "age:=42", "--json", #"{"extra":{"x":true}}"#])
         #expect(call.body?["nickname"] == "Al")
         #expect(call.body?["age"] == .number("42"))
         #expect(call.body?["extra"] == ["x": true])
     }
 
     @Test func positionalParameters() throws {
-        let share = try CallBinder(operation: APICatalog.operation(id: "contactCard.share"), defaultNumber: nil).bind([
-            "abc"
-        ])
+        let share = try BoundCall.bind(
+            operation: APICatalog.operation(id: "contactCard.share"), defaultNumber: nil,
+            [
+                "abc"
+            ])
         #expect(share.arguments["chatId"] == "abc")
         #expect(throws: ShellError.self) {
-            try CallBinder(operation: APICatalog.operation(id: "contactCard.share"), defaultNumber: nil).bind([
-                "a", "b",
-            ])
+            try BoundCall.bind(
+                operation: APICatalog.operation(id: "contactCard.share"), defaultNumber: nil,
+                [
+                    "a", "b",
+                ])
         }
     }
 
@@ -43,11 +49,11 @@ import Testing
         (["--first", "A", "--number", "555"], "not an E.164 number"),
         (["--first", "A", "--image", "ftp://x"], "must be an http(s) URL"),
         (["--first", "A", "--json", "[1]"], "--json must be a JSON object"),
-        (["--first", "A", "--output", "yml"], "--output must be pretty, json, raw or quiet"),
+        (["--first", "A", "--output", "yml"], "--output must be one of pretty, json, raw, quiet"),
     ])
     func usageErrors(words: [String], message: String) {
         #expect {
-            try CallBinder(operation: create, defaultNumber: nil).bind(words)
+            try BoundCall.bind(operation: create, defaultNumber: nil, words)
         } throws: { error in
             guard let error = error as? ShellError else { return false }
             return error.kind == .usage && error.message.contains(message)
@@ -55,7 +61,7 @@ import Testing
     }
 
     @Test func noValidateLetsTheServerJudge() throws {
-        let call = try CallBinder(operation: create, defaultNumber: nil).bind(["--no-validate", "--number", "555"])
+        let call = try BoundCall.bind(operation: create, defaultNumber: nil, ["--no-validate", "--number", "555"])
         #expect(call.noValidate)
         #expect(call.arguments["phone_number"] == "555")
         #expect(call.arguments["first_name"] == nil)
@@ -243,7 +249,12 @@ import Testing
         #expect(complete("zzz ").isEmpty)
         #expect(complete("try card cr") == ["create"])
         #expect(complete("let c = card sh") == ["share"])
-        #expect(complete("expect $last ") == ["==", "!=", "contains", "exists", "missing"])
+        #expect(complete("expect $last ").starts(with: ["==", "!=", "<", "<=", ">", ">="]))
+        #expect(complete("expect $last ").contains("matches") && complete("expect $last ").contains("length"))
+        #expect(complete("expect ").contains("event"), "expect event is offered")
+        #expect(complete("expect error ") == ["none"])
+        #expect(complete("watch --every ").contains("2s"))
+        #expect(complete("watch --every 2s card g") == ["get"], "the command a form wraps completes")
     }
 }
 

@@ -5,6 +5,14 @@ import LinqJSON
 /// the file's content type and size, PUTs the bytes to the returned `upload_url` with the
 /// `required_headers`, then shows the attachment. Large files get a progress line on stderr.
 enum AttachmentUploadCommand {
+    static let file = CommandParameter.positional("file", type: .file, completion: .file, help: "the local file")
+    static let contentType = CommandParameter.flag(
+        "content-type", aliases: ["type"], type: .enumeration(APICatalog.contentTypes),
+        default: "from the file's extension", help: "the MIME type")
+    static let filename = CommandParameter.flag(
+        "filename", aliases: ["name"], type: .string, default: "the file's name", completion: .none,
+        help: "the name recipients see")
+
     static let commands: [CommandSpec] = [upload]
 
     static let upload = CommandSpec(
@@ -17,15 +25,7 @@ enum AttachmentUploadCommand {
             and size, PUTs the bytes to the returned upload_url with its required headers, then shows \
             the attachment. Send it with: message send CHAT --attachment ID.
             """,
-        parameters: [
-            .positional("file", type: .file, completion: .file, help: "the local file"),
-            .flag(
-                "content-type", aliases: ["type"], type: .enumeration(APICatalog.contentTypes),
-                default: "from the file's extension", help: "the MIME type"),
-            .flag(
-                "filename", aliases: ["name"], type: .string, default: "the file's name", completion: .none,
-                help: "the name recipients see"),
-        ],
+        parameters: [file, contentType, filename],
         examples: ["attachment upload README.md --content-type text/markdown"],
         run: run)
 
@@ -46,9 +46,9 @@ enum AttachmentUploadCommand {
     ]
 
     static func run(_ context: CommandContext) throws(ShellError) {
-        let file = context.resolvePath(context.arguments.string("file")!)
-        let contentType = context.arguments.string("content-type")
-        let filename = context.arguments.string("filename")
+        let file = context.resolvePath(context.arguments.required(Self.file))
+        let contentType = context.arguments[Self.contentType]
+        let filename = context.arguments[Self.filename]
         let read: [UInt8]?
         do {
             read = try JSONFile.readBytes(file)
@@ -75,7 +75,7 @@ enum AttachmentUploadCommand {
             let json = created.json, let uploadURL = json["upload_url"]?.stringValue,
             let id = json["attachment_id"]?.stringValue
         else {
-            if context.run.dryRun { return }
+            if context.isDryRun { return }
             throw ShellError(.request, "the attachment was created but the response has no upload_url or attachment_id")
         }
         var headers: [HTTPHeader] = []
@@ -109,7 +109,7 @@ enum AttachmentUploadCommand {
                 )
             }
         }
-        context.session.remember(id, as: .attachment)
+        context.remember(id, as: .attachment)
         let get = APICatalog.operation(id: "attachment.get")
         try context.perform(
             BoundCall(

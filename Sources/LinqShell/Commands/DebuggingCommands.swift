@@ -7,6 +7,17 @@ enum DebuggingCommands {
 
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
 
+    static let method = CommandParameter.positional(
+        "method", type: .enumeration(methods), help: "GET, POST, PUT, PATCH, DELETE or HEAD")
+    static let path = CommandParameter.positional(
+        "path", help: "the path, e.g. /v3/contact_card?phone_number=+15551230001")
+    static let body = CommandParameter.positional(
+        "body", required: false, variadic: true, completion: .none, help: "a JSON body")
+    static let header = CommandParameter.flag(
+        "header", aliases: ["H"], type: .string, repeatable: true, completion: .none, secret: true,
+        help: "an extra header, 'Name: value' (repeatable)")
+    static let output = CommonFlag.output.parameter
+
     static let request = CommandSpec(
         ["request"], aliases: [["req"]], group: .debugging, summary: "Send any request to the API by method and path",
         details: """
@@ -16,21 +27,13 @@ enum DebuggingCommands {
             -H 'Name: value' adds a header (it replaces a default one of the same name, e.g. \
             Authorization); lines with -H are never saved to the history file.
             """,
-        parameters: [
-            .positional("method", type: .enumeration(methods), help: "GET, POST, PUT, PATCH, DELETE or HEAD"),
-            .positional("path", help: "the path, e.g. /v3/contact_card?phone_number=+15551230001"),
-            .positional("body", required: false, variadic: true, completion: .none, help: "a JSON body"),
-            .flag(
-                "header", aliases: ["H"], type: .string, repeatable: true, completion: .none, secret: true,
-                help: "an extra header, 'Name: value' (repeatable)"),
-            CommonFlag.output.parameter,
-        ],
+        parameters: [method, path, body, header, output],
         examples: ["request GET /v3/contact_card", "request GET '/v3/chats?from=+15551230001&limit=1'"],
         run: { context throws(ShellError) in
             let usage = "usage: " + HelpFormatter.synopsis(context.spec)
             let arguments = context.arguments
-            let method = arguments.string("method")!
-            var path = arguments.string("path")!
+            let method = arguments.required(Self.method)
+            var path = arguments.required(Self.path)
             guard path.hasPrefix("/") else {
                 throw ShellError.usage("the path must start with /, e.g. /v3/chats", usage)
             }
@@ -41,7 +44,7 @@ enum DebuggingCommands {
                 path = String(path[..<q]) + "?" + query
             }
             var body: JSONValue?
-            let bodyWords = arguments.strings("body")
+            let bodyWords = arguments.all(Self.body)
             if !bodyWords.isEmpty {
                 let text = bodyWords.joined(separator: " ")
                 do {
@@ -52,7 +55,7 @@ enum DebuggingCommands {
                 }
             }
             var extra: [HTTPHeader] = []
-            for header in arguments.strings("header") {
+            for header in arguments.all(Self.header) {
                 guard let colon = header.firstIndex(of: ":"), colon != header.startIndex else {
                     throw ShellError.usage("-H takes 'Name: value', not '\(header)'", usage)
                 }
@@ -65,20 +68,21 @@ enum DebuggingCommands {
             request.headers = request.headers.filter { !replaced.contains($0.name.lowercased()) } + extra
             try context.send(
                 request, idempotent: ["GET", "HEAD", "PUT", "DELETE"].contains(method),
-                output: arguments.string("output").flatMap(OutputMode.init(rawValue:)))
+                output: arguments[output].flatMap(OutputMode.init(rawValue:)))
         })
+
+    /// The parts `last` prints, and the copies and figures it can give instead.
+    static let lastRequest = CommandParameter.flag("request", help: "the request as sent (key masked)")
+    static let lastHeaders = CommandParameter.flag("headers", help: "the status line and response headers")
+    static let lastBody = CommandParameter.flag("body", help: "the body (the default when no part is named)")
+    static let curl = CommandParameter.flag("curl", help: "a curl command that repeats the request")
+    static let httpie = CommandParameter.flag("httpie", help: "an HTTPie command that repeats the request")
+    static let timing = CommandParameter.flag(
+        "timing", help: "how long the exchange took: time to first byte, body, total")
 
     static let last = CommandSpec(
         ["last"], group: .debugging, summary: "Print the last response again (or parts of the exchange)",
-        parameters: [
-            .flag("headers", help: "the status line and response headers"),
-            .flag("request", help: "the request as sent (key masked)"),
-            .flag("body", help: "the body (the default when no part is named)"),
-            .flag("curl", help: "a curl command that repeats the request"),
-            .flag("httpie", help: "an HTTPie command that repeats the request"),
-            .flag("timing", help: "how long the exchange took: time to first byte, body, total"),
-            CommonFlag.output.parameter,
-        ],
+        parameters: [lastHeaders, lastRequest, lastBody, curl, httpie, timing, output],
         examples: [
             "card get; last --headers", "card get; last --output raw", "card get; last --curl",
             "card get; last --timing",
@@ -91,22 +95,20 @@ enum DebuggingCommands {
             var renderer = context.renderer
             // `last` is asked for: quiet output does not hide it.
             if renderer.output == .quiet { renderer.output = .pretty }
-            if let mode = context.arguments.string("output").flatMap(OutputMode.init(rawValue:)) {
+            if let mode = context.arguments[output].flatMap(OutputMode.init(rawValue:)) {
                 renderer.output = mode
             }
             let arguments = context.arguments
-            let copies = ["curl", "httpie"].filter { arguments.flag($0) }
+            let copies = [curl, httpie].filter { arguments.flag($0) }
             for tool in copies {
-                context.out(CopyAs.command(tool, for: response.request, session: context.session) + "\n")
+                context.out(CopyAs.command(tool.name, for: response.request, session: context.session) + "\n")
             }
-            if arguments.flag("timing") { context.out(CopyAs.timing(response) + "\n") }
-            if !copies.isEmpty || arguments.flag("timing") {
-                guard ["request", "headers", "body"].contains(where: arguments.flag) else { return }
-            }
-            let parts = ["request", "headers", "body"].filter { arguments.flag($0) }
-            if parts.contains("request") { context.out(renderer.request(response.request)) }
-            if parts.contains("headers") { context.out(renderer.responseHead(response)) }
-            if parts.isEmpty || parts.contains("body") {
+            if arguments.flag(timing) { context.out(CopyAs.timing(response) + "\n") }
+            let parts = [lastRequest, lastHeaders, lastBody].filter { arguments.flag($0) }
+            if (!copies.isEmpty || arguments.flag(timing)) && parts.isEmpty { return }
+            if arguments.flag(lastRequest) { context.out(renderer.request(response.request)) }
+            if arguments.flag(lastHeaders) { context.out(renderer.responseHead(response)) }
+            if parts.isEmpty || arguments.flag(lastBody) {
                 let text = renderer.body(of: response)
                 context.out(text.isEmpty ? "(\(response.status) \(Renderer.reason(response.status)), no body)\n" : text)
             }
@@ -116,7 +118,7 @@ enum DebuggingCommands {
         ["more"], aliases: [["next"]], group: .debugging, summary: "The next page of the last list command",
         examples: ["chat list --limit 1; more"],
         run: { context throws(ShellError) in
-            guard let next = context.session.listPosition else {
+            guard let next = context.nextPage else {
                 throw ShellError.usage(
                     "no more pages: run a list command first (e.g. chat list), or that was the last page")
             }

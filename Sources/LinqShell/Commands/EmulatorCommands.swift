@@ -7,6 +7,24 @@ import LinqJSON
 enum EmulatorCommands {
     static let commands: [CommandSpec] = [reset, inbound, trigger]
 
+    /// The parameters of `emulator inbound`.
+    enum Inbound {
+        static let from = CommandParameter.flag("from", type: .string, help: "the contact (E.164 or email)")
+        static let chat = CommandParameter.flag("chat", type: .identifier(.chat), help: "a chat the contact is in")
+        static let to = CommandParameter.flag(
+            "to", type: .phoneNumber, completion: .byType, help: "one of your lines (a 1:1 chat)")
+        static let text = CommandParameter.flag("text", type: .string, help: "the message text")
+        static let media = CommandParameter.flag("media", type: .url, help: "a media URL")
+        static let react = CommandParameter.flag(
+            "react", type: .identifier(.message), help: "a message id to react to (with --reaction)")
+        static let reaction = CommandParameter.flag(
+            "reaction", type: .enumeration(["love", "like", "dislike", "laugh", "emphasize", "question"]),
+            help: "the reaction (default love)")
+        static let typing = CommandParameter.flag("typing", help: "show the typing indicator")
+        static let read = CommandParameter.flag("read", help: "mark your messages read")
+        static let all = [from, chat, to, text, media, react, reaction, typing, read]
+    }
+
     static let inbound = CommandSpec(
         ["emulator", "inbound"], group: .emulator,
         summary: "A contact acts: sends text or media, reacts, types, reads (message.received …)",
@@ -16,42 +34,30 @@ enum EmulatorCommands {
             chat.typing_indicator.started, message.read, chat.created for a new chat). Name the chat \
             with --chat, or one of your lines with --to (the 1:1 chat with --from, started if new).
             """,
-        parameters: [
-            .flag("from", type: .string, help: "the contact (E.164 or email)"),
-            .flag("chat", type: .identifier(.chat), help: "a chat the contact is in"),
-            .flag("to", type: .phoneNumber, completion: .byType, help: "one of your lines (a 1:1 chat)"),
-            .flag("text", type: .string, help: "the message text"),
-            .flag("media", type: .url, help: "a media URL"),
-            .flag("react", type: .identifier(.message), help: "a message id to react to (with --reaction)"),
-            .flag(
-                "reaction", type: .enumeration(["love", "like", "dislike", "laugh", "emphasize", "question"]),
-                help: "the reaction (default love)"),
-            .flag("typing", help: "show the typing indicator"),
-            .flag("read", help: "mark your messages read"),
-        ],
+        parameters: Inbound.all,
         examples: ["emulator inbound --from +15557770001 --to +15551230001 --text 'Hi there'"],
         traits: [.notRecorded],
         run: { context throws(ShellError) in
             let a = context.arguments
-            guard let from = a.string("from") else {
+            guard let from = a[Inbound.from] else {
                 throw ShellError.usage("emulator inbound needs --from (the contact who acts), e.g. --from +15557770001")
             }
             var body = JSONObject()
             body["from"] = .string(from)
-            if let chat = a.string("chat") { body["chat_id"] = .string(chat) }
-            if let to = a.string("to") { body["to"] = .string(to) }
+            if let chat = a[Inbound.chat] { body["chat_id"] = .string(chat) }
+            if let to = a[Inbound.to] { body["to"] = .string(to) }
             if body["chat_id"] == nil && body["to"] == nil {
                 body["to"] = context.session.number.value.map { .string($0) } ?? .null
             }
-            if let text = a.string("text") { body["text"] = .string(text) }
-            if let media = a.string("media") { body["media_url"] = .string(media) }
-            if let message = a.string("react") {
+            if let text = a[Inbound.text] { body["text"] = .string(text) }
+            if let media = a[Inbound.media] { body["media_url"] = .string(media) }
+            if let message = a[Inbound.react] {
                 body["reaction"] = .object([
-                    "message_id": .string(message), "type": .string(a.string("reaction") ?? "love"),
+                    "message_id": .string(message), "type": .string(a[Inbound.reaction] ?? "love"),
                 ])
             }
-            if a.flag("typing") { body["typing"] = .bool(true) }
-            if a.flag("read") { body["read"] = .bool(true) }
+            if a.flag(Inbound.typing) { body["typing"] = .bool(true) }
+            if a.flag(Inbound.read) { body["read"] = .bool(true) }
             guard body.count > 2 else {
                 throw ShellError.usage(
                     "emulator inbound needs something to do: --text, --media, --react, --typing or --read")
@@ -72,15 +78,16 @@ enum EmulatorCommands {
             context.err(context.errorRenderer.dim(what) + "\n")
         })
 
+    static let event = CommandParameter.positional(
+        "event", type: .enumeration(APICatalog.webhookEvents), help: "the event type")
+
     static let trigger = CommandSpec(
         ["emulator", "trigger"], group: .emulator,
         summary: "Send any webhook event with a realistic payload (like stripe trigger)",
-        parameters: [
-            .positional("event", type: .enumeration(APICatalog.webhookEvents), help: "the event type")
-        ],
+        parameters: [event],
         examples: ["emulator trigger message.failed"], traits: [.notRecorded],
         run: { context throws(ShellError) in
-            let event = context.arguments.string("event")!
+            let event = context.arguments.required(Self.event)
             let answer = try control(context, "POST", "/_emulator/trigger", body: .object(["event": .string(event)]))
             let count = answer?["deliveries"]?.intValue ?? 0
             context.err(
@@ -98,7 +105,7 @@ enum EmulatorCommands {
         examples: ["emulator reset"], traits: [.notRecorded],
         run: { context throws(ShellError) in
             _ = try control(context, "POST", "/_emulator/reset")
-            context.session.listPosition = nil
+            context.forgetNextPage()
             context.err(context.errorRenderer.dim("emulator reset to its seed data") + "\n")
         })
 

@@ -6,6 +6,9 @@ import LinqCore
 enum GuardCommands {
     static let commands: [CommandSpec] = [require]
 
+    static let target = CommandParameter.positional(
+        "target", type: .enumeration(["emulator", "production", "custom"]), help: "where the script may run")
+
     static let require = CommandSpec(
         ["require", "target"], group: .scripting,
         summary: "Stop unless talking to this target (production also allows its writes)",
@@ -15,13 +18,10 @@ enum GuardCommands {
             production`: that is its consent to change state there (otherwise a script needs --yes, \
             and the prompt asks before each write).
             """,
-        parameters: [
-            .positional(
-                "target", type: .enumeration(["emulator", "production", "custom"]), help: "where the script may run")
-        ],
+        parameters: [target],
         examples: ["require target emulator"], traits: [],
         run: { context throws(ShellError) in
-            let wanted = context.arguments.string("target")!
+            let wanted = context.arguments.required(Self.target)
             let target = context.session.target
             let actual: String
             switch target {
@@ -34,6 +34,6 @@ enum GuardCommands {
                     "this script requires the \(wanted) target, but the shell talks to \(target.label): nothing was sent"
                 )
             }
-            if case .production = target { context.run.productionConfirmed = true }
+            if case .production = target { context.allowProductionWrites() }
         })
 }

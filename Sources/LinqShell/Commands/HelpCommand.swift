@@ -2,20 +2,20 @@ import LinqCore
 
 /// `help`, `help COMMAND`, `help GROUP`, `help TOPIC`, `help CODE`.
 enum HelpCommand {
+    static let topic = CommandParameter.positional(
+        "topic", required: false, variadic: true, completion: .helpTopic, help: "a command, topic or code")
+
     static let commands: [CommandSpec] = [help]
 
     static let help = CommandSpec(
         ["help"], aliases: [["?"]], group: .debugging,
         summary: "List commands, or show one command, topic or error code",
         details: "Long pages go through $PAGER (default less -FRX) when stdout is a terminal.",
-        parameters: [
-            .positional(
-                "topic", required: false, variadic: true, completion: .helpTopic, help: "a command, topic or code")
-        ],
+        parameters: [topic],
         examples: ["help", "help card create", "help variables", "help 2014"], traits: [.notRecorded],
         run: { context throws(ShellError) in
             let width = Console.columns(context.terminal)
-            let text = try page(for: context.arguments.strings("topic"), width: width)
+            let text = try page(for: context.arguments.all(topic), width: width)
             Pager.show(text + "\n", context: context)
         })
 

@@ -5,6 +5,12 @@ import LinqCore
 enum HistoryCommand {
     static let commands: [CommandSpec] = [history]
 
+    static let count = CommandParameter.positional(
+        "count", type: .string, required: false, completion: .none, help: "how many, from the end")
+    static let failed = CommandParameter.flag("failed", help: "only lines that failed in this session")
+    static let text = CommandParameter.positional(
+        "text", required: false, variadic: true, completion: .none, help: "grep TEXT: only lines with TEXT")
+
     static let history = CommandSpec(
         ["history"], group: .session, summary: "The numbered lines typed at the prompt (!N runs one again)",
         details: """
@@ -13,15 +19,10 @@ enum HistoryCommand {
             !! the last, !-2 the one before; !N --set name=value runs it with --name changed (or added). \
             Lines that carry a key are never saved.
             """,
-        parameters: [
-            .positional("count", type: .string, required: false, completion: .none, help: "how many, from the end"),
-            .flag("failed", help: "only lines that failed in this session"),
-            .positional(
-                "text", required: false, variadic: true, completion: .none, help: "grep TEXT: only lines with TEXT"),
-        ],
+        parameters: [count, failed, text],
         examples: ["history", "history 5", "history --failed", "history grep card"], traits: [.notRecorded],
         run: { context throws(ShellError) in
-            var words = context.arguments.strings("count") + context.arguments.strings("text")
+            var words = context.arguments.all(count) + context.arguments.all(text)
             var limit: Int?
             if let first = words.first, let n = Int(first) {
                 guard n > 0 else { throw ShellError.usage("history N takes a positive count") }
@@ -35,9 +36,9 @@ enum HistoryCommand {
                 }
                 needle = words.dropFirst().joined(separator: " ")
             }
-            let entries = context.run.history.entries
+            let entries = context.history
             var shown = entries.enumerated().filter { _, entry in
-                (!context.arguments.flag("failed") || entry.failed == true)
+                (!context.arguments.flag(failed) || entry.failed == true)
                     && (needle.map { entry.text.lowercased().contains($0.lowercased()) } ?? true)
             }
             if let limit { shown = Array(shown.suffix(limit)) }

@@ -11,7 +11,7 @@ enum ProfileCommands {
         summary: "List saved profiles (* marks the one in use)", examples: ["profile list"], traits: [.notRecorded],
         run: { context throws(ShellError) in
             let store = try ProfileStore(path: context.environment.profilePath)
-            context.session.profileNames = store.names
+            context.noteProfiles(store.names)
             guard !store.names.isEmpty else {
                 context.err("no profiles yet: profile save NAME stores the current key, base URL and number\n")
                 return
@@ -36,7 +36,7 @@ enum ProfileCommands {
         summary: "Save the current key, base URL and number under a name (file mode 0600)",
         parameters: [name], examples: ["profile save demo"], traits: [.notRecorded],
         run: { context throws(ShellError) in
-            let name = try checked(context.arguments.string("name")!)
+            let name = try checked(context.arguments.required(Self.name))
             var store = try ProfileStore(path: context.environment.profilePath)
             let session = context.session
             let onEmulator = if case .emulator = session.target { true } else { false }
@@ -44,8 +44,7 @@ enum ProfileCommands {
                 apiKey: onEmulator ? nil : session.apiKey.value, baseURL: onEmulator ? nil : session.baseURL.value,
                 number: session.number.value, emulator: onEmulator)
             try store.save(name, profile)
-            context.session.profile = name
-            context.session.profileNames = store.names
+            context.noteProfiles(store.names, inUse: name)
             context.err("saved profile \(name) (\(context.environment.profilePath))\n")
         })
 
@@ -54,7 +53,7 @@ enum ProfileCommands {
         summary: "Switch to a saved profile (and make it the default for new shells)",
         parameters: [name], examples: ["profile save demo; profile use demo"], traits: [.notRecorded],
         run: { context throws(ShellError) in
-            let name = try checked(context.arguments.string("name")!)
+            let name = try checked(context.arguments.required(Self.name))
             var store = try ProfileStore(path: context.environment.profilePath)
             guard let profile = store.profiles[name] else {
                 throw ShellError.usage(
@@ -70,14 +69,13 @@ enum ProfileCommands {
         summary: "Delete a saved profile", parameters: [name],
         examples: ["profile save old; profile delete old"], traits: [.notRecorded],
         run: { context throws(ShellError) in
-            let name = try checked(context.arguments.string("name")!)
+            let name = try checked(context.arguments.required(Self.name))
             var store = try ProfileStore(path: context.environment.profilePath)
             guard store.profiles[name] != nil else {
                 throw ShellError.usage("no profile '\(name)'" + DidYouMean.hint(for: name, in: store.names))
             }
             try store.delete(name)
-            if context.session.profile == name { context.session.profile = nil }
-            context.session.profileNames = store.names
+            context.noteProfiles(store.names, inUse: context.session.profile == name ? .some(nil) : .none)
         })
 
     /// Profile names use letters, digits, `-`, `_` and `.`.

@@ -28,7 +28,18 @@ enum ScriptingCommands {
             .positional("command", variadic: true, completion: .command, help: "a command, $reference or value"),
         ],
         examples: ["let card = card get", "let n = 3", "card get; let cards = $last.contact_cards"],
-        traits: [.specialForm, .wrapsCommand], synopsis: "let NAME = COMMAND | $var.path | VALUE",
+        synopsis: "let NAME = COMMAND | $var.path | VALUE",
+        grammar: FormGrammar(
+            wrappedCommandStart: { words in words.count >= 2 && words[1] == "=" ? 2 : nil },
+            ownCompletions: { words, _ in
+                switch words.count {
+                case 0: []  // a new name
+                case 1: ["="]
+                default: words[1] == "=" ? nil : []
+                }
+            },
+            binds: { words in words.count >= 2 && words[1] == "=" && Tokenizer.isIdentifier(words[0]) ? words[0] : nil }
+        ),
         run: bind)
 
     static func bind(_ context: CommandContext) throws(ShellError) {
@@ -46,36 +57,27 @@ enum ScriptingCommands {
             let word = rest[0]
             if word.parts.count == 1, case .variable(let reference) = word.parts[0] {
                 let value = try context.expander.value(of: reference)
-                context.session.variables[name] = value
-                if case .string(let s) = value, s.hasPrefix("<$") {
-                    context.run.placeholders.insert(name)
-                } else {
-                    context.run.placeholders.remove(name)
-                }
+                let placeholder = if case .string(let s) = value, s.hasPrefix("<$") { true } else { false }
+                context.bind(name, to: value, placeholder: placeholder)
                 return
             }
             if let literal = word.literal, CommandRegistry.commands(startingWith: literal).isEmpty {
-                context.session.variables[name] = (try? JSONValue.parse(literal)) ?? .string(literal)
-                context.run.placeholders.remove(name)
+                context.bind(name, to: (try? JSONValue.parse(literal)) ?? .string(literal))
                 return
             }
         }
         let previous = context.session.lastResponse
         // The response is bound, not printed (one summary line instead), unless --output asks.
         let hide = !rest.contains { $0.literal == "--output" || $0.literal?.hasPrefix("--output=") == true }
-        let wasHidden = context.run.bodiesHidden
-        context.run.bodiesHidden = hide
-        defer { context.run.bodiesHidden = wasHidden }
-        try context.execute(rest)
-        if context.run.dryRun {
-            context.run.placeholders.insert(name)
+        try context.hidingBodies(hide) { () throws(ShellError) in _ = try context.execute(rest) }
+        if context.isDryRun {
+            context.bindPlaceholder(name)
             return
         }
         guard let response = context.session.lastResponse, response !== previous else {
             throw ShellError.usage("let \(name) = … needs an API command (or a $variable or value) after '='", usage)
         }
-        context.session.variables[name] = response.json ?? .null
-        context.run.placeholders.remove(name)
+        context.bind(name, to: response.json ?? .null)
         if hide && context.renderer.output != .quiet {
             context.err(context.errorRenderer.dim("\(name) → \(summary(of: response))") + "\n")
         }
@@ -132,11 +134,21 @@ enum ScriptingCommands {
             "card get; expect status 200", "card get; expect $last.contact_cards exists",
             "chat list; expect $last.chats length >= 1", "card get; expect status 2xx",
         ],
-        traits: [.specialForm],
         synopsis: "expect status N|2xx | error CODE|none | $var.path [length] OP VALUE | $var.path exists|missing",
+        grammar: FormGrammar(
+            ownCompletions: { words, variables in
+                switch (words.count, words.first) {
+                case (0, _): ["status", "error", "event", "$last", "$status"] + variables
+                case (1, "error"?): ["none"]
+                case (1, let subject?) where subject.hasPrefix("$"):
+                    ["==", "!=", "<", "<=", ">", ">=", "contains", "matches", "length", "exists", "missing"]
+                default: []
+                }
+            },
+            keepsOperators: true, claimsError: { words in ["status", "error"].contains(words.first ?? "") }),
         run: { context throws(ShellError) in
             // As written (quotes and all) for messages and reports.
-            let written = context.run.command.map { $0.text.trimmingCharacters(in: " \t") }
+            let written = context.commandText.map { $0.trimmingCharacters(in: " \t") }
             let source =
                 written.flatMap { $0.hasPrefix("expect") ? $0 : nil }
                 ?? "expect " + context.words.map(\.display).joined(separator: " ")
@@ -145,7 +157,7 @@ enum ScriptingCommands {
                 return
             }
             let expectation = try Expectation(context.words, source: source)
-            if context.run.dryRun {
+            if context.isDryRun {
                 context.err(context.errorRenderer.dim("(dry run, not checked) \(source)") + "\n")
                 return
             }
@@ -164,12 +176,12 @@ enum ScriptingCommands {
     /// An assertion's outcome: logged for the summary and reports; a failure is thrown (exit 3),
     /// a pass shown as `✓` with quiet output or at the prompt.
     static func settle(_ context: CommandContext, _ source: String, failed details: [String]?) throws(ShellError) {
-        context.run.log.assertion(source, at: context.run.location, passed: details == nil, details: details ?? [])
+        context.logAssertion(source, passed: details == nil, details: details ?? [])
         if let details {
-            let place = context.run.location.map { " at \($0)" } ?? ""
+            let place = context.location.map { " at \($0)" } ?? ""
             throw ShellError(.assertion, "assertion failed\(place): \(source)", details: details)
         }
-        if context.renderer.output == .quiet || (context.terminal.stderrIsTTY && context.run.location == nil) {
+        if context.renderer.output == .quiet || (context.terminal.stderrIsTTY && context.location == nil) {
             context.err(context.errorRenderer.dim("✓ \(source)") + "\n")
         }
     }
@@ -177,11 +189,11 @@ enum ScriptingCommands {
     /// `expect event …`: waits for a webhook event received by `webhook listen`.
     static func expectEvent(_ context: CommandContext, source: String) throws(ShellError) {
         let expectation = try EventExpectation(Array(context.words.dropFirst()), source: source)
-        if context.run.dryRun {
+        if context.isDryRun {
             context.err(context.errorRenderer.dim("(dry run, not checked) \(source)") + "\n")
             return
         }
-        guard context.run.listener != nil || !context.receivedEvents.isEmpty else {
+        guard context.listener != nil || !context.receivedEvents.isEmpty else {
             throw ShellError.usage("expect event needs webhook events: run webhook listen first")
         }
         let seen = try expectation.wait(events: { context.receivedEvents }, expander: context.expander)
@@ -196,7 +208,7 @@ enum ScriptingCommands {
         ["try"], group: .scripting, summary: "Run a command whose API error is expected (printed, not a failure)",
         parameters: [.positional("command", variadic: true, completion: .command, help: "the command")],
         examples: ["try chat get 00000000-0000-4000-8000-000000000000; expect status 404"],
-        traits: [.specialForm, .wrapsCommand], synopsis: "try COMMAND",
+        synopsis: "try COMMAND", grammar: FormGrammar(wrappedCommandStart: { _ in 0 }),
         run: { context throws(ShellError) in
             guard !context.words.isEmpty else {
                 throw ShellError.usage("try needs a command, e.g. try card create --first A")
@@ -209,67 +221,71 @@ enum ScriptingCommands {
             }
         })
 
+    static let text = CommandParameter.positional(
+        "text", required: false, variadic: true, completion: .variable, help: "the text")
+
     static let echo = CommandSpec(
         ["echo"], group: .scripting, summary: "Print text (variables expanded)",
-        parameters: [.positional("text", required: false, variadic: true, completion: .variable, help: "the text")],
-        examples: ["echo hello", "card get; echo $status"],
-        run: { context in context.out(context.arguments.strings("text").joined(separator: " ") + "\n") })
+        parameters: [text], examples: ["echo hello", "card get; echo $status"],
+        run: { context in context.out(context.arguments.all(text).joined(separator: " ") + "\n") })
+
+    static let seconds = CommandParameter.positional("seconds", type: .number, help: "0 to 3600, fractions allowed")
 
     static let sleep = CommandSpec(
         ["sleep"], group: .scripting, summary: "Wait a number of seconds (Ctrl-C stops)",
-        parameters: [.positional("seconds", type: .number, help: "0 to 3600, fractions allowed")],
-        examples: ["sleep 0.1"],
+        parameters: [seconds], examples: ["sleep 0.1"],
         run: { context throws(ShellError) in
-            let text = context.arguments.string("seconds")!
+            let text = context.arguments.required(seconds)
             guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
                 throw ShellError.usage("sleep takes 0 to 3600 seconds, not '\(text)'")
             }
             guard Blocking.sleep(seconds: seconds) else { throw ShellError(.interrupted, "sleep interrupted") }
         })
 
+    static let pauseText = CommandParameter.positional(
+        "text", required: false, variadic: true, help: "what to show")
+
     static let pause = CommandSpec(
         ["pause"], group: .scripting, summary: "Wait for Enter (only when stdin is a terminal)",
-        parameters: [.positional("text", required: false, variadic: true, help: "what to show")],
-        examples: ["pause Press Enter to send"],
+        parameters: [pauseText], examples: ["pause Press Enter to send"],
         run: { context throws(ShellError) in
-            let text = context.arguments.strings("text").joined(separator: " ")
+            let text = context.arguments.all(pauseText).joined(separator: " ")
             try Console.waitForEnter(context, prompt: text.isEmpty ? "Press Enter to continue…" : text)
         })
+
+    static let scriptFile = CommandParameter.positional(
+        "file", type: .file, completion: .file, help: "the .linq file")
 
     static let source = CommandSpec(
         ["source"], aliases: [["."]], group: .scripting,
         summary: "Run a .linq file here (relative to the including file; stops at its first failure)",
-        parameters: [.positional("file", type: .file, completion: .file, help: "the .linq file")],
-        examples: ["source setup.linq"],
-        run: { context throws(ShellError) in
-            guard let runFile = context.run.runFile else { throw ShellError.usage("source is not available here") }
-            try runFile(context.arguments.string("file")!)
-        })
+        parameters: [scriptFile], examples: ["source setup.linq"],
+        run: { context throws(ShellError) in try context.runFile(context.arguments.required(scriptFile)) })
+
+    static let recordFile = CommandParameter.positional(
+        "file", type: .file, completion: .file, help: "the script to write")
+    static let force = CommandParameter.flag("force", help: "overwrite FILE if it exists")
 
     static let record = CommandSpec(
         ["record"], group: .scripting, summary: "Save the commands that succeed as a replayable script",
         details: """
             Every command that succeeds is appended to FILE (rewritten after each, so nothing is lost);             the prompt shows ● rec meanwhile. Commands that only show things (help, show, last, …) are             left out. The key becomes ${env:LINQ_API_V3_API_KEY} (on the emulator with its own key as             the fallback; a key the API rejected stays as the literal it was). An id that came from an             earlier response — typed, pasted or TAB-completed — becomes a reference to that response             (bound with a let when it had none), so the script replays on a fresh emulator. An existing             FILE is kept unless --force.
             """,
-        parameters: [
-            .positional("file", type: .file, completion: .file, help: "the script to write"),
-            .flag("force", help: "overwrite FILE if it exists"),
-        ],
+        parameters: [recordFile, force],
         examples: ["record demo.linq", "record demo.linq --force"], traits: [.notRecorded],
         run: { context throws(ShellError) in
-            let path = context.resolvePath(context.arguments.string("file")!)
-            if let recorder = context.run.recorder {
-                throw ShellError.usage("already recording to \(recorder.path); record stop first")
+            let path = context.resolvePath(context.arguments.required(recordFile))
+            if let recording = context.recordingPath {
+                throw ShellError.usage("already recording to \(recording); record stop first")
             }
             var info = stat()
-            if lstat(path, &info) == 0 && !context.arguments.flag("force") {
+            if lstat(path, &info) == 0 && !context.arguments.flag(force) {
                 throw ShellError.usage("\(path) exists: record \(path) --force overwrites it, or pick another name")
             }
             let recorder = Recorder(
                 path: path, target: context.session.target, date: Clock.nowISO8601(),
                 emulatorKey: context.session.emulatorKey)
-            try recorder.write()
-            context.run.recorder = recorder
+            try context.startRecording(recorder)
             context.err("recording to \(path) (record stop to finish)\n")
         })
 
@@ -278,11 +294,10 @@ enum ScriptingCommands {
         examples: ["record /tmp/r.linq --force; record stop"],
         traits: [.notRecorded],
         run: { context throws(ShellError) in
-            guard let recorder = context.run.recorder else {
+            guard let path = context.stopRecording() else {
                 throw ShellError.usage("not recording (start with: record FILE)")
             }
-            context.run.recorder = nil
-            context.err("recorded to \(recorder.path)\n")
+            context.err("recorded to \(path)\n")
         })
 }
 

@@ -4,6 +4,10 @@ import LinqCore
 enum SessionCommands {
     static let commands: [CommandSpec] = [set, unset, show, verbose, timing, exit]
 
+    static let settingName = CommandParameter.positional(
+        "setting", completion: .setting, help: "the setting's name")
+    static let settingValue = CommandParameter.positional("value", completion: .settingValue, help: "its new value")
+
     static let set = CommandSpec(
         ["set"], group: .session, summary: "Change a setting for this session",
         details: """
@@ -11,27 +15,24 @@ enum SessionCommands {
             the values and where each came from. `set key …` lines are never saved to the history \
             file or a recording, and neither is a `set` of a name that is not a setting (a typo may hold a key).
             """,
-        parameters: [
-            .positional("setting", completion: .setting, help: "the setting's name"),
-            .positional("value", completion: .settingValue, help: "its new value"),
-        ],
+        parameters: [settingName, settingValue],
         examples: ["set output json", "set number +15551230002", "set verbose on"],
         carriesSecret: { args in
             guard let name = args.first else { return false }
             return Setting(named: name)?.isSecret ?? true
         },
+        changesKey: { args in args.count >= 2 && Setting(named: args[0]) == .key },
         run: { context throws(ShellError) in
-            let setting = try Setting.named(context.arguments.string("setting")!)
-            try setting.apply(context.arguments.string("value")!, to: &context.session)
+            let setting = try Setting.named(context.arguments.required(settingName))
+            try context.apply(setting, context.arguments.required(settingValue))
         })
 
     static let unset = CommandSpec(
         ["unset"], group: .session, summary: "Put a setting back to the value the session started with",
-        parameters: [.positional("setting", completion: .setting, help: "the setting's name")],
+        parameters: [settingName],
         examples: ["unset output"],
         run: { context throws(ShellError) in
-            let setting = try Setting.named(context.arguments.string("setting")!)
-            setting.reset(&context.session, to: context.initialSession)
+            context.reset(try Setting.named(context.arguments.required(settingName)))
         })
 
     static let show = CommandSpec(
@@ -43,34 +44,37 @@ enum SessionCommands {
     static let timing = toggle(.timing, "Print each request's duration on stderr", example: "timing on")
 
     /// `verbose on|off` (with no value: print the current one).
+    static let state = CommandParameter.positional(
+        "state", type: .enumeration(["on", "off"]), required: false, help: "on or off")
+
     static func toggle(_ setting: Setting, _ summary: String, example: String) -> CommandSpec {
         CommandSpec(
             [setting.name], group: .debugging, summary: summary + " (same as set \(setting.name) on|off)",
-            parameters: [
-                .positional("state", type: .enumeration(["on", "off"]), required: false, help: "on or off")
-            ],
-            examples: [example],
+            parameters: [state], examples: [example],
             run: { context throws(ShellError) in
-                guard let state = context.arguments.string("state") else {
+                guard let value = context.arguments[state] else {
                     context.out("\(setting.name) \(setting.display(in: context.session))\n")
                     return
                 }
-                try setting.apply(state, to: &context.session)
+                try context.apply(setting, value)
             })
     }
 
+    static let status = CommandParameter.positional(
+        "status", type: .integer, required: false, help: "exit status 0-255 (default 0)")
+
     static let exit = CommandSpec(
         ["exit"], aliases: [["quit"]], group: .session, summary: "Leave the shell (or end the script) with a status",
-        parameters: [.positional("status", type: .integer, required: false, help: "exit status 0-255 (default 0)")],
+        parameters: [status],
         examples: ["exit", "exit 3"], traits: [.notRecorded],
         run: { context throws(ShellError) in
             var code: Int32 = 0
-            if let text = context.arguments.string("status") {
+            if let text = context.arguments[status] {
                 guard let n = Int32(text), (0...255).contains(n) else {
                     throw ShellError.usage("exit status must be 0 to 255, not '\(text)'")
                 }
                 code = n
             }
-            context.run.exitRequested = code
+            context.requestExit(code)
         })
 }

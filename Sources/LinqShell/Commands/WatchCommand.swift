@@ -19,7 +19,21 @@ enum WatchCommand {
             .positional("command", variadic: true, completion: .command, help: "the command to repeat"),
         ],
         examples: ["watch --times 2 --every 0.1s card get"],
-        traits: [.specialForm, .wrapsCommand], synopsis: "watch [--every 2s] [--times N] COMMAND",
+        synopsis: "watch [--every 2s] [--times N] COMMAND",
+        grammar: FormGrammar(
+            wrappedCommandStart: { words in
+                // Its own flags come first, each with a value.
+                var index = 0
+                while index < words.count, words[index].hasPrefix("--") { index += 2 }
+                return index <= words.count ? index : nil
+            },
+            ownCompletions: { words, _ in
+                switch words.last {
+                case "--every"?: ["1s", "2s", "5s", "10s"]
+                case "--times"?: []
+                default: nil
+                }
+            }),
         run: run)
 
     static func run(_ context: CommandContext) throws(ShellError) {
@@ -59,11 +73,7 @@ enum WatchCommand {
         var run = 0
         while times.map({ run < $0 }) ?? true {
             run += 1
-            let wasHidden = context.run.bodiesHidden
-            context.run.bodiesHidden = true
-            defer { context.run.bodiesHidden = wasHidden }
-            try context.execute(words)
-            context.run.bodiesHidden = wasHidden
+            try context.hidingBodies { () throws(ShellError) in _ = try context.execute(words) }
             let json = context.session.lastResponse?.json ?? .null
             let leaves = Self.leaves(json)
             var text = ""

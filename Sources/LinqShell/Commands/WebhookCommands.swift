@@ -12,6 +12,20 @@ enum WebhookCommands {
     static let webhookGroup = CommandGroup.api(
         order: APICatalog.resources.firstIndex { $0.name == "webhook" } ?? 0, resource: "webhook")
 
+    /// The parameters of `webhook listen`.
+    enum Listen {
+        static let port = CommandParameter.flag(
+            "port", type: .integer, default: "any free port", help: "the local port")
+        static let events = CommandParameter.flag(
+            "events", type: .string, default: "every event type", help: "event types, comma-separated")
+        static let forwardTo = CommandParameter.flag(
+            "forward-to", type: .url, help: "also send each delivery to this URL")
+        static let secret = CommandParameter.flag(
+            "secret", type: .string, secret: true, help: "whsec_… to check signatures with")
+        static let publicURL = CommandParameter.flag(
+            "public-url", type: .url, help: "the URL the API reaches this receiver at (a tunnel)")
+    }
+
     static let listen = CommandSpec(
         ["webhook", "listen"], group: webhookGroup,
         summary: "Receive webhooks here: a local receiver, subscribed for you on the emulator",
@@ -25,13 +39,7 @@ enum WebhookCommands {
             The real API cannot reach 127.0.0.1: give --public-url (e.g. a tunnel to the port) to \
             subscribe it, and --secret to check signatures.
             """,
-        parameters: [
-            .flag("port", type: .integer, default: "any free port", help: "the local port"),
-            .flag("events", type: .string, default: "every event type", help: "event types, comma-separated"),
-            .flag("forward-to", type: .url, help: "also send each delivery to this URL"),
-            .flag("secret", type: .string, secret: true, help: "whsec_… to check signatures with"),
-            .flag("public-url", type: .url, help: "the URL the API reaches this receiver at (a tunnel)"),
-        ],
+        parameters: [Listen.port, Listen.events, Listen.forwardTo, Listen.secret, Listen.publicURL],
         examples: ["webhook listen; webhook listen stop", "webhook listen --events message.sent,message.delivered"],
         traits: [.notRecorded],
         run: start)
@@ -42,20 +50,22 @@ enum WebhookCommands {
         examples: ["webhook listen; webhook listen stop"],
         traits: [.notRecorded],
         run: { context throws(ShellError) in
-            guard context.run.listener != nil else {
+            guard let listener = context.listener else {
                 throw ShellError.usage("not listening (start with: webhook listen)")
             }
-            let count = context.run.listener?.received.count ?? 0
+            let count = listener.received.count
             context.stopListener()
             context.err(
                 context.errorRenderer.dim("stopped listening (\(count) event\(count == 1 ? "" : "s") kept in $events)")
                     + "\n")
         })
 
+    static let envelopes = CommandParameter.flag("json", help: "each event's whole envelope")
+
     static let received = CommandSpec(
         ["webhook", "received"], group: webhookGroup,
         summary: "The webhook events received by `webhook listen`, again",
-        parameters: [.flag("json", help: "each event's whole envelope")],
+        parameters: [envelopes],
         examples: ["webhook listen; webhook received; webhook listen stop"], traits: [.notRecorded],
         run: { context throws(ShellError) in
             let events = context.receivedEvents
@@ -64,13 +74,23 @@ enum WebhookCommands {
                 return
             }
             for event in events {
-                if context.arguments.flag("json") {
+                if context.arguments.flag(envelopes) {
                     context.out(context.renderer.json(event.value))
                 } else {
                     context.out(line(for: event, renderer: context.renderer) + "\n")
                 }
             }
         })
+
+    /// The parameters of `webhook verify`.
+    enum Verify {
+        static let file = CommandParameter.positional(
+            "file", type: .file, completion: .file, help: "the captured request or body")
+        static let secret = CommandParameter.flag(
+            "secret", type: .string, secret: true, help: "the subscription's whsec_… secret")
+        static let header = CommandParameter.flag(
+            "header", aliases: ["H"], type: .string, repeatable: true, help: "'Name: value' (repeatable)")
+    }
 
     static let verify = CommandSpec(
         ["webhook", "verify"], group: webhookGroup,
@@ -80,17 +100,13 @@ enum WebhookCommands {
             body) or just the body, with the webhook-id, webhook-timestamp and webhook-signature \
             headers given by -H. The timestamp's age is shown, not held against it.
             """,
-        parameters: [
-            .positional("file", type: .file, completion: .file, help: "the captured request or body"),
-            .flag("secret", type: .string, secret: true, help: "the subscription's whsec_… secret"),
-            .flag("header", aliases: ["H"], type: .string, repeatable: true, help: "'Name: value' (repeatable)"),
-        ],
+        parameters: [Verify.file, Verify.secret, Verify.header],
         examples: ["webhook verify --secret whsec_ZXhhbXBsZQ== delivery.http"], traits: [.notRecorded],
         run: { context throws(ShellError) in
-            guard let secret = context.arguments.string("secret") else {
+            guard let secret = context.arguments[Verify.secret] else {
                 throw ShellError.usage("webhook verify needs --secret whsec_… (the subscription's signing secret)")
             }
-            let path = context.resolvePath(context.arguments.string("file")!)
+            let path = context.resolvePath(context.arguments.required(Verify.file))
             let read: [UInt8]?
             do {
                 read = try JSONFile.readBytes(path)
@@ -99,7 +115,7 @@ enum WebhookCommands {
             }
             guard let bytes = read else { throw ShellError.usage("no such file: \(path)") }
             var (headers, body) = CapturedRequest.parse(bytes)
-            for header in context.arguments.strings("header") {
+            for header in context.arguments.all(Verify.header) {
                 guard let colon = header.firstIndex(of: ":") else {
                     throw ShellError.usage("-H takes 'Name: value', not '\(header)'")
                 }
@@ -121,32 +137,32 @@ enum WebhookCommands {
 
     /// `webhook listen`: starts the receiver and, where it can, the subscription.
     static func start(_ context: CommandContext) throws(ShellError) {
-        if let listener = context.run.listener {
+        if let listener = context.listener {
             throw ShellError.usage("already listening on \(listener.url); webhook listen stop first")
         }
         let arguments = context.arguments
-        let events = (arguments.string("events") ?? "").split(separator: ",").map {
+        let events = (arguments[Listen.events] ?? "").split(separator: ",").map {
             String($0).trimmingCharacters(in: " ")
         }
         for event in events where !APICatalog.webhookEvents.contains(event) {
             throw ShellError.usage(
                 "unknown event type '\(event)'" + DidYouMean.hint(for: event, in: APICatalog.webhookEvents))
         }
-        let port = arguments.string("port").flatMap { Int($0) } ?? 0
+        let port = arguments[Listen.port].flatMap { Int($0) } ?? 0
         guard (0...65535).contains(port) else { throw ShellError.usage("--port takes 0 to 65535, not \(port)") }
-        let secret = arguments.string("secret")
+        let secret = arguments[Listen.secret]
         if let secret, !secret.hasPrefix("whsec_") {
             throw ShellError.usage("--secret takes the subscription's signing secret, whsec_…")
         }
         // Lines reach the terminal through this thread's mailbox: the listener's event loop
         // never writes to the terminal itself.
-        let notify = context.run.notify
+        let notify = context.notify
         let mailbox = Mailbox.current
         let color = context.errorRenderer
         let listener: WebhookListener
         do {
             listener = try WebhookListener(
-                port: port, secret: secret, forwardTo: arguments.string("forward-to"), events: Set(events),
+                port: port, secret: secret, forwardTo: arguments[Listen.forwardTo], events: Set(events),
                 transport: context.environment.transport,
                 announce: { event in
                     let text = line(for: event, renderer: color)
@@ -155,9 +171,9 @@ enum WebhookCommands {
         } catch {
             throw ShellError.usage("cannot listen on 127.0.0.1:\(port): \(error)")
         }
-        context.run.listener = listener
+        context.startListener(listener)
         var notes = ["listening on \(listener.url)"]
-        let publicURL = arguments.string("public-url")
+        let publicURL = arguments[Listen.publicURL]
         let reachable = publicURL != nil || isLoopback(context.session.baseURL.value)
         if reachable {
             let target = publicURL ?? listener.url

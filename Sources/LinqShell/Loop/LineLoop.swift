@@ -69,7 +69,7 @@ final class LineLoop {
         while true {
             // What other threads posted meanwhile (a webhook event's line) is printed now.
             Blocking.drain()
-            if shell.run.exitRequested != nil { return .exit }
+            if shell.outcome.exitRequested != nil { return .exit }
             switch nextLogicalLine() {
             case .end:
                 if interrupted {
@@ -87,7 +87,7 @@ final class LineLoop {
                 if !fail(ShellError.usage(message), line: line) { return .stopped }
             case .line(let text, let line):
                 let before = Interrupts.count
-                if !runLine(text, line: line) { return shell.run.exitRequested != nil ? .exit : .stopped }
+                if !runLine(text, line: line) { return shell.outcome.exitRequested != nil ? .exit : .stopped }
                 // Ctrl-C during a pasted block's command drops the rest of the block.
                 if Interrupts.count != before { queued = [] }
             }
@@ -104,7 +104,7 @@ final class LineLoop {
         if source.interactive {
             // `!N`, `!!`, `!N --set name=value`: the line from the history, shown, then run.
             do throws(ShellError) {
-                if let expanded = try shell.run.history.expand(typed) {
+                if let expanded = try shell.prompt.history.expand(typed) {
                     shell.output.writeErr(shell.errorRenderer.dim(shell.scrub(expanded)) + "\n")
                     text = expanded
                 }
@@ -118,7 +118,7 @@ final class LineLoop {
         var failed = false
         defer {
             if remembered && !CommandRegistry.carriesSecret(text, knownSecrets: shell.secrets) {
-                shell.run.history.append(text, failed: failed)
+                shell.prompt.history.append(text, failed: failed)
             }
         }
         defer {
@@ -138,9 +138,9 @@ final class LineLoop {
         }
         for (index, command) in commands.enumerated() {
             if interrupted { return fail(ShellError(.interrupted, "interrupted"), line: line) }
-            let saved = shell.run.location
-            if !name.isEmpty { shell.run.location = SourceLocation(file: name, line: line) }
-            defer { shell.run.location = saved }
+            let saved = shell.position.location
+            if !name.isEmpty { shell.position.location = SourceLocation(file: name, line: line) }
+            defer { shell.position.location = saved }
             do {
                 guard try beforeCommand(command) else { continue }
                 try shell.execute(command)
@@ -152,8 +152,8 @@ final class LineLoop {
                 }
                 failed = true
                 if error.kind != .assertion && !error.alreadyReported {
-                    shell.run.log.commandFailed(
-                        shell.scrub(CommandRegistry.masked(command)), at: shell.run.location,
+                    shell.outcome.log.commandFailed(
+                        shell.scrub(CommandRegistry.masked(command)), at: shell.position.location,
                         details: [shell.scrub(error.message)])
                 }
                 guard fail(error, line: line) else { return false }
@@ -161,7 +161,7 @@ final class LineLoop {
                 if source.interactive { return true }
                 continue
             }
-            if shell.run.exitRequested != nil { return false }
+            if shell.outcome.exitRequested != nil { return false }
         }
         return true
     }
@@ -169,8 +169,8 @@ final class LineLoop {
     /// Counts a line that could not even be split into commands as a failed command.
     private func noteUnrunnable(_ text: String, _ message: String, line: Int) {
         guard !source.interactive else { return }
-        shell.run.log.commandRan()
-        shell.run.log.commandFailed(
+        shell.outcome.log.commandRan()
+        shell.outcome.log.commandFailed(
             text, at: name.isEmpty ? nil : SourceLocation(file: name, line: line), details: [shell.scrub(message)])
     }
 
@@ -194,25 +194,26 @@ final class LineLoop {
         return Self.isStatusExpectation(next)
     }
 
+    /// Whether the command claims the previous command's API error (its form says so).
     static func isStatusExpectation(_ command: Tokenizer.Command) -> Bool {
-        let words = command.words
-        return words.count >= 2 && words[0].literal == "expect"
-            && (words[1].literal == "status" || words[1].literal == "error")
+        let words = command.words.map { $0.literal ?? $0.display }
+        guard let grammar = CommandRegistry.specialForm(words.first)?.grammar else { return false }
+        return grammar.claimsError(Array(words.dropFirst()))
     }
 
     /// Prints and notes a failure; true when the loop goes on (prompt, or `keepGoing` and not an
     /// interrupt).
     private func fail(_ error: ShellError, line: Int? = nil) -> Bool {
         if !error.alreadyReported {
-            let saved = shell.run.location
-            if let line, !name.isEmpty { shell.run.location = SourceLocation(file: name, line: line) }
+            let saved = shell.position.location
+            if let line, !name.isEmpty { shell.position.location = SourceLocation(file: name, line: line) }
             shell.report(error)
-            shell.run.location = saved
+            shell.position.location = saved
         }
         if source.interactive { return true }
         let isInterrupt = ExitStatus(error) == .interrupted
         // An interrupt decides the exit status even after earlier failures (--keep-going).
-        if shell.run.firstFailure == nil || isInterrupt { shell.run.firstFailure = error }
+        if shell.outcome.firstFailure == nil || isInterrupt { shell.outcome.firstFailure = error }
         if !isInterrupt && options.keepGoing { return true }
         stoppedBy = error
         return false
@@ -257,7 +258,7 @@ final class LineLoop {
             let prompt =
                 source.interactive && queued.isEmpty
                 ? (first == nil
-                    ? Prompt.text(for: shell.session, recording: shell.run.recorder != nil)
+                    ? Prompt.text(for: shell.session, recording: shell.recording.recorder != nil)
                     : Prompt.continuation(color: shell.session.color.value))
                 : ""
             switch nextPhysicalLine(prompt: prompt) {

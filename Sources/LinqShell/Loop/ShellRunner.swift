@@ -17,7 +17,7 @@ public final class ShellRunner {
     public init(shell: Interpreter, options: LoopOptions = LoopOptions()) {
         self.shell = shell
         self.options = options
-        shell.run.runFile = { [unowned self] path throws(ShellError) in try self.include(path) }
+        shell.position.runFile = { [unowned self] path throws(ShellError) in try self.include(path) }
     }
 
     /// The interactive prompt: banner, completion, history; returns 0 at Ctrl-D (or `exit N`).
@@ -28,15 +28,15 @@ public final class ShellRunner {
         if source.interactive { shell.output.writeErr(Prompt.banner(for: shell.session) + "\n") }
         var interactive = options
         interactive.keepGoing = true
-        shell.run.atPrompt = source.interactive
-        shell.run.history = History(loaded: source.historyEntries)
-        if let notifier = source.notifier { shell.run.notify = notifier }
+        shell.prompt.atPrompt = source.interactive
+        shell.prompt.history = History(loaded: source.historyEntries)
+        if let notifier = source.notifier { shell.webhooks.notify = notifier }
         let ending = LineLoop(shell: shell, source: source, name: "", options: interactive).run()
         shell.stopListener()
         Blocking.drain()
         if ending == .end && source.interactive { shell.output.writeOut("\n") }
-        if let code = shell.run.exitRequested { return code }
-        return source.interactive ? ExitStatus.ok.code : ExitStatus(firstFailure: shell.run.firstFailure).code
+        if let code = shell.outcome.exitRequested { return code }
+        return source.interactive ? ExitStatus.ok.code : ExitStatus(firstFailure: shell.outcome.firstFailure).code
     }
 
     /// A script file: always ends with a summary.
@@ -45,7 +45,7 @@ public final class ShellRunner {
             try include(path)
         } catch {
             if !error.alreadyReported { shell.report(error) }
-            if shell.run.firstFailure == nil { shell.run.firstFailure = error }
+            if shell.outcome.firstFailure == nil { shell.outcome.firstFailure = error }
         }
         return finish(name: path, summary: true)
     }
@@ -69,7 +69,7 @@ public final class ShellRunner {
     func finish(name: String, summary: Bool) -> Int32 {
         shell.stopListener()
         Blocking.drain()
-        let log = shell.run.log
+        let log = shell.outcome.log
         if summary || !options.reports.isEmpty || log.entries.contains(where: { $0.kind == .assertion }) {
             shell.output.writeErr(log.summary(for: name))
         }
@@ -82,12 +82,12 @@ public final class ShellRunner {
                 try JSONFile.writeBytes(Array(shell.scrub(text).utf8), to: report.path, mode: 0o600)
             } catch {
                 shell.output.writeErr("linq: cannot write the report: \(error.description)\n")
-                return shell.run.exitRequested
-                    ?? ExitStatus(firstFailure: shell.run.firstFailure ?? .usage("report")).code
+                return shell.outcome.exitRequested
+                    ?? ExitStatus(firstFailure: shell.outcome.firstFailure ?? .usage("report")).code
             }
         }
-        if let code = shell.run.exitRequested { return code }
-        return ExitStatus(firstFailure: shell.run.firstFailure).code
+        if let code = shell.outcome.exitRequested { return code }
+        return ExitStatus(firstFailure: shell.outcome.firstFailure).code
     }
 
     /// Runs a file through the loop; a relative path resolves against the including file's
@@ -95,7 +95,8 @@ public final class ShellRunner {
     /// resolve against its folder. A failure that stops the file is rethrown (already printed) so
     /// enclosing files stop too.
     func include(_ path: String) throws(ShellError) {
-        let resolved = ScriptPath.resolve(path, in: shell.run.scriptDirectory, environment: shell.environment.variables)
+        let resolved = ScriptPath.resolve(
+            path, in: shell.position.scriptDirectory, environment: shell.environment.variables)
         guard let canonical = Self.realPath(resolved) else {
             throw ShellError.usage("cannot open \(resolved): no such file")
         }
@@ -106,11 +107,11 @@ public final class ShellRunner {
         let shown = stack.isEmpty ? path : resolved
         let lines = try ScriptFile.lines(of: canonical, shownAs: shown)
         stack.append(canonical)
-        let savedDirectory = shell.run.scriptDirectory
-        shell.run.scriptDirectory = ScriptPath.directory(of: resolved)
+        let savedDirectory = shell.position.scriptDirectory
+        shell.position.scriptDirectory = ScriptPath.directory(of: resolved)
         defer {
             stack.removeLast()
-            shell.run.scriptDirectory = savedDirectory
+            shell.position.scriptDirectory = savedDirectory
         }
         let loop = LineLoop(shell: shell, source: ArrayLineSource(lines), name: shown, options: options)
         if loop.run() == .stopped, let error = loop.stoppedBy { throw error.markedReported() }

@@ -3,7 +3,8 @@ import LinqJSON
 
 /// What a built-in command may use: its bound arguments (or, for a special form, its words as
 /// typed), the session (settings, variables, last response), output, the client, and the run.
-/// It is the only door from a command to the shell: commands never see the interpreter.
+/// It is the only door from a command to the shell: commands never see the interpreter, read
+/// the session, and change the shell only through the verbs here (`apply`, `bind`, …).
 public struct CommandContext {
     /// The table entry being run.
     public let spec: CommandSpec
@@ -19,22 +20,56 @@ public struct CommandContext {
         self.shell = shell
     }
 
-    // MARK: Session
+    // MARK: Session (read)
 
-    /// Settings, variables, the last response and ids seen.
-    public var session: Session {
-        get { shell.session }
-        nonmutating set { shell.session = newValue }
-    }
-
-    /// The session as it started (`unset` returns to it).
-    public var initialSession: Session { shell.initialSession }
+    /// Settings, variables, the last response and ids seen — to read; commands change them
+    /// through the verbs below.
+    public var session: Session { shell.session }
 
     /// Where the shell was started from (environment variables, profiles path, emulator starter).
     public var environment: ShellEnvironment { shell.environment }
 
-    /// The run: log, location, exit request, dry run, recorder.
-    public var run: RunState { shell.run }
+    // MARK: Session (verbs)
+
+    /// `set NAME VALUE`: changes a setting (a usage error names what would be right).
+    public func apply(_ setting: Setting, _ value: String) throws(ShellError) {
+        try setting.apply(value, to: &shell.session)
+        shell.noteKey()
+    }
+
+    /// `unset NAME`: puts a setting back to the value the session started with.
+    public func reset(_ setting: Setting) { setting.reset(&shell.session, to: shell.initialSession) }
+
+    /// Binds `$name` to a value (`let`); a dry run's stand-in for a response's value is marked
+    /// as a placeholder, so that what uses it is shown as `<$name…>` instead of sent.
+    public func bind(_ name: String, to value: JSONValue, placeholder: Bool = false) {
+        shell.session.variables[name] = value
+        if placeholder { shell.dryRun.placeholders.insert(name) } else { shell.dryRun.placeholders.remove(name) }
+    }
+
+    /// Marks `$name` as a placeholder without a value (a dry run's `let NAME = COMMAND`).
+    public func bindPlaceholder(_ name: String) { shell.dryRun.placeholders.insert(name) }
+
+    /// Remembers an id for completion.
+    public func remember(_ id: String, as kind: IdentifierKind) { shell.session.remember(id, as: kind) }
+
+    /// The names of the saved profiles (for completion); `profile` marks the one in use.
+    public func noteProfiles(_ names: [String], inUse profile: String?? = .none) {
+        shell.session.profileNames = names
+        if case .some(let profile) = profile { shell.session.profile = profile }
+    }
+
+    /// `exit N`: the loop stops with this status.
+    public func requestExit(_ code: Int32) { shell.outcome.exitRequested = code }
+
+    /// `require target production`: this run may change state there without asking.
+    public func allowProductionWrites() { shell.options.productionConfirmed = true }
+
+    /// The page `more` fetches next, if any.
+    public var nextPage: BoundCall? { shell.session.listPosition }
+
+    /// Forgets the page `more` would fetch (the data it pages through is gone).
+    public func forgetNextPage() { shell.session.listPosition = nil }
 
     // MARK: Output
 
@@ -58,6 +93,67 @@ public struct CommandContext {
     /// Whether stdout is being captured for a pipe or a file (`|`, `>`): no screen control then.
     public var capturing: Bool { shell.capturing }
 
+    /// Runs `body` with response bodies bound, not printed (`let NAME = COMMAND`, `watch`).
+    public func hidingBodies<T>(_ hide: Bool = true, _ body: () throws(ShellError) -> T) throws(ShellError) -> T {
+        let was = shell.bodiesHidden
+        shell.bodiesHidden = hide
+        defer { shell.bodiesHidden = was }
+        return try body()
+    }
+
+    // MARK: The run
+
+    /// The script line being run, if any.
+    public var location: SourceLocation? { shell.position.location }
+
+    /// The command being run, as written.
+    public var commandText: String? { shell.position.command?.text }
+
+    /// Whether requests are described instead of sent.
+    public var isDryRun: Bool { shell.dryRun.active }
+
+    /// The lines typed at the prompt, numbered from 1.
+    public var history: [History.Entry] { shell.prompt.history.entries }
+
+    /// Logs an assertion's outcome (summary and reports).
+    public func logAssertion(_ source: String, passed: Bool, details: [String]) {
+        shell.outcome.log.assertion(source, at: shell.position.location, passed: passed, details: details)
+    }
+
+    /// Runs a script file here (`source FILE`), relative to the running script.
+    public func runFile(_ path: String) throws(ShellError) {
+        guard let runFile = shell.position.runFile else { throw ShellError.usage("source is not available here") }
+        try runFile(path)
+    }
+
+    // MARK: Recording
+
+    /// The file being recorded to, if any.
+    public var recordingPath: String? { shell.recording.recorder?.path }
+
+    /// Starts `record FILE` (the file is written at once).
+    func startRecording(_ recorder: Recorder) throws(ShellError) {
+        try recorder.write()
+        shell.recording.recorder = recorder
+    }
+
+    /// Stops recording; the path that was written, if one was.
+    func stopRecording() -> String? {
+        defer { shell.recording.recorder = nil }
+        return shell.recording.recorder?.path
+    }
+
+    // MARK: Webhooks
+
+    /// The running `webhook listen` receiver, if any.
+    public var listener: WebhookListener? { shell.webhooks.listener }
+
+    /// How a line from another thread reaches the terminal (above the line being edited).
+    var notify: @Sendable (String) -> Void { shell.webhooks.notify }
+
+    /// Keeps a started receiver as the shell's listener.
+    func startListener(_ listener: WebhookListener) { shell.webhooks.listener = listener }
+
     /// Stops `webhook listen` (and deletes the subscription it made).
     public func stopListener() { shell.stopListener() }
 
@@ -67,7 +163,7 @@ public struct CommandContext {
     /// A path argument as the file system needs it: `~` expanded and, in a script, relative to
     /// the script's folder.
     public func resolvePath(_ path: String) -> String {
-        ScriptPath.resolve(path, in: shell.run.scriptDirectory, environment: shell.environment.variables)
+        ScriptPath.resolve(path, in: shell.position.scriptDirectory, environment: shell.environment.variables)
     }
 
     /// Masks every known key in `text`.
@@ -107,6 +203,7 @@ public struct CommandContext {
 
     /// Switches to a saved profile (starting the emulator if it needs it).
     func apply(_ profile: ProfileStore.Profile, named name: String) throws(ShellError) {
+        var session = shell.session
         if profile.emulator {
             if session.emulatorURL == nil {
                 guard let start = environment.startEmulator else {
@@ -128,6 +225,7 @@ public struct CommandContext {
         }
         if let number = profile.number { session.number = Sourced(number, .profile) }
         session.profile = name
+        shell.session = session
         shell.noteKey()
     }
 }

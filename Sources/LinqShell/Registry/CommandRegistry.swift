@@ -10,6 +10,15 @@ public enum CommandRegistry {
     /// The API operations, one entry each.
     static let apiCommands: [CommandSpec] = APICatalog.operations.map(CommandSpec.init(api:))
 
+    /// The entries of the API operations by operation id.
+    private static let apiCommandsByID: [String: CommandSpec] = Dictionary(
+        uniqueKeysWithValues: apiCommands.compactMap { spec in spec.operation.map { ($0.id, spec) } })
+
+    /// The table's entry for an API operation.
+    public static func spec(for operation: APIOperation) -> CommandSpec {
+        apiCommandsByID[operation.id] ?? CommandSpec(api: operation)
+    }
+
     /// The shell's own commands, by file.
     static let builtins: [CommandSpec] =
         AttachmentUploadCommand.commands + SessionCommands.commands + ProfileCommands.commands
@@ -20,7 +29,7 @@ public enum CommandRegistry {
     /// The special forms, by first word (`let`, `expect`, `try`).
     static let specialForms: [String: CommandSpec] = {
         var forms: [String: CommandSpec] = [:]
-        for spec in all where spec.traits.contains(.specialForm) {
+        for spec in all where spec.grammar != nil {
             forms[spec.words[0]] = spec
             for alias in spec.wordAliases.first ?? [] { forms[alias] = spec }
         }
@@ -103,17 +112,10 @@ public enum CommandRegistry {
 
     /// One command's words (as typed; variables are judged by their text).
     static func carriesSecret(_ words: [Word]) -> Bool {
-        var words = words.map { $0.literal ?? $0.display }
         // Look through wrappers: `try set key …`, `let k = request … -H …`.
-        while let first = words.first, let form = specialForm(first), form.traits.contains(.wrapsCommand) {
-            if first == "let" {
-                guard let eq = words.firstIndex(of: "=") else { return false }
-                words = Array(words[(eq + 1)...])
-            } else {
-                words.removeFirst()
-            }
-        }
-        guard let first = words.first else { return false }
+        guard let words = FormGrammar.innermostCommand(words.map { $0.literal ?? $0.display }),
+            let first = words.first
+        else { return false }
         let spec: CommandSpec
         let rest: [String]
         do {
@@ -151,7 +153,8 @@ extension CommandSpec {
             [operation.resource, operation.verb], aliases: [resource?.aliases ?? [], operation.verbAliases],
             group: operation.resource == "card" ? .contactCards : .api(order: order, resource: operation.resource),
             summary: operation.summary, details: operation.details, parameters: parameters,
-            examples: [operation.example], action: .api(operation))
+            examples: [operation.example], traits: [.takesBodyItems], action: .api(operation))
+        unknownFlagNote = { name in CommonFlag(rawValue: name)?.whyNot(operation) }
     }
 }
 

@@ -151,20 +151,17 @@ public struct CommandTraits: OptionSet, Sendable, Hashable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
 
-    /// Parsed by its own grammar from the words as typed, before variables are expanded
-    /// (`let NAME = …`, `expect …`, `try …`).
-    public static let specialForm = CommandTraits(rawValue: 1 << 0)
     /// Only shows things: left out of recordings.
     public static let notRecorded = CommandTraits(rawValue: 1 << 1)
     /// Works on the last response (`last`, `more`): an error when there is none.
     public static let needsResponse = CommandTraits(rawValue: 1 << 2)
-    /// Runs another command given in its words (`try`, `let`): completion continues inside.
-    public static let wrapsCommand = CommandTraits(rawValue: 1 << 3)
+    /// Takes body items as words (`name=value`, `name:=json`): the API's commands.
+    public static let takesBodyItems = CommandTraits(rawValue: 1 << 4)
 }
 
 /// What runs a command.
 public enum CommandAction: Sendable {
-    /// An operation of the API catalog, bound by `CallBinder` and sent.
+    /// An operation of the API catalog, bound by `Binder`, built by `BoundCall` and sent.
     case api(APIOperation)
     /// The shell's own implementation, given a narrow context.
     case builtin(@Sendable (CommandContext) throws(ShellError) -> Void)
@@ -187,15 +184,25 @@ public struct CommandSpec: Sendable {
     public var traits: CommandTraits
     /// The usage line when the parameters cannot say it (special forms).
     public var synopsisOverride: String?
+    /// A special form's grammar (`let NAME = …`, `expect …`, `try …`, `watch …`): it is run with
+    /// its words as typed, before variables are expanded. `nil` for ordinary commands.
+    public var grammar: FormGrammar?
+    /// Whether a line of this command (its expanded arguments) changes the API key (`set key …`):
+    /// the recorder writes the key's environment variable instead.
+    public var changesKey: (@Sendable ([String]) -> Bool)?
     /// Decides, from the expanded arguments after the command words, whether a line carries a
     /// secret beyond what `secret` parameters say (`set key …`, and any unknown setting).
     public var carriesSecret: (@Sendable ([String]) -> Bool)?
+    /// Why a flag the command does not take is not taken, when the command can say (`--all` on
+    /// a command that does not page): the binder's message instead of did-you-mean.
+    public var unknownFlagNote: (@Sendable (String) -> String?)?
     public var action: CommandAction
 
     public init(
         _ words: [String], aliases: [[String]] = [], group: CommandGroup, summary: String, details: String = "",
         parameters: [CommandParameter] = [], examples: [String], traits: CommandTraits = [],
-        synopsis: String? = nil, carriesSecret: (@Sendable ([String]) -> Bool)? = nil, action: CommandAction
+        synopsis: String? = nil, grammar: FormGrammar? = nil, carriesSecret: (@Sendable ([String]) -> Bool)? = nil,
+        changesKey: (@Sendable ([String]) -> Bool)? = nil, action: CommandAction
     ) {
         self.words = words
         self.wordAliases = aliases
@@ -206,7 +213,9 @@ public struct CommandSpec: Sendable {
         self.examples = examples
         self.traits = traits
         self.synopsisOverride = synopsis
+        self.grammar = grammar
         self.carriesSecret = carriesSecret
+        self.changesKey = changesKey
         self.action = action
     }
 
@@ -214,13 +223,14 @@ public struct CommandSpec: Sendable {
     public init(
         _ words: [String], aliases: [[String]] = [], group: CommandGroup, summary: String, details: String = "",
         parameters: [CommandParameter] = [], examples: [String], traits: CommandTraits = [],
-        synopsis: String? = nil, carriesSecret: (@Sendable ([String]) -> Bool)? = nil,
+        synopsis: String? = nil, grammar: FormGrammar? = nil, carriesSecret: (@Sendable ([String]) -> Bool)? = nil,
+        changesKey: (@Sendable ([String]) -> Bool)? = nil,
         run: @escaping @Sendable (CommandContext) throws(ShellError) -> Void
     ) {
         self.init(
             words, aliases: aliases, group: group, summary: summary, details: details, parameters: parameters,
-            examples: examples, traits: traits, synopsis: synopsis, carriesSecret: carriesSecret,
-            action: .builtin(run))
+            examples: examples, traits: traits, synopsis: synopsis, grammar: grammar, carriesSecret: carriesSecret,
+            changesKey: changesKey, action: .builtin(run))
     }
 
     /// `card create`.

@@ -71,10 +71,8 @@ public final class Recorder {
 
     /// The name a `let NAME = COMMAND` line binds, if the command is one.
     static func boundName(_ words: [Word]) -> String? {
-        guard words.count >= 3, words[0].literal == "let", words[1].literal.map(Tokenizer.isIdentifier) == true,
-            words[2].literal == "="
-        else { return nil }
-        return words[1].literal
+        let literal = words.map { $0.literal ?? $0.display }
+        return CommandRegistry.specialForm(literal.first)?.grammar?.binds(Array(literal.dropFirst()))
     }
 
     /// The command's text with each id-like literal replaced by a reference: to a variable that
@@ -157,9 +155,11 @@ public final class Recorder {
         return nil
     }
 
-    /// `set key VALUE` (any spelling of the setting).
+    /// Whether the command changes the API key (`set key VALUE`, any spelling): its table entry says.
     static func setsKey(_ words: [Word]) -> Bool {
-        words.count >= 3 && words[0].literal == "set" && Setting(named: words[1].literal ?? "") == .key
+        let literal = words.map { $0.literal ?? $0.display }
+        guard let (spec, consumed) = try? CommandRegistry.resolve(literal) else { return false }
+        return spec.changesKey?(Array(literal.dropFirst(consumed))) == true
     }
 
     /// The line written for `set key`: the environment variable (with the emulator's key as the

@@ -37,15 +37,10 @@ public enum Target: Sendable, Equatable {
     case production
     case custom(url: String)
 
-    /// A test hook: a base URL (e.g. a loopback emulator) treated as the production API, so the
-    /// production guard can be tested without it. Set once at start-up from
-    /// `LINQ_TEST_TREAT_AS_PRODUCTION`.
-    nonisolated(unsafe) public static var treatedAsProduction: String? {
-        didSet { lastClassified.withLock { $0 = nil } }
-    }
-
-    /// The target for a base URL (`emulatorURL` is the in-process emulator's, if one runs).
-    /// Asked for every request and every prompt: the last answer is kept.
+    /// The target for a base URL (`emulatorURL` is the in-process emulator's, if one runs): the
+    /// emulator when the URL reaches it (same scheme, host and port), production when its host
+    /// is the production API's however it is spelled (case, a trailing dot, scheme, port, path),
+    /// anything else custom. Asked for every prompt and write: the last answer is kept.
     public static func classify(_ baseURL: String, emulatorURL: String?) -> Target {
         if let last = lastClassified.withLock({ $0 }), last.baseURL == baseURL, last.emulatorURL == emulatorURL {
             return last.target
@@ -58,27 +53,17 @@ public enum Target: Sendable, Equatable {
     private static let lastClassified = Mutex<(baseURL: String, emulatorURL: String?, target: Target)?>(nil)
 
     private static func computeClassification(_ baseURL: String, emulatorURL: String?) -> Target {
-        if let emulatorURL, baseURL == emulatorURL { return .emulator(url: baseURL) }
-        let url = normalized(baseURL)
-        if url == normalized(LinqConfiguration.defaultBaseURL) || treatedAsProduction.map(normalized) == url {
-            return .production
+        let endpoint = Endpoint(url: baseURL)
+        if let emulatorURL {
+            let emulator = Endpoint(url: emulatorURL)
+            if endpoint.scheme == emulator.scheme, endpoint.canonicalHost == emulator.canonicalHost,
+                endpoint.port == emulator.port
+            {
+                return .emulator(url: baseURL)
+            }
         }
+        if endpoint.isProductionAPI { return .production }
         return .custom(url: baseURL)
-    }
-
-    /// A URL as compared for the target: no trailing `/`, scheme and host in lower case, no
-    /// default port (`HTTPS://API.linqapp.com:443/api/partner/` is production too).
-    static func normalized(_ url: String) -> String {
-        var text = url
-        while text.hasSuffix("/") { text.removeLast() }
-        guard let scheme = Substring(text).utf8Range(of: "://") else { return text }
-        let schemeText = text[..<scheme.lowerBound].lowercased()
-        let rest = text[scheme.upperBound...]
-        let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        var host = rest[..<hostEnd].lowercased()
-        if schemeText == "https" && host.hasSuffix(":443") { host.removeLast(4) }
-        if schemeText == "http" && host.hasSuffix(":80") { host.removeLast(3) }
-        return schemeText + "://" + host + rest[hostEnd...]
     }
 
     /// `emulator`, `production` or the URL's host and port.
