@@ -51,154 +51,13 @@ public struct TokenizeError: Error, Sendable, Equatable, CustomStringConvertible
 /// start of a word begins a comment that runs to the end of the line.
 public enum Tokenizer {
     public static func split(_ line: String) throws(TokenizeError) -> [[Word]] {
-        let chars = Array(line.unicodeScalars)
-        var commands: [[Word]] = []
-        var words: [Word] = []
-        var parts: [Word.Part] = []
-        var text = ""
-        var inWord = false
-        var quoted = false
-        var wordColumn = 0
-        var i = 0
-
-        func flushText() {
-            if !text.isEmpty {
-                parts.append(.text(text))
-                text = ""
-            }
+        var state = SplitState(chars: Array(line.unicodeScalars))
+        while state.i < state.chars.count {
+            try state.step()
         }
-        func endWord() {
-            guard inWord else { return }
-            flushText()
-            words.append(Word(parts: parts, column: wordColumn, quoted: quoted, span: (wordColumn - 1)..<i))
-            parts = []
-            inWord = false
-            quoted = false
-        }
-        func startWord(_ at: Int) {
-            if !inWord {
-                inWord = true
-                wordColumn = at + 1
-            }
-        }
-        // Reads a variable reference after a `$` at `i` (which is the `$`); returns nil if `$` is literal.
-        func variable(at start: Int) throws(TokenizeError) -> (String, Int)? {
-            var j = start + 1
-            guard j < chars.count else { return nil }
-            if chars[j] == "{" {
-                var depth = 1
-                var k = j + 1
-                while k < chars.count {
-                    if chars[k] == "{" { depth += 1 }
-                    if chars[k] == "}" {
-                        depth -= 1
-                        if depth == 0 { break }
-                    }
-                    k += 1
-                }
-                guard k < chars.count else { throw TokenizeError(message: "unterminated ${", column: start + 1) }
-                let name = String(String.UnicodeScalarView(chars[(j + 1)..<k]))
-                guard !name.isEmpty else { throw TokenizeError(message: "empty ${}", column: start + 1) }
-                return (name, k + 1)
-            }
-            guard isNameStart(chars[j]) else { return nil }
-            while j < chars.count, isNameChar(chars[j]) { j += 1 }
-            // Path: .field or [index]
-            while j < chars.count {
-                if chars[j] == ".", j + 1 < chars.count,
-                    isNameStart(chars[j + 1]) || chars[j + 1].properties.numericType != nil
-                {
-                    j += 1
-                    while j < chars.count, isNameChar(chars[j]) { j += 1 }
-                } else if chars[j] == "[" {
-                    var k = j + 1
-                    while k < chars.count, chars[k] != "]" { k += 1 }
-                    guard k < chars.count else {
-                        throw TokenizeError(message: "unterminated [ in variable", column: j + 1)
-                    }
-                    j = k + 1
-                } else {
-                    break
-                }
-            }
-            return (String(String.UnicodeScalarView(chars[(start + 1)..<j])), j)
-        }
-
-        while i < chars.count {
-            let c = chars[i]
-            switch c {
-            case " ", "\t", "\n", "\r":
-                endWord()
-                i += 1
-            case ";":
-                endWord()
-                if !words.isEmpty { commands.append(words) }
-                words = []
-                i += 1
-            case "#" where !inWord:
-                i = chars.count
-            case "'":
-                startWord(i)
-                quoted = true
-                guard let close = chars[(i + 1)...].firstIndex(of: "'") else {
-                    throw TokenizeError(message: "unterminated single quote", column: i + 1)
-                }
-                text += String(String.UnicodeScalarView(chars[(i + 1)..<close]))
-                i = close + 1
-            case "\"":
-                startWord(i)
-                quoted = true
-                var j = i + 1
-                var closed = false
-                while j < chars.count {
-                    let d = chars[j]
-                    if d == "\"" {
-                        closed = true
-                        break
-                    }
-                    if d == "\\", j + 1 < chars.count, ["\"", "\\", "$", "`"].contains(chars[j + 1]) {
-                        text.unicodeScalars.append(chars[j + 1])
-                        j += 2
-                        continue
-                    }
-                    if d == "$", let (name, next) = try variable(at: j) {
-                        flushText()
-                        parts.append(.variable(name))
-                        j = next
-                        continue
-                    }
-                    text.unicodeScalars.append(d)
-                    j += 1
-                }
-                guard closed else { throw TokenizeError(message: "unterminated double quote", column: i + 1) }
-                i = j + 1
-            case "\\":
-                startWord(i)
-                quoted = true
-                guard i + 1 < chars.count else {
-                    throw TokenizeError(message: "a backslash ends the line (continue on the next line)", column: i + 1)
-                }
-                text.unicodeScalars.append(chars[i + 1])
-                i += 2
-            case "$":
-                startWord(i)
-                if let (name, next) = try variable(at: i) {
-                    flushText()
-                    parts.append(.variable(name))
-                    i = next
-                } else {
-                    text.unicodeScalars.append(c)
-                    i += 1
-                }
-            default:
-                startWord(i)
-                text.unicodeScalars.append(c)
-                i += 1
-            }
-        }
-        endWord()
-        if !words.isEmpty { commands.append(words) }
-        return commands
+        state.endWord()
+        state.endCommand()
+        return state.commands
     }
 
     static func isNameStart(_ c: Unicode.Scalar) -> Bool {
@@ -233,6 +92,204 @@ public enum Tokenizer {
             return text
         }
         return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+extension Tokenizer {
+    /// What `split` knows while it walks a line: the commands and words so far, the word being
+    /// built, and the position `i` (in Unicode scalars). One value, mutated in place, so that no
+    /// character costs an allocation of its own.
+    fileprivate struct SplitState {
+        let chars: [Unicode.Scalar]
+        var commands: [[Word]] = []
+        var words: [Word] = []
+        var parts: [Word.Part] = []
+        var text = ""
+        var inWord = false
+        var quoted = false
+        var wordColumn = 0
+        var i = 0
+
+        init(chars: [Unicode.Scalar]) { self.chars = chars }
+
+        /// Moves the literal text gathered so far into the word's parts.
+        @inline(__always) mutating func flushText() {
+            if !text.isEmpty {
+                parts.append(.text(text))
+                text = ""
+            }
+        }
+
+        /// Ends the word being built (if any) at `i` and adds it to the command's words.
+        @inline(__always) mutating func endWord() {
+            guard inWord else { return }
+            flushText()
+            words.append(Word(parts: parts, column: wordColumn, quoted: quoted, span: (wordColumn - 1)..<i))
+            parts = []
+            inWord = false
+            quoted = false
+        }
+
+        /// Ends the command (at an unquoted `;` or the end of the line): kept when it has words.
+        @inline(__always) mutating func endCommand() {
+            if !words.isEmpty { commands.append(words) }
+            words = []
+        }
+
+        /// Starts a word at index `at`, unless one is being built.
+        @inline(__always) mutating func startWord(_ at: Int) {
+            if !inWord {
+                inWord = true
+                wordColumn = at + 1
+            }
+        }
+
+        /// Reads the character at `i` and what it starts (a quote, an escape, a variable), moving
+        /// `i` past it.
+        @inline(__always) mutating func step() throws(TokenizeError) {
+            let c = chars[i]
+            switch c {
+            case " ", "\t", "\n", "\r":
+                endWord()
+                i += 1
+            case ";":
+                endWord()
+                endCommand()
+                i += 1
+            case "#" where !inWord:
+                i = chars.count
+            case "'":
+                try singleQuoted()
+            case "\"":
+                try doubleQuoted()
+            case "\\":
+                try escaped()
+            case "$":
+                try dollar()
+            default:
+                startWord(i)
+                text.unicodeScalars.append(c)
+                i += 1
+            }
+        }
+
+        /// `'…'` at `i`: everything up to the closing quote, literally.
+        mutating func singleQuoted() throws(TokenizeError) {
+            startWord(i)
+            quoted = true
+            guard let close = chars[(i + 1)...].firstIndex(of: "'") else {
+                throw TokenizeError(message: "unterminated single quote", column: i + 1)
+            }
+            text += String(String.UnicodeScalarView(chars[(i + 1)..<close]))
+            i = close + 1
+        }
+
+        /// `"…"` at `i`: text and variables, a backslash escaping `"`, `\`, `$` or a backtick.
+        mutating func doubleQuoted() throws(TokenizeError) {
+            startWord(i)
+            quoted = true
+            var j = i + 1
+            var closed = false
+            while j < chars.count {
+                let d = chars[j]
+                if d == "\"" {
+                    closed = true
+                    break
+                }
+                if d == "\\", j + 1 < chars.count, ["\"", "\\", "$", "`"].contains(chars[j + 1]) {
+                    text.unicodeScalars.append(chars[j + 1])
+                    j += 2
+                    continue
+                }
+                if d == "$", let (name, next) = try variable(at: j) {
+                    flushText()
+                    parts.append(.variable(name))
+                    j = next
+                    continue
+                }
+                text.unicodeScalars.append(d)
+                j += 1
+            }
+            guard closed else { throw TokenizeError(message: "unterminated double quote", column: i + 1) }
+            i = j + 1
+        }
+
+        /// A backslash at `i` outside quotes: the next character, literally.
+        mutating func escaped() throws(TokenizeError) {
+            startWord(i)
+            quoted = true
+            guard i + 1 < chars.count else {
+                throw TokenizeError(message: "a backslash ends the line (continue on the next line)", column: i + 1)
+            }
+            text.unicodeScalars.append(chars[i + 1])
+            i += 2
+        }
+
+        /// A `$` at `i` outside quotes: a variable reference, or a literal `$`.
+        mutating func dollar() throws(TokenizeError) {
+            startWord(i)
+            if let (name, next) = try variable(at: i) {
+                flushText()
+                parts.append(.variable(name))
+                i = next
+            } else {
+                text.unicodeScalars.append("$")
+                i += 1
+            }
+        }
+
+        /// Reads a variable reference after the `$` at `start`: its name (with any path) and the
+        /// index after it; nil when the `$` is literal.
+        func variable(at start: Int) throws(TokenizeError) -> (String, Int)? {
+            let j = start + 1
+            guard j < chars.count else { return nil }
+            if chars[j] == "{" { return try braced(at: start) }
+            guard isNameStart(chars[j]) else { return nil }
+            let end = try pathEnd(from: j)
+            return (String(String.UnicodeScalarView(chars[(start + 1)..<end])), end)
+        }
+
+        /// `${…}` after the `$` at `start` (braces may nest): the text between the outer braces.
+        func braced(at start: Int) throws(TokenizeError) -> (String, Int) {
+            var depth = 1
+            var k = start + 2
+            while k < chars.count {
+                if chars[k] == "{" { depth += 1 }
+                if chars[k] == "}" {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                k += 1
+            }
+            guard k < chars.count else { throw TokenizeError(message: "unterminated ${", column: start + 1) }
+            let name = String(String.UnicodeScalarView(chars[(start + 2)..<k]))
+            guard !name.isEmpty else { throw TokenizeError(message: "empty ${}", column: start + 1) }
+            return (name, k + 1)
+        }
+
+        /// The index after a variable's name that starts at `start`, and after its path (`.field`, `[index]`).
+        func pathEnd(from start: Int) throws(TokenizeError) -> Int {
+            var j = start
+            while j < chars.count, isNameChar(chars[j]) { j += 1 }
+            while j < chars.count {
+                if chars[j] == ".", j + 1 < chars.count,
+                    isNameStart(chars[j + 1]) || chars[j + 1].properties.numericType != nil
+                {
+                    j += 1
+                    while j < chars.count, isNameChar(chars[j]) { j += 1 }
+                } else if chars[j] == "[" {
+                    var k = j + 1
+                    while k < chars.count, chars[k] != "]" { k += 1 }
+                    guard k < chars.count else {
+                        throw TokenizeError(message: "unterminated [ in variable", column: j + 1)
+                    }
+                    j = k + 1
+                } else {
+                    break
+                }
+            }
+            return j
+        }
     }
 }
 

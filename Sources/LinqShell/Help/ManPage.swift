@@ -6,7 +6,13 @@ import LinqCore
 public enum ManPage {
     /// The page; `options` is the command line's own option help (from the argument parser).
     public static func render(options: String) -> String {
-        var page = [
+        let page = header(options: options) + commandsSection() + exitStatusSection() + closingSections()
+        return page.joined(separator: "\n") + "\n"
+    }
+
+    /// The title and NAME to OPTIONS (`options` as given), up to the COMMANDS heading.
+    private static func header(options: String) -> [String] {
+        [
             ".TH LINQ 1 \"\" \"linq \(LinqConfiguration.version)\" \"User Commands\"",
             ".SH NAME",
             "linq \\- interactive shell and script runner for the Linq Partner API V3",
@@ -36,6 +42,11 @@ public enum ManPage {
             ".fi",
             ".SH COMMANDS",
         ]
+    }
+
+    /// COMMANDS: every command of the shell with its summary, group by group (groups sorted).
+    private static func commandsSection() -> [String] {
+        var page: [String] = []
         var groups: [CommandGroup: [CommandSpec]] = [:]
         for spec in CommandRegistry.all { groups[spec.group, default: []].append(spec) }
         for group in groups.keys.sorted() {
@@ -46,13 +57,23 @@ public enum ManPage {
                 page.append(escape(spec.summary))
             }
         }
-        page.append(".SH EXIT STATUS")
+        return page
+    }
+
+    /// EXIT STATUS: every status with its meaning.
+    private static func exitStatusSection() -> [String] {
+        var page = [".SH EXIT STATUS"]
         for status in ExitStatus.allCases {
             page.append(".TP")
             page.append(".B \(status.code)")
             page.append(escape(status.meaning))
         }
-        page += [
+        return page
+    }
+
+    /// ENVIRONMENT, FILES and SEE ALSO.
+    private static func closingSections() -> [String] {
+        [
             ".SH ENVIRONMENT",
             ".TP", ".B \(LinqConfiguration.apiKeyVariable)", "The API key (never printed, logged or saved in history).",
             ".TP", ".B \(LinqConfiguration.baseURLVariable)", "The API base URL.",
@@ -67,7 +88,6 @@ public enum ManPage {
             ".SH SEE ALSO",
             "In the shell: help, help scripts, help variables, help errors, help CODE.",
         ]
-        return page.joined(separator: "\n") + "\n"
     }
 
     /// Text made safe for troff: backslashes doubled, a leading dot or quote escaped.

@@ -65,69 +65,91 @@ struct Expectation {
     {
         switch check {
         case .status(let word):
-            let text = try expander.expand([word])[0]
-            guard let matches = Self.statusPattern(text) else {
-                throw ShellError.usage("expect status needs a number or a class like 2xx, not '\(text)'")
-            }
-            guard let status = lastStatus else {
-                return ("status \(text)", lastFailure.map { "no response (\($0))" } ?? "no response yet")
-            }
-            return matches(status) ? nil : (text, "\(status)")
+            return try evaluateStatus(word, expander: expander, lastStatus: lastStatus, lastFailure: lastFailure)
         case .error(let word):
-            let text = try expander.expand([word])[0]
-            if text == "none" {
-                if let lastCode { return ("no Linq error", "Linq error \(lastCode)") }
-                if let lastFailure { return ("no error", lastFailure) }
-                return nil
-            }
-            guard let want = Int(text) else {
-                throw ShellError.usage("expect error needs a Linq code or none, not '\(text)'")
-            }
-            return lastCode == want
-                ? nil
-                : (
-                    "Linq error \(want)",
-                    lastCode.map { "Linq error \($0)" }
-                        ?? "no Linq error (status \(lastStatus.map(String.init) ?? "none"))"
-                )
+            return try evaluateError(
+                word, expander: expander, lastStatus: lastStatus, lastCode: lastCode, lastFailure: lastFailure)
         case .exists(let lhs, let negated):
             let found = (try? value(of: lhs, expander: expander)) != nil
             if found == !negated { return nil }
             return negated ? ("no value", "present") : ("a value", "missing")
         case .compare(let lhs, let length, let op, let rhsWords):
-            var actual: JSONValue
-            do {
-                actual = try value(of: lhs, expander: expander)
-            } catch {
-                if error.kind == .usage, error.message.hasPrefix("undefined variable") { throw error }
-                return ("\(op) \(try expander.expand(rhsWords).joined(separator: " "))", "missing (\(error.message))")
-            }
-            let rhsText = try expander.expand(rhsWords).joined(separator: " ")
-            if length {
-                guard let count = Self.length(of: actual) else {
-                    return ("length \(op) \(rhsText)", "no length (\(Self.shown(actual)))")
-                }
-                actual = .number(String(count))
-            }
-            let holds: Bool
-            switch op {
-            case "==": holds = Self.equal(actual, rhsText)
-            case "!=": holds = !Self.equal(actual, rhsText)
-            case "contains": holds = Self.contains(actual, rhsText)
-            case "matches": holds = try Self.matches(actual, rhsText)
-            default:
-                guard let bound = Double(rhsText) else {
-                    throw ShellError.usage("expect … \(op) needs a number, not '\(rhsText)'")
-                }
-                guard let number = Self.number(actual) else {
-                    return ("a number \(op) \(rhsText)", Self.shown(actual))
-                }
-                holds = Self.compare(number, op, bound)
-            }
-            if holds { return nil }
-            let expected = op == "==" ? rhsText : "\(op) \(rhsText)"
-            return (length ? "length \(expected)" : expected, (length ? "length " : "") + Self.shown(actual))
+            return try evaluateCompare(lhs, length: length, op: op, rhsWords, expander: expander)
         }
+    }
+
+    /// `expect status N|2xx`: the last response's status against a number or a class.
+    private func evaluateStatus(_ word: Word, expander: Expander, lastStatus: Int?, lastFailure: String?)
+        throws(ShellError) -> (expected: String, actual: String)?
+    {
+        let text = try expander.expand([word])[0]
+        guard let matches = Self.statusPattern(text) else {
+            throw ShellError.usage("expect status needs a number or a class like 2xx, not '\(text)'")
+        }
+        guard let status = lastStatus else {
+            return ("status \(text)", lastFailure.map { "no response (\($0))" } ?? "no response yet")
+        }
+        return matches(status) ? nil : (text, "\(status)")
+    }
+
+    /// `expect error CODE|none`: the last response's Linq code (or that there was none).
+    private func evaluateError(
+        _ word: Word, expander: Expander, lastStatus: Int?, lastCode: Int?, lastFailure: String?
+    ) throws(ShellError) -> (expected: String, actual: String)? {
+        let text = try expander.expand([word])[0]
+        if text == "none" {
+            if let lastCode { return ("no Linq error", "Linq error \(lastCode)") }
+            if let lastFailure { return ("no error", lastFailure) }
+            return nil
+        }
+        guard let want = Int(text) else {
+            throw ShellError.usage("expect error needs a Linq code or none, not '\(text)'")
+        }
+        return lastCode == want
+            ? nil
+            : (
+                "Linq error \(want)",
+                lastCode.map { "Linq error \($0)" }
+                    ?? "no Linq error (status \(lastStatus.map(String.init) ?? "none"))"
+            )
+    }
+
+    /// `expect $var.path [length] OP VALUE`: the value (or its length) against the expanded words.
+    private func evaluateCompare(_ lhs: Word, length: Bool, op: String, _ rhsWords: [Word], expander: Expander)
+        throws(ShellError) -> (expected: String, actual: String)?
+    {
+        var actual: JSONValue
+        do {
+            actual = try value(of: lhs, expander: expander)
+        } catch {
+            if error.kind == .usage, error.message.hasPrefix("undefined variable") { throw error }
+            return ("\(op) \(try expander.expand(rhsWords).joined(separator: " "))", "missing (\(error.message))")
+        }
+        let rhsText = try expander.expand(rhsWords).joined(separator: " ")
+        if length {
+            guard let count = Self.length(of: actual) else {
+                return ("length \(op) \(rhsText)", "no length (\(Self.shown(actual)))")
+            }
+            actual = .number(String(count))
+        }
+        let holds: Bool
+        switch op {
+        case "==": holds = Self.equal(actual, rhsText)
+        case "!=": holds = !Self.equal(actual, rhsText)
+        case "contains": holds = Self.contains(actual, rhsText)
+        case "matches": holds = try Self.matches(actual, rhsText)
+        default:
+            guard let bound = Double(rhsText) else {
+                throw ShellError.usage("expect … \(op) needs a number, not '\(rhsText)'")
+            }
+            guard let number = Self.number(actual) else {
+                return ("a number \(op) \(rhsText)", Self.shown(actual))
+            }
+            holds = Self.compare(number, op, bound)
+        }
+        if holds { return nil }
+        let expected = op == "==" ? rhsText : "\(op) \(rhsText)"
+        return (length ? "length \(expected)" : expected, (length ? "length " : "") + Self.shown(actual))
     }
 
     /// A status test: `200`, or a class `2xx` (also `20x`).
