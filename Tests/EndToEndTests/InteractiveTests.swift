@@ -1,4 +1,5 @@
 import Foundation
+import LinqJSON
 import TestSupport
 import Testing
 
@@ -103,19 +104,44 @@ import Testing
         defer { home.remove() }
         let pty = try start(home: home)
         _ = try run(pty, "set output json")
-        let injected = try run(pty, #"request POST /_emulator/faults '{"delay_ms":8000,"path":"/v3/contact_card"}'"#)
-        #expect(injected.contains("\"delay_ms\":8000"))
+        // The built-in emulator's control API, to see what it received and answered.
+        let emulator = try #require(Self.emulatorPort(in: try run(pty, "show")))
+        let injected = try run(pty, #"request POST /_emulator/faults '{"delay_ms":60000,"path":"/v3/contact_card"}'"#)
+        #expect(injected.contains("\"delay_ms\":60000"))
+        let answeredBefore = try Self.answeredCount(emulator)
         pty.send("card get\r")
-        Thread.sleep(forTimeInterval: 0.4)
-        let start = Date()
+        // Ctrl-C once the emulator has the request: it takes the delay fault as the request arrives.
+        try #require(
+            try blockUntil(seconds: 10) { try Self.pendingFaultCount(emulator) == 0 },
+            "the emulator received the request")
         pty.send(PseudoTerminal.ctrlC)
-        let cancelled = PseudoTerminal.strip(try pty.expect(Self.prompt, timeout: 5))
-        #expect(Date().timeIntervalSince(start) < 1.0, "back at the prompt within a second")
+        let cancelled = PseudoTerminal.strip(try pty.expect(Self.prompt))
         #expect(cancelled.contains("cancelled"))
+        // Back at the prompt before any answer: the emulator (which counts a request when it answers,
+        // 60 s after it arrived) has answered nothing since.
+        #expect(try Self.answeredCount(emulator) == answeredBefore)
         let shown = try run(pty, "show")
         #expect(shown.contains("output   json"), "settings survive the cancellation")
         pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
+    }
+
+    /// The port of the built-in emulator, from `show`'s base URL.
+    static func emulatorPort(in shown: String) -> Int? {
+        guard let match = shown.firstMatch(of: /http:\/\/127\.0\.0\.1:([0-9]+)/) else { return nil }
+        return Int(match.1)
+    }
+
+    /// How many API requests the emulator on `port` has answered (`GET /_emulator/requests`).
+    static func answeredCount(_ port: Int) throws -> Int {
+        let response = try RawConnection(port: port, timeout: 10).request("GET", "/_emulator/requests")
+        return try #require(response.json?["count"]?.intValue)
+    }
+
+    /// How many faults the emulator on `port` still holds (`GET /_emulator/faults`).
+    static func pendingFaultCount(_ port: Int) throws -> Int {
+        let response = try RawConnection(port: port, timeout: 10).request("GET", "/_emulator/faults")
+        return try #require(response.json?["faults"]?.arrayValue?.count)
     }
 
     @Test func utf8RoundTripsThroughTheEditorAndTheAPI() throws {

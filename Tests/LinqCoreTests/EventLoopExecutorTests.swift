@@ -6,19 +6,19 @@ import Testing
 /// A request started on `EventLoopExecutor.shared` (the shell's way) runs where its connection
 /// lives, and can still be cancelled and timed out there.
 @Suite(.serialized) struct EventLoopExecutorTests {
-    func client(_ server: EmulatorServer, total: Duration = .seconds(60), retry: RetryPolicy = .fastForTests)
+    func client(_ baseURL: String, total: Duration = .seconds(60), retry: RetryPolicy = .fastForTests)
         -> LinqClient
     {
         LinqClient(
             configuration: LinqConfiguration(
-                apiKey: SeedData.acmeKey, baseURL: server.baseURL, timeouts: .init(total: total, connect: .seconds(5)),
+                apiKey: SeedData.acmeKey, baseURL: baseURL, timeouts: .init(total: total, connect: .seconds(5)),
                 retry: retry),
             transport: AsyncHTTPTransport.shared)
     }
 
     @Test func aRequestResumesOnTheLoopAndItsInnerWorkStaysThere() async throws {
         let server = try await EmulatorServer.start(Emulator())
-        let client = client(server)
+        let client = client(server.baseURL)
         let loop = EventLoopExecutor.shared.loop
         let (before, inner, after, status) = try await Task.detached(executorPreference: EventLoopExecutor.shared) {
             let before = loop.inEventLoop
@@ -34,31 +34,29 @@ import Testing
     }
 
     @Test func aRequestOnTheLoopIsCancelledAtOnce() async throws {
-        let emulator = try Emulator()
-        let server = try await EmulatorServer.start(emulator)
-        emulator.inject(Fault(path: "/v3/contact_card", delayMilliseconds: 5000))
-        let client = client(server)
-        let clock = ContinuousClock()
-        let start = clock.now
+        // The server holds the request unanswered until the client closes the connection (or 30 s).
+        let server = try HoldingServer()
+        defer { server.stop() }
+        let client = client(server.baseURL)
         let task = Task.detached(executorPreference: EventLoopExecutor.shared) { () async -> LinqError? in
             await linqError { () async throws(LinqError) in
                 try await client.request(method: "GET", path: "/v3/contact_card")
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // Cancel once the request is at the server.
+        try #require(await waitUntil { server.received == 1 }, "the server received the request")
         task.cancel()
         #expect(await task.value?.kind == .cancelled)
-        #expect(clock.now - start < .seconds(2))
-        await server.stop()
+        // At once: the client closed the connection instead of waiting for the held answer.
+        #expect(await waitUntil { server.closedByClient == 1 }, "the server saw the connection close")
+        #expect(server.answered == 0)
+        #expect(server.received == 1, "a cancelled request is not retried")
     }
 
     @Test func aRequestOnTheLoopTimesOutAtItsDeadline() async throws {
-        let emulator = try Emulator()
-        let server = try await EmulatorServer.start(emulator)
-        emulator.inject(Fault(path: "/v3/contact_card", delayMilliseconds: 5000))
-        let client = client(server, total: .milliseconds(300), retry: .none)
-        let clock = ContinuousClock()
-        let start = clock.now
+        let server = try HoldingServer()
+        defer { server.stop() }
+        let client = client(server.baseURL, total: .milliseconds(300), retry: .none)
         let error = await Task.detached(executorPreference: EventLoopExecutor.shared) { () async -> LinqError? in
             await linqError { () async throws(LinqError) in
                 try await client.request(method: "GET", path: "/v3/contact_card")
@@ -66,7 +64,11 @@ import Testing
         }.value
         #expect(error?.kind == .transport)
         #expect(error?.transport?.kind == .timeout)
-        #expect(clock.now - start < .seconds(2))
-        await server.stop()
+        // At its deadline, not the server's answer: the request got there, was never answered, and
+        // the deadline closed its connection.
+        #expect(server.answered == 0)
+        #expect(
+            await waitUntil { server.received == 1 && server.closedByClient == 1 },
+            "the server received the request and saw its connection close")
     }
 }

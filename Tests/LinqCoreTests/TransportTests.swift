@@ -10,9 +10,16 @@ import Testing
         _ server: EmulatorServer, transport: AsyncHTTPTransport, total: Duration = .seconds(60),
         retry: RetryPolicy = .fastForTests
     ) -> LinqClient {
+        loopbackClient(server.baseURL, transport: transport, total: total, retry: retry)
+    }
+
+    func loopbackClient(
+        _ baseURL: String, transport: AsyncHTTPTransport, total: Duration = .seconds(60),
+        retry: RetryPolicy = .fastForTests
+    ) -> LinqClient {
         LinqClient(
             configuration: LinqConfiguration(
-                apiKey: SeedData.acmeKey, baseURL: server.baseURL, timeouts: .init(total: total, connect: .seconds(5)),
+                apiKey: SeedData.acmeKey, baseURL: baseURL, timeouts: .init(total: total, connect: .seconds(5)),
                 retry: retry),
             transport: transport)
     }
@@ -32,21 +39,23 @@ import Testing
     }
 
     @Test func timeoutOfOneAttempt() async throws {
-        let emulator = try Emulator()
-        let server = try await EmulatorServer.start(emulator)
-        emulator.inject(Fault(path: "/v3/contact_card", delayMilliseconds: 3000))
+        // The server holds the request unanswered until the client closes the connection (or 30 s).
+        let server = try HoldingServer()
+        defer { server.stop() }
         let transport = AsyncHTTPTransport()
-        let client = loopbackClient(server, transport: transport, total: .milliseconds(300), retry: .none)
-        let clock = ContinuousClock()
-        let start = clock.now
+        let client = loopbackClient(server.baseURL, transport: transport, total: .milliseconds(300), retry: .none)
         let error = await linqError { () async throws(LinqError) in
             try await client.request(method: "POST", path: "/v3/contact_card")
         }
         #expect(error?.kind == .transport)
         #expect(error?.transport?.kind == .timeout)
-        #expect(clock.now - start < .seconds(2))
+        // The deadline ended it, not an answer: the request got there, was never answered, and the
+        // client closed the connection.
+        #expect(server.answered == 0)
+        #expect(
+            await waitUntil { server.received == 1 && server.closedByClient == 1 },
+            "the server received the request and saw its connection close")
         await transport.shutdown()
-        await server.stop()
     }
 
     @Test func connectionRefusedIsRetriedThenReported() async throws {
@@ -82,25 +91,26 @@ import Testing
     }
 
     @Test func cancellationStopsARequestInFlight() async throws {
-        let emulator = try Emulator()
-        let server = try await EmulatorServer.start(emulator)
-        emulator.inject(Fault(path: "/v3/contact_card", delayMilliseconds: 5000))
+        // The server holds the request unanswered until the client closes the connection (or 30 s).
+        let server = try HoldingServer()
+        defer { server.stop() }
         let transport = AsyncHTTPTransport()
-        let client = loopbackClient(server, transport: transport)
-        let clock = ContinuousClock()
-        let start = clock.now
+        let client = loopbackClient(server.baseURL, transport: transport)
         let task = Task { () async -> LinqError? in
             await linqError { () async throws(LinqError) in
                 try await client.request(method: "GET", path: "/v3/contact_card")
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // Cancel once the request is at the server.
+        try #require(await waitUntil { server.received == 1 }, "the server received the request")
         task.cancel()
         let error = await task.value
         #expect(error?.kind == .cancelled)
-        #expect(clock.now - start < .seconds(2))
+        // Stopped in flight: the client closed the connection instead of waiting for the held answer.
+        #expect(await waitUntil { server.closedByClient == 1 }, "the server saw the connection close")
+        #expect(server.answered == 0)
+        #expect(server.received == 1, "a cancelled request is not retried")
         await transport.shutdown()
-        await server.stop()
     }
 
     @Test func pathsKeepPlusAndAtLiteralAndEncodeTheRest() {

@@ -1,13 +1,16 @@
 import Foundation
 import LinqCore
-import LinqEmulator
 import LinqJSON
 import TestSupport
 import Testing
 
+@testable import LinqEmulator
+
 /// Webhook deliveries end to end: a real receiver on loopback subscribed through the real API
 /// route, state changes through the real API and the control API, every delivery verified with
-/// LinqCore's `WebhookSignature`, retries driven by the emulator's clock.
+/// LinqCore's `WebhookSignature`, retries driven by the emulator's clock. That nothing (more) is
+/// sent is read from the emulator's own record — its attempts and the dispatcher's queue — never
+/// from a wait in which nothing arrived.
 @Suite(.serialized) struct WebhookDeliveryTests {
     let chat = SeedData.chatID(1)
     let message = SeedData.IDs.message(1)
@@ -74,7 +77,9 @@ import Testing
     }
 
     @Test func retriesOn500WithTheSameWebhookIDWhenTheClockMoves() async throws {
-        let server = try await EmulatorServer.start(Emulator())
+        // A manual clock moves only when the test moves it.
+        let emulator = try Emulator(clock: .manual())
+        let server = try await EmulatorServer.start(emulator)
         let api = EmulatorAPI(server: server)
         let receiver = try WebhookReceiver { $0 <= 2 ? 500 : 200 }
         let subscription = try await api.subscribe(receiver.url, ["message.received"])
@@ -85,8 +90,13 @@ import Testing
         #expect(attempts.count == 1)
         #expect(attempts[0]["status"] == 500 && attempts[0]["outcome"] == "retrying")
         #expect(attempts[0]["next_retry_at"]?.stringValue != nil)
-        // Without moving the clock no retry happens (the first wait is 5 emulated seconds).
-        try await Task.sleep(for: .milliseconds(300))
+        // Without moving the clock no retry happens: the dispatcher holds attempt 2 for 5 emulated
+        // seconds after the first, a time the clock has not reached.
+        let first = try #require(emulator.webhooks.attempts().last { $0.url == url })
+        #expect(first.nextRetryAt == first.at + 5)
+        let retry = try #require(emulator.webhooks.queue.waiting.first { $0.url == url })
+        #expect(retry.attempt == 2 && retry.due == first.nextRetryAt)
+        #expect(retry.due > emulator.clock.now())
         #expect(try await api.deliveries(to: url).count == 1)
 
         try await api.advanceClock(5)
@@ -109,15 +119,19 @@ import Testing
     }
 
     @Test func aPermanent400IsAttemptedOnce() async throws {
-        let server = try await EmulatorServer.start(Emulator())
+        let emulator = try Emulator(clock: .manual())
+        let server = try await EmulatorServer.start(emulator)
         let api = EmulatorAPI(server: server)
         let receiver = try WebhookReceiver { _ in 400 }
         _ = try await api.subscribe(receiver.url, ["message.received"])
         _ = try await api.send("POST", "/_emulator/trigger", body: #"{"event":"message.received"}"#)
         let attempts = try await api.waitForAttempts(1, to: receiver.url)
         #expect(attempts.first?["status"] == 400 && attempts.first?["outcome"] == "failed")
+        #expect(attempts.first?["next_retry_at"] == .null)
         try await api.advanceClock(3600)
-        try await Task.sleep(for: .milliseconds(300))
+        // Even an hour on, nothing more is sent: no attempt runs, and none waits for this receiver.
+        let queue = try await idleQueue(emulator)
+        #expect(!queue.waiting.contains { $0.url == receiver.url })
         #expect(try await api.deliveries(to: receiver.url).count == 1)
         #expect(receiver.requests.count == 1)
         await server.stop()
@@ -160,7 +174,8 @@ import Testing
     }
 
     @Test func filtersByEventTypeAndLineAndPinsTheLegacyVersion() async throws {
-        let server = try await EmulatorServer.start(Emulator())
+        let emulator = try Emulator(clock: .manual())
+        let server = try await EmulatorServer.start(emulator)
         let api = EmulatorAPI(server: server)
         let other = try WebhookReceiver()
         let legacy = try WebhookReceiver()
@@ -175,7 +190,13 @@ import Testing
         #expect(body["data"]?["chat_id"]?.stringValue == chat)
         #expect(body["data"]?["is_from_me"] == false)
         #expect(body["data"]?["message"]?["parts"]?[0]?["value"] == "yo")
-        try await Task.sleep(for: .milliseconds(300))
+        // Every delivery of the inbound message started before its 201; once none runs, the record
+        // holds them all: one to the legacy receiver, none to `other` (nor any waiting for it).
+        let queue = try await idleQueue(emulator)
+        #expect(!queue.waiting.contains { $0.url.hasPrefix(other.url) })
+        let attempts = try await api.deliveries()
+        #expect(!attempts.contains { $0["url"]?.stringValue?.hasPrefix(other.url) == true })
+        #expect(attempts.filter { $0["url"]?.stringValue?.hasPrefix(legacy.url) == true }.count == 1)
         #expect(other.requests.isEmpty)
         #expect(legacy.requests.count == 1)
         await server.stop()
@@ -242,7 +263,8 @@ import Testing
     }
 
     @Test func anAsyncFaultFailsAnAcceptedSendByWebhook() async throws {
-        let server = try await EmulatorServer.start(Emulator())
+        let emulator = try Emulator(clock: .manual())
+        let server = try await EmulatorServer.start(emulator)
         let api = EmulatorAPI(server: server)
         let receiver = try WebhookReceiver()
         let subscription = try await api.subscribe(
@@ -255,7 +277,14 @@ import Testing
         #expect(sent.status == 202)
         let id = try JSONValue.parse(sent.body)["message"]?["id"]?.stringValue
         let received = try await receiver.waitFor(2)
-        try await Task.sleep(for: .milliseconds(200))
+        // No message.delivered: every delivery of the send started before its 202; once none runs,
+        // the record to this receiver holds only message.sent and message.failed, none waiting.
+        let queue = try await idleQueue(emulator)
+        #expect(!queue.waiting.contains { $0.url == receiver.url })
+        #expect(
+            try await api.deliveries(to: receiver.url).compactMap { $0["event_type"]?.stringValue }.sorted() == [
+                "message.failed", "message.sent",
+            ])
         #expect(
             receiver.requests.compactMap { $0.header("X-Webhook-Event") }.sorted() == [
                 "message.failed", "message.sent",
@@ -291,5 +320,14 @@ import Testing
         #expect(mine["deliveries"]?.arrayValue?.count == 3)
         #expect(attempts.count >= 3)
         await server.stop()
+    }
+
+    /// The dispatcher's queue once no delivery attempt runs (waiting at most 10 s): every attempt
+    /// started so far is then in the record, and `waiting` holds every retry still to come.
+    func idleQueue(_ emulator: Emulator) async throws -> (
+        inFlight: Int, waiting: [(url: String, attempt: Int, due: Double)]
+    ) {
+        try #require(await waitUntil(seconds: 10) { emulator.webhooks.queue.inFlight == 0 }, "no attempt is running")
+        return emulator.webhooks.queue
     }
 }

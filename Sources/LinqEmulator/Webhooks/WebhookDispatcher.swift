@@ -63,6 +63,13 @@ final class WebhookDispatcher: Sendable {
     /// Attempts running now plus retries waiting for their time.
     var pendingCount: Int { state.withLock { $0.inFlight + $0.waiting.count } }
 
+    /// What is left to send, read in one go: how many attempts run now (to any URL) and the
+    /// retries waiting for their time — each one's URL, attempt number and due time (emulated
+    /// seconds). With the attempt history it tells that nothing more will go to a receiver.
+    var queue: (inFlight: Int, waiting: [(url: String, attempt: Int, due: Double)]) {
+        state.withLock { s in (s.inFlight, s.waiting.map { ($0.job.url, $0.attempt, $0.due) }) }
+    }
+
     /// Adds a delivery fault.
     func inject(_ fault: DeliveryFault) { state.withLock { $0.faults.append(fault) } }
     var faults: [DeliveryFault] { state.withLock { $0.faults } }
