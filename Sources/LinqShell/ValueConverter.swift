@@ -9,50 +9,14 @@ enum ValueConverter {
     {
         // A dry run's placeholder for a value a response would have given (`<$card.id>`).
         if text.hasPrefix("<$") && text.hasSuffix(">") { return .string(text) }
+        if validate && text.isEmpty {
+            throw ShellError.usage("\(flag) is empty: give it a value, or leave it out (--no-validate sends it anyway)")
+        }
         switch type {
-        case .integer:
-            guard let n = Int(text) else {
-                if !validate { return .string(text) }
-                throw ShellError.usage("\(flag) must be an integer, not '\(text)'")
-            }
-            return .int(n)
-        case .number:
-            guard Double(text) != nil, (try? JSONValue.parse(text))?.doubleValue != nil else {
-                if !validate { return .string(text) }
-                throw ShellError.usage("\(flag) must be a number, not '\(text)'")
-            }
-            return .number(text)
-        case .boolean:
-            switch text.lowercased() {
-            case "true", "yes", "on", "1": return .bool(true)
-            case "false", "no", "off", "0": return .bool(false)
-            default:
-                if !validate { return .string(text) }
-                throw ShellError.usage("\(flag) must be true or false, not '\(text)'")
-            }
-        case .phoneNumber:
-            if validate && !PhoneNumber.isE164(text) {
-                throw ShellError.usage(
-                    "\(flag) '\(text)' is not an E.164 number: write + and the country code and digits, e.g. "
-                        + PhoneNumber.suggestion(for: text) + " (or add --no-validate to send it anyway)")
-            }
-            return .string(text)
-        case .handle:
-            if validate && !PhoneNumber.isE164(text) && !(text.contains("@") && text.contains(".")) {
-                throw ShellError.usage(
-                    "\(flag) '\(text)' is neither an E.164 number (+15551234567) nor an email address")
-            }
-            return .string(text)
-        case .url:
-            if validate && !(text.hasPrefix("https://") || text.hasPrefix("http://")) {
-                throw ShellError.usage(
-                    "\(flag) must be an http(s) URL, e.g. https://example.com/photo.jpg, not '\(text)'")
-            }
-            return .string(text)
-        case .enumeration(let values):
-            if validate && !values.contains(text) {
-                throw ShellError.usage(DidYouMean.notOneOf("\(flag)", text, values))
-            }
+        case .integer, .number, .boolean:
+            return try scalar(text, type: type, spelled: flag, validate: validate)
+        case .phoneNumber, .handle, .url, .enumeration:
+            if validate { try checkText(text, type: type, spelled: flag) }
             return .string(text)
         case .array(let element):
             var items: [JSONValue] = []
@@ -72,6 +36,49 @@ enum ValueConverter {
             }
         case .string, .identifier, .file:
             return .string(text)
+        }
+    }
+
+    /// An integer, number or boolean (text as is when it is none and `validate` is off).
+    static func scalar(_ text: String, type: ParameterType, spelled flag: String, validate: Bool) throws(ShellError)
+        -> JSONValue
+    {
+        let value: JSONValue?
+        let expected: String
+        switch type {
+        case .integer:
+            value = Int(text).map(JSONValue.int)
+            expected = "an integer"
+        case .number:
+            value = Double(text) != nil && (try? JSONValue.parse(text))?.doubleValue != nil ? .number(text) : nil
+            expected = "a number"
+        default:
+            switch text.lowercased() {
+            case "true", "yes", "on", "1": value = .bool(true)
+            case "false", "no", "off", "0": value = .bool(false)
+            default: value = nil
+            }
+            expected = "true or false"
+        }
+        if let value { return value }
+        if !validate { return .string(text) }
+        throw ShellError.usage("\(flag) must be \(expected), not '\(text)'")
+    }
+
+    /// Checks text that must have a shape: E.164, a handle, an http(s) URL, one of an enum's values.
+    static func checkText(_ text: String, type: ParameterType, spelled flag: String) throws(ShellError) {
+        switch type {
+        case .phoneNumber where !PhoneNumber.isE164(text):
+            throw ShellError.usage(
+                "\(flag) '\(text)' is not an E.164 number: write + and the country code and digits, e.g. "
+                    + PhoneNumber.suggestion(for: text) + " (or add --no-validate to send it anyway)")
+        case .handle where !PhoneNumber.isE164(text) && !(text.contains("@") && text.contains(".")):
+            throw ShellError.usage("\(flag) '\(text)' is neither an E.164 number (+15551234567) nor an email address")
+        case .url where !(text.hasPrefix("https://") || text.hasPrefix("http://")):
+            throw ShellError.usage("\(flag) must be an http(s) URL, e.g. https://example.com/photo.jpg, not '\(text)'")
+        case .enumeration(let values) where !values.contains(text):
+            throw ShellError.usage(DidYouMean.notOneOf(flag, text, values))
+        default: return
         }
     }
 }

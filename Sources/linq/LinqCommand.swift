@@ -185,40 +185,17 @@ enum Launcher {
     static func launch(connection: ConnectionOptions, script: ScriptFlags, commands: [String], file: String?) -> Never {
         let environment = ProcessEnvironment.current
         let terminal = TerminalInfo.current(environment: environment)
-        var options = LaunchOptions()
-        options.apiKey = connection.apiKey
-        options.baseURL = connection.baseURL
-        options.number = connection.number
-        options.output = connection.quiet ? .quiet : connection.output.flatMap(OutputMode.init(rawValue:))
-        if connection.noColor { options.color = false }
-        if connection.verbose { options.verbose = true }
-        if connection.timing { options.timing = true }
-        options.timeout = connection.timeout
-        options.retries = connection.retries
-        options.forceEmulator = connection.emulator
-        options.profile = connection.profile
         Signals.countInterrupts()
-
         let output = StandardOutput()
         let statePath = connection.emulatorState ?? Paths.emulatorState(environment: environment)
         let fresh = connection.fresh
         let startEmulator: @Sendable () throws -> EmulatorHandle = {
             try EmbeddedEmulator.start(stateFile: statePath, fresh: fresh)
         }
-        var session: Session
         let profilePath = ProfileStore.defaultPath(environment: environment)
-        do {
-            let profiles = try ProfileStore(path: profilePath)
-            session = try SessionFactory.make(
-                options: options, environment: environment, terminal: terminal, profiles: profiles,
-                startEmulator: startEmulator)
-        } catch let error as ShellError {
-            output.writeErr(Renderer(color: false, output: .pretty, secret: nil).error(error))
-            _exit(error.exitCode)
-        } catch {
-            output.writeErr("linq: cannot start the built-in emulator: \(error)\n")
-            _exit(ExitStatus.failure.code)
-        }
+        var session = makeSession(
+            launchOptions(connection), environment: environment, terminal: terminal, profilePath: profilePath,
+            startEmulator: startEmulator, output: output)
         if script.dryRun { session.dryRun = Sourced(true, .flag) }
         for variable in script.variables {
             let eq = variable.firstIndex(of: "=")!
@@ -232,25 +209,63 @@ enum Launcher {
         let shell = Interpreter(
             session: session, environment: shellEnvironment, output: output, terminal: terminal, options: runOptions)
         let runner = ShellRunner(shell: shell, options: script.options)
-        let status: Int32
-        if file == "-" {
-            status = runner.stream(PlainLineSource(), name: "stdin", summary: true)
-        } else if let file {
-            status = runner.file(file)
-        } else if !commands.isEmpty {
-            status = runner.commands(commands)
-        } else if terminal.interactive {
-            let source = EditorLineSource(historyPath: Paths.history(environment: environment))
-            if let refusal = source.historyRefusal { output.writeErr("linq: \(refusal)\n") }
-            status = runner.prompt(source)
-        } else {
-            status = runner.stream(PlainLineSource(), name: "stdin")
-        }
+        let status = run(runner, commands: commands, file: file, terminal: terminal, environment: environment)
         Blocking.run { await transport.shutdown() }
         // Output is unbuffered and the emulator saves after every change, so leave at once:
         // `exit` would run atexit handlers and static destructors while the emulator's threads
         // still run, which costs time and can race.
         _exit(status)
+    }
+
+    /// The connection flags as the session factory takes them.
+    static func launchOptions(_ connection: ConnectionOptions) -> LaunchOptions {
+        var options = LaunchOptions()
+        options.apiKey = connection.apiKey
+        options.baseURL = connection.baseURL
+        options.number = connection.number
+        options.output = connection.quiet ? .quiet : connection.output.flatMap(OutputMode.init(rawValue:))
+        if connection.noColor { options.color = false }
+        if connection.verbose { options.verbose = true }
+        if connection.timing { options.timing = true }
+        options.timeout = connection.timeout
+        options.retries = connection.retries
+        options.forceEmulator = connection.emulator
+        options.profile = connection.profile
+        return options
+    }
+
+    /// The session from flags, environment, profiles and defaults; a start-up failure ends the
+    /// process with its message and exit status.
+    static func makeSession(
+        _ options: LaunchOptions, environment: [String: String], terminal: TerminalInfo, profilePath: String,
+        startEmulator: @escaping @Sendable () throws -> EmulatorHandle, output: StandardOutput
+    ) -> Session {
+        do {
+            let profiles = try ProfileStore(path: profilePath)
+            return try SessionFactory.make(
+                options: options, environment: environment, terminal: terminal, profiles: profiles,
+                startEmulator: startEmulator)
+        } catch let error as ShellError {
+            output.writeErr(Renderer(color: false, output: .pretty, secret: nil).error(error))
+            _exit(error.exitCode)
+        } catch {
+            output.writeErr("linq: cannot start the built-in emulator: \(error)\n")
+            _exit(ExitStatus.failure.code)
+        }
+    }
+
+    /// Runs the shell from its source: a script file, stdin (`-` or a pipe), `-c` lines, or the prompt.
+    static func run(
+        _ runner: ShellRunner, commands: [String], file: String?, terminal: TerminalInfo,
+        environment: [String: String]
+    ) -> Int32 {
+        if file == "-" { return runner.stream(PlainLineSource(), name: "stdin", summary: true) }
+        if let file { return runner.file(file) }
+        if !commands.isEmpty { return runner.commands(commands) }
+        guard terminal.interactive else { return runner.stream(PlainLineSource(), name: "stdin") }
+        let source = EditorLineSource(historyPath: Paths.history(environment: environment))
+        if let refusal = source.historyRefusal { runner.shell.output.writeErr("linq: \(refusal)\n") }
+        return runner.prompt(source)
     }
 }
 

@@ -45,32 +45,20 @@ enum AttachmentUploadCommand {
         "xml": "text/xml", "json": "application/json", "zip": "application/zip", "gz": "application/x-gzip",
     ]
 
+    /// The API takes pre-uploaded attachments up to 100 MB (larger is `400/5005`).
+    static let maxBytes = 100_000_000
+
+    /// Creates the attachment, uploads the bytes, shows the attachment. The file is checked (a
+    /// regular file, its size, its content type) before a byte of it is read.
     static func run(_ context: CommandContext) throws(ShellError) {
         let file = context.resolvePath(context.arguments.required(Self.file))
-        let contentType = context.arguments[Self.contentType]
-        let filename = context.arguments[Self.filename]
-        let read: [UInt8]?
-        do {
-            read = try JSONFile.readBytes(file)
-        } catch {
-            throw ShellError.usage("cannot read \(file): \(error.description)")
-        }
-        guard let bytes = read else { throw ShellError.usage("no such file: \(file)") }
-        let name = filename ?? (file.split(separator: "/").last.map(String.init) ?? file)
-        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
-        guard let type = contentType ?? types[ext] else {
-            throw ShellError.usage(
-                "cannot tell the content type of '\(name)': add --content-type, e.g. --content-type image/png")
-        }
-        guard APICatalog.contentTypes.contains(type) else {
-            throw ShellError.usage(
-                "unsupported content type '\(type)'" + DidYouMean.hint(for: type, in: APICatalog.contentTypes))
-        }
+        let size = try LocalFile.check(file, what: "attachments", maxBytes: maxBytes).size
+        let name = context.arguments[Self.filename] ?? (file.split(separator: "/").last.map(String.init) ?? file)
+        let type = try contentType(of: name, given: context.arguments[Self.contentType])
         let create = APICatalog.operation(id: "attachment.create")
         let call = BoundCall(
             operation: create,
-            arguments: ["filename": .string(name), "content_type": .string(type), "size_bytes": .int(bytes.count)],
-            body: nil, noValidate: false, output: nil)
+            arguments: ["filename": .string(name), "content_type": .string(type), "size_bytes": .int(size)])
         guard let created = try context.fetch(context.prepare(call), idempotent: false, operation: create),
             let json = created.json, let uploadURL = json["upload_url"]?.stringValue,
             let id = json["attachment_id"]?.stringValue
@@ -78,42 +66,59 @@ enum AttachmentUploadCommand {
             if context.isDryRun { return }
             throw ShellError(.request, "the attachment was created but the response has no upload_url or attachment_id")
         }
+        let bytes = try LocalFile.read(file, what: "attachments", maxBytes: maxBytes)
+        guard bytes.count == size else {
+            throw ShellError.usage("\(file) changed while it was being uploaded (\(size) → \(bytes.count) bytes)")
+        }
+        try upload(bytes, named: name, answer: json, to: uploadURL, context: context)
+        context.remember(id, as: .attachment)
+        let get = APICatalog.operation(id: "attachment.get")
+        try context.perform(BoundCall(operation: get, arguments: ["attachmentId": .string(id)]))
+    }
+
+    /// The content type: as given, or from the file name's extension; one the API takes.
+    static func contentType(of name: String, given: String?) throws(ShellError) -> String {
+        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        guard let type = given ?? types[ext] else {
+            throw ShellError.usage(
+                "cannot tell the content type of '\(name)': add --content-type, e.g. --content-type image/png")
+        }
+        guard APICatalog.contentTypes.contains(type) else {
+            throw ShellError.usage(
+                "unsupported content type '\(type)'" + DidYouMean.hint(for: type, in: APICatalog.contentTypes))
+        }
+        return type
+    }
+
+    /// PUTs the bytes to the upload URL with the headers the create answer requires; a start and
+    /// an end line for files of 1 MB or more.
+    static func upload(
+        _ bytes: [UInt8], named name: String, answer json: JSONValue, to uploadURL: String, context: CommandContext
+    ) throws(ShellError) {
         var headers: [HTTPHeader] = []
         for member in json["required_headers"]?.objectValue ?? [:] {
             if let value = member.value.stringValue { headers.append(HTTPHeader(member.key, value)) }
         }
         let method = json["http_method"]?.stringValue ?? "PUT"
         let large = bytes.count >= 1 << 20
-        if large {
-            context.err("uploading \(name) (\(megabytes(bytes.count)))…\n")
-        }
+        if large { context.err("uploading \(name) (\(megabytes(bytes.count)))…\n") }
         let upload = HTTPRequestData(method: method, url: uploadURL, headers: headers, body: bytes)
         let timeouts = LinqConfiguration.Timeouts(
             total: .seconds(600), connect: context.environment.baseConfiguration.timeouts.connect)
-        let clock = ContinuousClock()
-        let started = clock.now
-        let result = Blocking.send(upload, through: context.environment.transport, timeouts: timeouts)
-        switch result {
+        let started = ContinuousClock.now
+        switch Blocking.send(upload, through: context.environment.transport, timeouts: timeouts) {
         case .failure(let error):
             throw ShellError(.request, "the upload of \(name) failed: \(error)")
         case .success(let response) where !(200..<300).contains(response.status):
             let body = String(decoding: response.body.prefix(200), as: UTF8.self)
             throw ShellError(.request, "the upload of \(name) failed: HTTP \(response.status) \(body)")
         case .success:
-            if large {
-                let seconds =
-                    Double((clock.now - started).components.seconds) + Double(
-                        (clock.now - started).components.attoseconds) / 1e18
-                context.err(
-                    "uploaded \(megabytes(bytes.count)) in \(Int(seconds * 10) / 10 == 0 ? "<0.1" : String(Double(Int(seconds * 10)) / 10)) s\n"
-                )
-            }
+            guard large else { return }
+            let elapsed = ContinuousClock.now - started
+            let tenths = Int(elapsed / .milliseconds(100))
+            context.err(
+                "uploaded \(megabytes(bytes.count)) in \(tenths == 0 ? "<0.1" : String(Double(tenths) / 10)) s\n")
         }
-        context.remember(id, as: .attachment)
-        let get = APICatalog.operation(id: "attachment.get")
-        try context.perform(
-            BoundCall(
-                operation: get, arguments: ["attachmentId": .string(id)], body: nil, noValidate: false, output: nil))
     }
 
     static func megabytes(_ count: Int) -> String {

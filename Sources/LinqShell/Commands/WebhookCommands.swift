@@ -107,13 +107,8 @@ enum WebhookCommands {
                 throw ShellError.usage("webhook verify needs --secret whsec_… (the subscription's signing secret)")
             }
             let path = context.resolvePath(context.arguments.required(Verify.file))
-            let read: [UInt8]?
-            do {
-                read = try JSONFile.readBytes(path)
-            } catch {
-                throw ShellError.usage("cannot read \(path): \(error)")
-            }
-            guard let bytes = read else { throw ShellError.usage("no such file: \(path)") }
+            // A captured delivery is a few KiB; the API's events are far below 1 MiB.
+            let bytes = try LocalFile.read(path, what: "captured deliveries", maxBytes: 16 * 1_048_576)
             var (headers, body) = CapturedRequest.parse(bytes)
             for header in context.arguments.all(Verify.header) {
                 guard let colon = header.firstIndex(of: ":") else {
@@ -174,30 +169,8 @@ enum WebhookCommands {
         context.startListener(listener)
         var notes = ["listening on \(listener.url)"]
         let publicURL = arguments[Listen.publicURL]
-        let reachable = publicURL != nil || isLoopback(context.session.baseURL.value)
-        if reachable {
-            let target = publicURL ?? listener.url
-            let create = APICatalog.operation(id: "webhook.create")
-            let call = BoundCall(
-                operation: create,
-                arguments: [
-                    "target_url": .string(target),
-                    "subscribed_events": .array(
-                        (events.isEmpty ? APICatalog.webhookEvents : events).map { .string($0) }),
-                ],
-                body: nil, noValidate: false, output: nil)
-            do throws(ShellError) {
-                let response = try context.fetch(context.prepare(call), idempotent: false, operation: create)
-                let json = response?.json
-                if let id = json?["id"]?.stringValue { listener.subscription.withLock { $0 = id } }
-                if secret == nil, let made = json?["signing_secret"]?.stringValue {
-                    listener.secret.withLock { $0 = made }
-                }
-                notes.append("subscription \(json?["id"]?.stringValue ?? "?") → \(target)")
-            } catch {
-                context.stopListener()
-                throw error
-            }
+        if publicURL != nil || isLoopback(context.session.baseURL.value) {
+            notes.append(try subscribe(listener, to: publicURL ?? listener.url, events: events, context: context))
         } else {
             notes.append(
                 "the API cannot reach 127.0.0.1: give --public-url https://… (a tunnel to port \(listener.port)) to subscribe it"
@@ -206,6 +179,28 @@ enum WebhookCommands {
         let checked = listener.secret.withLock { $0 } != nil
         notes.append(checked ? "signatures checked" : "signatures not checked (no --secret)")
         context.err(context.errorRenderer.dim(notes.joined(separator: " · ")) + "\n")
+    }
+
+    /// Creates the subscription that delivers to the listener (its secret checks signatures
+    /// unless `--secret` gave one); the listener is stopped when that fails. Returns the note.
+    static func subscribe(_ listener: WebhookListener, to target: String, events: [String], context: CommandContext)
+        throws(ShellError) -> String
+    {
+        let create = APICatalog.operation(id: "webhook.create")
+        let subscribed = (events.isEmpty ? APICatalog.webhookEvents : events).map { JSONValue.string($0) }
+        let call = BoundCall(
+            operation: create, arguments: ["target_url": .string(target), "subscribed_events": .array(subscribed)])
+        do throws(ShellError) {
+            let json = try context.fetch(context.prepare(call), idempotent: false, operation: create)?.json
+            if let id = json?["id"]?.stringValue { listener.subscription.withLock { $0 = id } }
+            if let made = json?["signing_secret"]?.stringValue {
+                listener.secret.withLock { secret in if secret == nil { secret = made } }
+            }
+            return "subscription \(json?["id"]?.stringValue ?? "?") → \(target)"
+        } catch {
+            context.stopListener()
+            throw error
+        }
     }
 
     /// Whether a URL's host is this machine (the emulator can deliver there).

@@ -97,21 +97,11 @@ final class LineLoop {
     /// Whether Ctrl-C was pressed since a non-interactive run started.
     private var interrupted: Bool { !source.interactive && Interrupts.count != interruptsAtStart }
 
-    /// Runs every command of a logical line; false when the run must stop.
+    /// Runs every command of a logical line; false when the run must stop. At the prompt the
+    /// line goes to the history (unless it carries a secret), marked when it failed.
     private func runLine(_ typed: String, line: Int) -> Bool {
         if typed.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) { return true }
-        var text = typed
-        if source.interactive {
-            // `!N`, `!!`, `!N --set name=value`: the line from the history, shown, then run.
-            do throws(ShellError) {
-                if let expanded = try shell.prompt.history.expand(typed) {
-                    shell.output.writeErr(shell.errorRenderer.dim(shell.scrub(expanded)) + "\n")
-                    text = expanded
-                }
-            } catch {
-                return fail(error, line: line)
-            }
-        }
+        guard let text = expandHistory(typed, line: line) else { return fail(lastExpansionError!, line: line) }
         let knownBefore = shell.secrets
         let remembered = source.interactive && !CommandRegistry.carriesSecret(text, knownSecrets: shell.secrets)
         if remembered { source.remember(text) }
@@ -120,8 +110,6 @@ final class LineLoop {
             if remembered && !CommandRegistry.carriesSecret(text, knownSecrets: shell.secrets) {
                 shell.prompt.history.append(text, failed: failed)
             }
-        }
-        defer {
             // A key that became known by running the line (`let k = …; set key $k`): forget
             // earlier history lines holding it.
             if source.interactive {
@@ -136,8 +124,34 @@ final class LineLoop {
             noteUnrunnable(shell.scrub(text), error.message, line: line)
             return fail(error, line: line)
         }
+        let (goOn, anyFailed) = runCommands(commands, line: line)
+        failed = anyFailed
+        return goOn
+    }
+
+    /// The error of the last history expansion that failed (`!99`).
+    private var lastExpansionError: ShellError?
+
+    /// `!N`, `!!`, `!N --set name=value` at the prompt: the line from the history, shown; the
+    /// line as typed elsewhere. `nil` when the expansion failed (`lastExpansionError` says why).
+    private func expandHistory(_ typed: String, line: Int) -> String? {
+        guard source.interactive else { return typed }
+        do throws(ShellError) {
+            guard let expanded = try shell.prompt.history.expand(typed) else { return typed }
+            shell.output.writeErr(shell.errorRenderer.dim(shell.scrub(expanded)) + "\n")
+            return expanded
+        } catch {
+            lastExpansionError = error
+            return nil
+        }
+    }
+
+    /// Runs the commands of one line under the failure policy: whether the run goes on, and
+    /// whether a command failed.
+    private func runCommands(_ commands: [Tokenizer.Command], line: Int) -> (goOn: Bool, failed: Bool) {
+        var failed = false
         for (index, command) in commands.enumerated() {
-            if interrupted { return fail(ShellError(.interrupted, "interrupted"), line: line) }
+            if interrupted { return (fail(ShellError(.interrupted, "interrupted"), line: line), true) }
             let saved = shell.position.location
             if !name.isEmpty { shell.position.location = SourceLocation(file: name, line: line) }
             defer { shell.position.location = saved }
@@ -156,14 +170,14 @@ final class LineLoop {
                         shell.scrub(CommandRegistry.masked(command)), at: shell.position.location,
                         details: [shell.scrub(error.message)])
                 }
-                guard fail(error, line: line) else { return false }
+                guard fail(error, line: line) else { return (false, true) }
                 // At the prompt the rest of a line is dropped after a failure.
-                if source.interactive { return true }
+                if source.interactive { return (true, true) }
                 continue
             }
-            if shell.outcome.exitRequested != nil { return false }
+            if shell.outcome.exitRequested != nil { return (false, failed) }
         }
-        return true
+        return (true, failed)
     }
 
     /// Counts a line that could not even be split into commands as a failed command.

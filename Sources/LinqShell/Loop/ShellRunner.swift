@@ -133,22 +133,7 @@ enum ScriptFile {
     /// is not UTF-8 becomes an `.invalid` input naming its column (the run stops there, not
     /// before). A usage error when the path is not a regular file of at most 16 MiB.
     static func lines(of path: String, shownAs name: String) throws(ShellError) -> [LineSourceInput] {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw ShellError.usage("cannot open \(name): no such file") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ShellError.usage("cannot run \(name): not a regular file (a script must be a .linq text file)")
-        }
-        guard Int(info.st_size) <= maxBytes else {
-            throw ShellError.usage("cannot run \(name): \(info.st_size) bytes is over the 16 MiB limit for scripts")
-        }
-        let bytes: [UInt8]
-        do {
-            guard let read = try JSONFile.readBytes(path) else { throw ShellError.usage("cannot open \(name)") }
-            bytes = read
-        } catch {
-            throw ShellError.usage("cannot read \(name): \(error)")
-        }
-        return split(bytes)
+        split(try LocalFile.read(path, shown: name, what: "scripts", maxBytes: maxBytes))
     }
 
     /// Splits script bytes into lines (LF, CRLF, lone CR; a leading BOM dropped).

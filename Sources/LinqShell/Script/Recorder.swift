@@ -119,7 +119,7 @@ public final class Recorder {
             } else {
                 name = freshName(for: entries[index].text, reserved: reserved)
                 entries[index].variable = name
-                entries[index].text = "let \(name) = " + entries[index].text
+                entries[index].text = "\(ScriptingCommands.letCommand.name) \(name) = " + entries[index].text
             }
             return "$" + name + path
         }
@@ -155,6 +155,9 @@ public final class Recorder {
         return nil
     }
 
+    /// The line start that sets the key (`set key`), from the table.
+    static let setKey = SessionCommands.set.name + " " + Setting.key.name
+
     /// Whether the command changes the API key (`set key VALUE`, any spelling): its table entry says.
     static func setsKey(_ words: [Word]) -> Bool {
         let literal = words.map { $0.literal ?? $0.display }
@@ -169,13 +172,13 @@ public final class Recorder {
         let variable = LinqConfiguration.apiKeyVariable
         // Only on the emulator: elsewhere a rejected key may still be a real (revoked) one.
         if onEmulator, let key, rejected.contains(key), !Self.resembles(key, secrets.subtracting(rejected)) {
-            return "set key \(Tokenizer.quote(key))"
+            return "\(Self.setKey) \(Tokenizer.quote(key))"
         }
         if onEmulator {
             let fallback = key.flatMap { $0.hasPrefix("linq-emulator-") ? $0 : nil } ?? emulatorKey
-            if let fallback { return "set key ${env:\(variable):-\(fallback)}" }
+            if let fallback { return "\(Self.setKey) ${env:\(variable):-\(fallback)}" }
         }
-        return "set key ${env:\(variable)}"
+        return "\(Self.setKey) ${env:\(variable)}"
     }
 
     /// Whether `key` shares a long prefix with one of `keys` (a mistyped real key).
