@@ -82,6 +82,6 @@ let package = Package(
             name: "LinqEmulatorTests",
             dependencies: ["LinqEmulator", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "LinqShellTests", dependencies: ["LinqShell", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "linq", "LinqShell"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "linq", "LinqShell", "LinqHash"]),
     ]
 )

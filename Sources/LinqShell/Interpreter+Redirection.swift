@@ -13,7 +13,8 @@ extension Interpreter {
     /// Where a command's output goes instead of stdout.
     enum Redirection {
         case pipe(String)
-        case file(String, append: Bool)
+        /// The target as written (variables expanded when the output is delivered).
+        case file(Word, append: Bool)
     }
 
     /// Splits a command at its first unquoted `|`, `>` or `>>`: the words to run and where their
@@ -38,10 +39,8 @@ extension Interpreter {
             let start = min(scalars.count, max(0, target.span.lowerBound - offset))
             return (Array(words[..<index]), .pipe(String(String.UnicodeScalarView(scalars[start...]))))
         }
-        guard rest.count == 1, let path = target.literal ?? (target.parts.isEmpty ? nil : target.display) else {
-            throw ShellError.usage("'\(op)' takes one file name")
-        }
-        return (Array(words[..<index]), .file(path, append: op == ">>"))
+        guard rest.count == 1, !target.parts.isEmpty else { throw ShellError.usage("'\(op)' takes one file name") }
+        return (Array(words[..<index]), .file(target, append: op == ">>"))
     }
 
     /// Runs `words` with stdout captured, then hands the output to the pipeline or file.
@@ -68,12 +67,13 @@ extension Interpreter {
     /// Writes captured output to its destination.
     func deliver(_ bytes: [UInt8], to redirection: Redirection) throws(ShellError) {
         switch redirection {
-        case .file(let written, let append):
-            let path = ScriptPath.resolve(written, in: position.scriptDirectory, environment: environment.variables)
-            let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o644)
-            guard fd >= 0 else {
-                throw ShellError.usage("cannot write \(path): \(String(cString: strerror(errno)))")
+        case .file(let target, let append):
+            let written = try expander.expand([target])
+            guard written.count == 1, let first = written.first, !first.isEmpty else {
+                throw ShellError.usage("'>' takes one file name; \(target.display) expands to \(written.count) words")
             }
+            let path = ScriptPath.resolve(first, in: position.scriptDirectory, environment: environment.variables)
+            let fd = try RedirectTarget.open(path, append: append)
             defer { close(fd) }
             guard Self.writeAll(fd, bytes) else {
                 throw ShellError.usage("cannot write \(path): \(String(cString: strerror(errno)))")
@@ -140,4 +140,31 @@ final class CapturingSink: OutputSink {
     init(passingErrorsTo errors: any OutputSink) { self.errors = errors }
     func writeOut(_ text: String) { captured.append(contentsOf: text.utf8) }
     func writeErr(_ text: String) { errors.writeErr(text) }
+}
+
+/// Opening the file of `> FILE` / `>> FILE` the way linq opens its own files: never through a
+/// symbolic link (a link planted in a shared folder must not make `card get > out.json` overwrite
+/// whatever it points at), never a file another user owns or others may write, created 0600.
+/// A terminal or `/dev/null` (a character device) may be written to; a pipe or folder may not.
+enum RedirectTarget {
+    static func open(_ path: String, append: Bool) throws(ShellError) -> Int32 {
+        var info = stat()
+        if lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFCHR, let problem = SafeFile.problem(path) {
+            throw ShellError.usage("refusing to write \(path): \(problem)")
+        }
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | (append ? O_APPEND : O_TRUNC)
+        let fd = Glibc.open(path, flags, 0o600)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
+            throw ShellError.usage("refusing to write \(path): \(reason)")
+        }
+        // Checked again through the descriptor: what was opened is what was checked.
+        guard fstat(fd, &info) == 0, [S_IFREG, S_IFCHR].contains(info.st_mode & S_IFMT) else {
+            close(fd)
+            throw ShellError.usage("refusing to write \(path): it is not a regular file")
+        }
+        // Writes block as usual once the file is open (O_NONBLOCK only kept a FIFO from hanging the open).
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return fd
+    }
 }

@@ -294,16 +294,26 @@ extension Tokenizer {
 }
 
 extension Tokenizer {
-    /// Whether `text` stops inside a quote, or inside an unquoted `{…}` or `[…]` (JSON typed over
-    /// several lines): the line loop then reads the next line into the same command.
-    static func isIncomplete(_ text: String) -> Bool {
+    /// Where a line is left open at its end: inside a quote, or inside an unquoted `{…}`/`[…]`.
+    enum Opening: Equatable {
+        case quote(Character)
+        /// `wordStart` is where the word holding the outermost open bracket starts.
+        case bracket(Character, wordStart: String.Index)
+    }
+
+    /// What `text` stops inside, if anything: the line loop may read the next line into the same
+    /// command (always for a quote; for a bracket only where JSON is expected).
+    static func opening(_ text: String) -> Opening? {
         var quote: Character?
         var depth = 0
         var escaped = false
         var wordStart = true
         var comment = false
         var previous: Character = " "
-        for c in text {
+        var currentWord = text.startIndex
+        var bracket: (Character, String.Index)?
+        for index in text.indices {
+            let c = text[index]
             defer { previous = c }
             if comment {
                 if c == "\n" {
@@ -312,6 +322,7 @@ extension Tokenizer {
                 }
                 continue
             }
+            if wordStart, !(c == " " || c == "\t" || c == "\n" || c == ";") { currentWord = index }
             if escaped {
                 escaped = false
                 wordStart = false
@@ -331,12 +342,16 @@ extension Tokenizer {
             case "#" where wordStart: comment = true
             // `${NAME}` never spans lines: an unclosed one is the tokenizer's error to report.
             case "{" where previous == "$": break
-            case "{", "[": depth += 1
+            case "{", "[":
+                if depth == 0 { bracket = (c, currentWord) }
+                depth += 1
             case "}", "]": depth = max(0, depth - 1)
             default: break
             }
             wordStart = c == " " || c == "\t" || c == "\n" || c == ";"
         }
-        return quote != nil || depth > 0
+        if let quote { return .quote(quote) }
+        if depth > 0, let bracket { return .bracket(bracket.0, wordStart: bracket.1) }
+        return nil
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// Walks the whole command table through the built binary: every API command's example runs
 /// against a fresh emulator (reset before each), every built-in that takes a file runs its
 /// examples with real files, and `help` lists every command.
-@Suite struct CatalogExampleTests {
+@Suite(.ownThread) struct CatalogExampleTests {
     @Test func everyExampleRunsAgainstTheEmulator() throws {
         let home = TempDirectory()
         defer { home.remove() }

@@ -6,7 +6,7 @@ import Testing
 
 /// The command table and the one line loop, through the built binary: the history filter in a
 /// real terminal, TAB for every built-in, and one failure policy for every source of lines.
-@Suite(.serialized) struct CommandTableTests {
+@Suite(.serialized, .ownThread) struct CommandTableTests {
     static let prompt = "+15551230001> "
 
     @Test func secretsTypedAtThePromptNeverReachTheHistoryFile() throws {

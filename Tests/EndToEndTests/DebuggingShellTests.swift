@@ -6,7 +6,7 @@ import Testing
 /// Debugging moves (issue 13) through the real binary: pipes and redirects, `--pick`, error JSON
 /// on stdout for pipelines, copy as curl (run by the test), per-command and session dry runs,
 /// headers, timing, `--until`, `watch`, and the production guard.
-@Suite struct DebuggingShellTests {
+@Suite(.ownThread) struct DebuggingShellTests {
     typealias Fixture = ScratchHome
 
     @Test func pipesAndRedirectsTakeTheBodyAsForAFile() throws {
@@ -232,7 +232,7 @@ import Testing
 }
 
 /// `history`, `!N` and `!N --set` at a real prompt (issue 13).
-@Suite(.serialized) struct HistoryPromptTests {
+@Suite(.serialized, .ownThread) struct HistoryPromptTests {
     static let prompt = "+15551230001> "
 
     @Test func historyListsFailedLinesAndBangRerunsWithAFlagChanged() throws {

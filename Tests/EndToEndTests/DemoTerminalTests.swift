@@ -7,7 +7,7 @@ import Testing
 /// and nothing more is sent (counted at a standalone emulator); `--step` skips and quits; a
 /// recording made by pasting and TAB-completing ids replays on a fresh emulator; an open quote
 /// continues the line at the prompt.
-@Suite(.serialized) struct DemoTerminalTests {
+@Suite(.serialized, .ownThread) struct DemoTerminalTests {
     static let prompt = "+15551230001> "
 
     /// A script that sends one request, pauses, then would send two more.

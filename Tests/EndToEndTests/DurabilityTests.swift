@@ -6,7 +6,7 @@ import Testing
 
 /// Nothing acknowledged is lost: `linq emulator --state` processes killed with SIGKILL in the
 /// middle of concurrent writes, and many `linq` processes sharing one zero-config state file.
-@Suite(.serialized) struct DurabilityTests {
+@Suite(.serialized, .ownThread) struct DurabilityTests {
     static let auth = [("Authorization", "Bearer linq-emulator-acme")]
 
     /// The handles blocked in the emulator at `port` (read through the API; blocking).

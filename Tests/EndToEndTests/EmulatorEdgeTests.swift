@@ -6,7 +6,7 @@ import Testing
 /// `linq emulator` and the zero-config shell at their edges: bad values refused with the process
 /// alive, damaged state files named in one line, thousands of idle connections, `--host`, and a
 /// send without content refused before anything goes out.
-@Suite struct EmulatorEdgeTests {
+@Suite(.ownThread) struct EmulatorEdgeTests {
     static let auth = [("Authorization", "Bearer linq-emulator-acme")]
 
     /// One request on a new connection, off the cooperative threads.

@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 14: `linq card get …` is a one-shot command unless a file of that name exists; the man
 /// page and the shell completions `scripts/install` writes come from the binary itself.
-@Suite struct InstallableTests {
+@Suite(.ownThread) struct InstallableTests {
     @Test func commandWordsRunAsOneShotAndFilesAsScripts() throws {
         let home = TempDirectory()
         defer { home.remove() }

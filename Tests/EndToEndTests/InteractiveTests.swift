@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The built `linq` binary in a real pseudo-terminal against its built-in emulator.
-@Suite(.serialized) struct InteractiveTests {
+@Suite(.serialized, .ownThread) struct InteractiveTests {
     static let prompt = "+15551230001> "
 
     func start(home: TempDirectory, extra: [String: String] = [:]) throws -> PseudoTerminal {

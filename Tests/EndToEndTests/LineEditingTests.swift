@@ -4,7 +4,7 @@ import Testing
 
 /// The line editor in the real `linq` binary in a real pseudo-terminal: what the screen shows
 /// (replayed on `TerminalScreen`) and what the shell receives.
-@Suite(.serialized) struct LineEditingTests {
+@Suite(.serialized, .ownThread) struct LineEditingTests {
     static let prompt = "+15551230001> "
     static let fullPrompt = "linq(emulator) +15551230001> "
     static let left = "\u{1B}[D"
@@ -192,13 +192,16 @@ import Testing
         let home = TempDirectory()
         defer { home.remove() }
         let pty = try start(home)
-        pty.send(#"request POST /_emulator/faults '{"delay_ms":8000,"path":"/v3/contact_card"}'"# + "\r")
+        pty.send("show\r")
+        let emulator = try #require(
+            InteractiveTests.emulatorPort(in: PseudoTerminal.strip(try pty.expect(Self.prompt))))
+        pty.send(#"request POST /_emulator/faults '{"delay_ms":60000,"path":"/v3/contact_card"}'"# + "\r")
         try awaitPrompt(pty)
         pty.send("card get\r")
-        pty.waitForCookedMode()
-        // The line is read; give the shell a moment to start the request (a Ctrl-C before that
-        // point is a different case: nothing is running yet).
-        Thread.sleep(forTimeInterval: 0.3)
+        // Ctrl-C once the request is running: the emulator takes the delay fault as it arrives.
+        try #require(
+            try blockUntil(seconds: 10) { try InteractiveTests.pendingFaultCount(emulator) == 0 },
+            "the emulator received the request")
         pty.send(PseudoTerminal.ctrlC)
         try pty.expect(Self.prompt)
         let lines = pty.screen().lines

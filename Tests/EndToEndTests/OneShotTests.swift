@@ -3,7 +3,7 @@ import Testing
 
 /// The built binary through pipes: `linq -c` against the zero-config emulator, and
 /// `linq emulator` serving another client.
-@Suite struct OneShotTests {
+@Suite(.ownThread) struct OneShotTests {
     @Test func createThenConflictAcrossTwoRuns() throws {
         let home = TempDirectory()
         defer { home.remove() }
@@ -35,7 +35,7 @@ import Testing
             ("card create --last Doe --number +15551230001", "missing required flag --first"),
             ("cards", "needs a verb"),
             ("crad get", "did you mean 'card'"),
-            ("card create --first 'John", "unterminated single quote"),
+            ("card create --first 'John", "the ' quote opened on line 1 is never closed"),
         ]
         for (line, message) in cases {
             let result = try LinqBinary.run(["-c", line], environment: env)

@@ -4,7 +4,7 @@ import Testing
 
 /// Every ```` ```linq ```` block of the README runs as printed on a fresh emulator (issue 11:
 /// "the README's first script fails at line 3" must not happen again).
-@Suite struct ReadmeExampleTests {
+@Suite(.ownThread) struct ReadmeExampleTests {
     /// The README's `linq` blocks, in order.
     static func blocks() throws -> [String] {
         let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -4,7 +4,7 @@ import Testing
 
 /// Regressions found in review: keys in echoes, recordings and history; stale `$last` after a
 /// failure without a response; command-line usage errors; over-long lines; `+` in `request` queries.
-@Suite struct ReviewRegressionTests {
+@Suite(.ownThread) struct ReviewRegressionTests {
     @Test func echoAndRecordingNeverShowAKeyEvenOneSetThroughAVariable() throws {
         let home = TempDirectory()
         defer { home.remove() }

@@ -9,7 +9,7 @@ import Testing
 
 /// `.linq` scripts end to end: the built binary against the built-in emulator (or a standalone
 /// one when requests must be counted).
-@Suite struct ScriptTests {
+@Suite(.ownThread) struct ScriptTests {
     typealias Fixture = ScratchHome
 
     static let card = "card create --first Ann --number +15551230002"
@@ -236,7 +236,7 @@ final class JUnitCounter: NSObject, XMLParserDelegate {
 }
 
 /// `attachment upload FILE` through the built binary against a standalone emulator.
-@Suite struct AttachmentUploadTests {
+@Suite(.ownThread) struct AttachmentUploadTests {
     @Test func uploadCreatesPutsTheBytesAndShowsTheCompleteAttachment() throws {
         let home = TempDirectory()
         defer { home.remove() }

@@ -10,7 +10,7 @@ import Testing
 /// "Every request ends" must hold even when nobody reads what `linq` writes: a notice written
 /// from the request's event loop into a full stderr pipe would stall that loop, and a deadline
 /// timer on the same loop would never fire.
-@Suite struct StalledTerminalTests {
+@Suite(.ownThread) struct StalledTerminalTests {
     @Test func aRequestEndsAtItsDeadlineWhileStderrIsAFullPipeNobodyReads() async throws {
         let requests = Atomic<Int>(0)
         let gaveUp = Atomic<Bool>(false)

@@ -7,7 +7,7 @@ import Testing
 /// Webhooks in the shell (issue 12): `webhook listen` receives the emulator's signed deliveries,
 /// scripts wait with `expect event`, `emulator inbound`/`trigger` play the other side, deliveries
 /// are forwarded, and `webhook verify` checks a captured one — through the real binary.
-@Suite struct WebhookShellTests {
+@Suite(.ownThread) struct WebhookShellTests {
     typealias Fixture = ScratchHome
 
     @Test func aScriptWaitsForTheDeliveryOfWhatItSent() throws {
@@ -99,7 +99,9 @@ import Testing
         let rejected = try LinqBinary.run(["--fresh", wrong], environment: f.env)
         #expect(rejected.status == 3, "a refused delivery does not count: \(rejected.stderr)")
         #expect(rejected.stderr.contains("message.sent"))
-        #expect(rejected.stderr.contains("✗ BAD SIGNATURE (answered 400)"), "\(rejected.stderr)")
+        #expect(
+            rejected.stderr.contains("✗ refused message.sent: BAD SIGNATURE (answered 400, not kept)"),
+            "\(rejected.stderr)")
     }
 
     @Test func verifyChecksACapturedDelivery() throws {
@@ -129,7 +131,7 @@ import Testing
 }
 
 /// An event arriving while a line is half typed (issue 12): printed above it, the line intact.
-@Suite(.serialized) struct WebhookPromptTests {
+@Suite(.serialized, .ownThread) struct WebhookPromptTests {
     @Test func anEventArrivesWhileALineIsHalfTyped() async throws {
         let home = TempDirectory()
         defer { home.remove() }

@@ -5,7 +5,7 @@ import Testing
 
 /// Issue "the client never crashes, never sends twice, always ends": the built binary against
 /// small hostile servers (and its own emulator), as a user would meet them.
-@Suite struct WhenThingsGoWrongTests {
+@Suite(.ownThread) struct WhenThingsGoWrongTests {
     /// `HTTP/1.1 STATUS`, a body, and close.
     static func http(_ status: String, _ headers: [String] = [], body: String = "") -> String {
         var lines = ["HTTP/1.1 \(status)", "Content-Length: \(body.utf8.count)", "Connection: close"] + headers
@@ -172,7 +172,7 @@ import Testing
 }
 
 /// Files and settings: safe files, and settings that do what `show` says.
-@Suite struct SafeFilesAndSettingsTests {
+@Suite(.ownThread) struct SafeFilesAndSettingsTests {
     @Test func aGroupWritableConfigIsRefused() throws {
         let home = TempDirectory()
         defer { home.remove() }

@@ -12,7 +12,7 @@ enum DebuggingCommands {
     static let path = CommandParameter.positional(
         "path", help: "the path, e.g. /v3/contact_card?phone_number=+15551230001")
     static let body = CommandParameter.positional(
-        "body", required: false, variadic: true, completion: .none, help: "a JSON body")
+        "body", type: .json, required: false, variadic: true, completion: .none, help: "a JSON body")
     static let header = CommandParameter.flag(
         "header", aliases: ["H"], type: .string, repeatable: true, completion: .none, secret: true,
         help: "an extra header, 'Name: value' (repeatable)")

@@ -213,6 +213,15 @@ enum WebhookCommands {
     /// Everything that came from the sender is escaped: a delivery's text is data, never terminal control.
     static func line(for event: ReceivedEvent, renderer: Renderer) -> String {
         func safe(_ text: String) -> String { TerminalText.escape(text, keepLayout: false) }
+        if case .invalid(let why) = event.verification {
+            let more = event.refusedCount > 1 ? " (\(event.refusedCount) refused since the last shown)" : ""
+            return renderer.red(
+                "✗ refused \(safe(event.eventType)): BAD SIGNATURE (answered 400, not kept): \(safe(why))\(more)")
+        }
+        if event.replayed {
+            return renderer.yellow(
+                "↺ replayed webhook-id \(safe(event.eventID)) (\(safe(event.eventType))): answered 200, not kept again")
+        }
         var parts = ["← #\(event.number) \(safe(event.eventType))"]
         if let id = event.subjectID { parts.append(safe(id)) }
         switch event.verification {

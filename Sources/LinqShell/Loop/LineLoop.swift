@@ -277,8 +277,12 @@ final class LineLoop {
                 : ""
             switch nextPhysicalLine(prompt: prompt) {
             case .end:
-                if let first { return .line(joined, first) }
-                return .end
+                guard let first else { return .end }
+                // The input ended inside a quote or JSON: say where it opened, run nothing of it.
+                if let opening = Self.continues(joined) {
+                    return .invalid(Self.unclosed(opening, in: joined, firstLine: first), first)
+                }
+                return .line(joined, first)
             case .interrupted:
                 queued = []
                 return .interrupted
@@ -293,12 +297,34 @@ final class LineLoop {
                     continue
                 }
                 joined += text
-                if Tokenizer.isIncomplete(joined) {
+                if Self.continues(joined) != nil {
                     joined += "\n"
                     continue
                 }
                 return .line(joined, first!)
             }
+        }
+    }
+
+    /// Whether the text goes on on the next line: inside a quote, or inside a `{` or `[` that
+    /// opens where the command expects JSON (`--json {`, `field:=[`, `request POST /v3/… {`). A
+    /// bracket anywhere else is text (`echo start {x` is one line).
+    static func continues(_ text: String) -> Tokenizer.Opening? {
+        guard let opening = Tokenizer.opening(text) else { return nil }
+        guard case .bracket(_, let start) = opening else { return opening }
+        let before = String(text[..<start])
+        let word = text[start...].prefix { $0 != " " && $0 != "\t" && $0 != "\n" }
+        return CommandRegistry.expectsJSON(before: before, word: String(word)) ? opening : nil
+    }
+
+    /// `the { opened on line 3 is never closed`.
+    static func unclosed(_ opening: Tokenizer.Opening, in text: String, firstLine: Int) -> String {
+        switch opening {
+        case .quote(let quote):
+            return "the \(quote) quote opened on line \(firstLine) is never closed (the input ended inside it)"
+        case .bracket(let bracket, let start):
+            let line = firstLine + text[..<start].filter { $0 == "\n" }.count
+            return "the \(bracket) opened on line \(line) is never closed (the input ended inside it)"
         }
     }
 

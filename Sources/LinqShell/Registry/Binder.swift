@@ -187,7 +187,8 @@ public struct Binder {
     }
     /// The shell's own parameters are checked here; API parameters when the call is built.
     private func check(_ value: String, for parameter: CommandParameter, spelled: String) throws(ShellError) {
-        guard parameter.api == nil else { return }
+        // A variadic JSON positional is JSON once its words are joined (the command checks it).
+        guard parameter.api == nil, !(parameter.variadic && parameter.type == .json) else { return }
         _ = try ValueConverter.convert(value, type: parameter.type, spelled: spelled, validate: true)
     }
 

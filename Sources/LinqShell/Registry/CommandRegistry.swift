@@ -205,3 +205,34 @@ extension CommandRegistry {
         return out.joined(separator: " ")
     }
 }
+
+extension CommandRegistry {
+    /// Whether `word`, typed after `before` (the text of the command up to it), is where the
+    /// command expects JSON: the value of a JSON flag (`--json {`, `--json={`), a body item
+    /// (`name:=[`), or a JSON positional (`request`'s body). Read from the table.
+    static func expectsJSON(before: String, word: String) -> Bool {
+        let (typed, _) = Completer.split(before)
+        guard let words = FormGrammar.innermostCommand(typed), !words.isEmpty,
+            let (spec, consumed) = try? resolve(words)
+        else { return false }
+        let rest = Array(words.dropFirst(consumed))
+        if spec.traits.contains(.takesBodyItems), let item = word.firstRange(of: ":="),
+            Binder.isFieldName(String(word[..<item.lowerBound]))
+        {
+            return true
+        }
+        if word.hasPrefix("-"), let eq = word.firstIndex(of: "=") {
+            let name = String(word[..<eq].drop { $0 == "-" })
+            return spec.parameter(forFlag: name)?.type == .json
+        }
+        if let last = rest.last, Binder.isFlag(last), !last.contains("="),
+            let parameter = spec.parameter(forFlag: String(last.drop { $0 == "-" })), parameter.takesValue
+        {
+            return parameter.type == .json
+        }
+        let filled = Completer.positionalWords(rest, spec: spec).count
+        let open = spec.positionals
+        let next = filled < open.count ? open[filled] : open.last.flatMap { $0.variadic ? $0 : nil }
+        return next?.type == .json
+    }
+}

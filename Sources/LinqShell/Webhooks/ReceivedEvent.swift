@@ -26,6 +26,10 @@ public struct ReceivedEvent: Sendable {
     public var verification: Verification
     /// The `--forward-to` endpoint's answer (`200`, or an error), once known.
     public var forwarded: String?
+    /// A delivery whose `webhook-id` came before: answered 200, not kept again.
+    public var replayed = false
+    /// For a refused (forged) delivery: how many were refused since the last one shown.
+    public var refusedCount = 0
 
     /// The envelope as a script sees it (`$event`, `$events[0]`): the JSON body, or the text.
     public var value: JSONValue { json ?? .string(String(decoding: body, as: UTF8.self)) }

@@ -5,15 +5,26 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// `webhook listen`: an HTTP receiver on 127.0.0.1 inside the shell process. Every POST is kept
-/// (in order, at most `limit`), its Standard Webhooks signature checked when the secret is known
-/// (a bad one is answered 400), optionally forwarded as is to another endpoint, and announced
-/// through `announce` (which may be called on any thread).
+/// `webhook listen`: an HTTP receiver on 127.0.0.1 inside the shell process. Each POST's
+/// Standard Webhooks signature is checked (when the secret is known) before anything is kept: a
+/// forged delivery is answered 400 and dropped, a `webhook-id` seen before is answered 200 and
+/// flagged as a replay, not kept again. What is kept is bounded (count and bytes); connections
+/// are capped and closed when idle or half-sent, so no sender can exhaust the shell's memory or
+/// descriptors. Each kept delivery is optionally forwarded as is, then announced through
+/// `announce` (one line, with the forward's answer; called on any thread).
 public final class WebhookListener: Sendable {
-    /// How many deliveries are kept (the oldest are dropped).
+    /// At most this many deliveries are kept (the oldest are dropped)…
     static let limit = 1000
+    /// …and at most this many bytes of bodies.
+    static let maxKeptBytes = 16 * 1_048_576
     /// The largest body accepted (the API's events are a few KiB).
     static let maxBody = 1_048_576
+    /// Open connections at once; more are closed at once.
+    static let maxConnections = 64
+    /// A connection that sends nothing for this long (idle, or stopped mid-request) is closed.
+    static let idleTimeout = TimeAmount.seconds(10)
+    /// How many recent `webhook-id`s are remembered to recognise a replay.
+    static let rememberedIDs = 4096
 
     public let port: Int
     /// The path deliveries are expected on (any path is accepted).
@@ -24,13 +35,26 @@ public final class WebhookListener: Sendable {
     let events: Set<String>
     let transport: any LinqTransport
     let announce: @Sendable (ReceivedEvent) -> Void
-    private let state = Mutex<[ReceivedEvent]>([])
+    private let state = Mutex(Kept())
     private let counter = Atomic<Int>(0)
     private let channel: any Channel
     /// How the open connections reach this listener (cleared on stop: they answer 503).
     private let box: ListenerBox
     /// The subscription made for this listener (deleted when it stops), if one was.
     let subscription = Mutex<String?>(nil)
+
+    /// What is kept: the deliveries (oldest first), their bytes, and recent ids for replays.
+    struct Kept {
+        var events: [ReceivedEvent] = []
+        var bytes = 0
+        var seenIDs: [String] = []
+        var seenSet: Set<String> = []
+        /// Deliveries refused for a bad signature since the last one announced.
+        var refusedSinceAnnounced = 0
+        /// When the refusals announced in the current 5-second window began, and how many.
+        var refusalWindow: ContinuousClock.Instant?
+        var refusalsAnnounced = 0
+    }
 
     /// Binds `127.0.0.1:port` (0: any free port) and starts receiving.
     init(
@@ -48,7 +72,14 @@ public final class WebhookListener: Sendable {
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard box.open.wrappingAdd(1, ordering: .relaxed).newValue <= Self.maxConnections else {
+                    box.open.wrappingSubtract(1, ordering: .relaxed)
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in box.open.wrappingSubtract(1, ordering: .relaxed) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        IdleStateHandler(readTimeout: Self.idleTimeout, writeTimeout: Self.idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(ReceiverHandler(box: box))
                 }
@@ -62,7 +93,10 @@ public final class WebhookListener: Sendable {
     public var url: String { "http://127.0.0.1:\(port)\(path)" }
 
     /// Every delivery kept so far, oldest first.
-    public var received: [ReceivedEvent] { state.withLock { $0 } }
+    public var received: [ReceivedEvent] { state.withLock { $0.events } }
+
+    /// The connections open now.
+    public var openConnections: Int { box.open.load(ordering: .relaxed) }
 
     /// Stops listening (deliveries in flight are dropped).
     public func stop() {
@@ -70,14 +104,9 @@ public final class WebhookListener: Sendable {
         _ = try? channel.close().wait()
     }
 
-    /// Takes one request: keeps it, checks it, forwards it; returns the status to answer.
+    /// Takes one request: checks it, keeps it, forwards it; returns the status to answer.
     func receive(method: String, path: String, headers: [HTTPHeader], body: [UInt8]) -> Int {
-        let json = try? JSONValue.parse(String(decoding: body, as: UTF8.self))
-        var event = ReceivedEvent(
-            number: counter.wrappingAdd(1, ordering: .relaxed).newValue,
-            eventType: json?["event_type"]?.stringValue ?? "(not an event)",
-            eventID: json?["event_id"]?.stringValue ?? headers.value(for: "webhook-id") ?? "",
-            method: method, path: path, headers: headers, body: body, json: json, verification: .unchecked)
+        var event = Self.event(method: method, path: path, headers: headers, body: body)
         if let secret = secret.withLock({ $0 }) {
             do throws(WebhookVerificationError) {
                 try WebhookSignature.verify(
@@ -85,21 +114,77 @@ public final class WebhookListener: Sendable {
                 event.verification = .valid
             } catch {
                 event.verification = .invalid(error.description)
+                refused(event)
+                return 400
             }
         }
         // Not asked for (`--events`): acknowledged, not kept.
         if !events.isEmpty && !events.contains(event.eventType) { return 200 }
-        state.withLock { list in
-            list.append(event)
-            if list.count > Self.limit { list.removeFirst(list.count - Self.limit) }
+        let webhookID = headers.value(for: "webhook-id") ?? ""
+        guard keep(&event, webhookID: webhookID) else {
+            event.replayed = true
+            announce(event)
+            return 200
         }
-        announce(event)
-        if case .invalid = event.verification { return 400 }
-        if let forwardTo { forward(event, to: forwardTo) }
+        if let forwardTo {
+            forward(event, to: forwardTo)
+        } else {
+            announce(event)
+        }
         return 200
     }
 
-    /// Sends the delivery on, headers and body as received; notes the answer and announces it.
+    /// A delivery as received (numbered once kept).
+    private static func event(method: String, path: String, headers: [HTTPHeader], body: [UInt8]) -> ReceivedEvent {
+        let json = try? JSONValue.parse(String(decoding: body, as: UTF8.self))
+        return ReceivedEvent(
+            number: 0, eventType: json?["event_type"]?.stringValue ?? "(not an event)",
+            eventID: json?["event_id"]?.stringValue ?? headers.value(for: "webhook-id") ?? "",
+            method: method, path: path, headers: headers, body: body, json: json, verification: .unchecked)
+    }
+
+    /// Keeps a delivery (numbered, within the bounds); false when its `webhook-id` was seen before.
+    private func keep(_ event: inout ReceivedEvent, webhookID: String) -> Bool {
+        return state.withLock { kept in
+            if !webhookID.isEmpty {
+                if kept.seenSet.contains(webhookID) { return false }
+                kept.seenSet.insert(webhookID)
+                kept.seenIDs.append(webhookID)
+                if kept.seenIDs.count > Self.rememberedIDs { kept.seenSet.remove(kept.seenIDs.removeFirst()) }
+            }
+            event.number = counter.wrappingAdd(1, ordering: .relaxed).newValue
+            kept.events.append(event)
+            kept.bytes += event.body.count
+            while kept.events.count > Self.limit || kept.bytes > Self.maxKeptBytes {
+                kept.bytes -= kept.events.removeFirst().body.count
+            }
+            return true
+        }
+    }
+
+    /// A forged delivery: not kept; at most 5 announced every 5 s (a flood is one line per
+    /// window, with how many were refused meanwhile).
+    private func refused(_ event: ReceivedEvent) {
+        let now = ContinuousClock.now
+        let count = state.withLock { kept -> Int? in
+            kept.refusedSinceAnnounced += 1
+            if let start = kept.refusalWindow, now - start < .seconds(5) {
+                guard kept.refusalsAnnounced < 5 else { return nil }
+            } else {
+                kept.refusalWindow = now
+                kept.refusalsAnnounced = 0
+            }
+            kept.refusalsAnnounced += 1
+            defer { kept.refusedSinceAnnounced = 0 }
+            return kept.refusedSinceAnnounced
+        }
+        guard let count else { return }
+        var shown = event
+        shown.refusedCount = count
+        announce(shown)
+    }
+
+    /// Sends the delivery on, headers and body as received; announces it once, with the answer.
     private func forward(_ event: ReceivedEvent, to url: String) {
         let request = HTTPRequestData(
             method: event.method, url: url,
@@ -116,12 +201,16 @@ public final class WebhookListener: Sendable {
                 outcome = "no answer (\(error))"
             }
             guard let self else { return }
-            let updated = self.state.withLock { list -> ReceivedEvent? in
-                guard let index = list.firstIndex(where: { $0.number == event.number }) else { return nil }
-                list[index].forwarded = outcome
-                return list[index]
+            let updated = self.state.withLock { kept -> ReceivedEvent in
+                guard let index = kept.events.firstIndex(where: { $0.number == event.number }) else {
+                    var copy = event
+                    copy.forwarded = outcome
+                    return copy
+                }
+                kept.events[index].forwarded = outcome
+                return kept.events[index]
             }
-            if let updated { self.announce(updated) }
+            self.announce(updated)
         }
     }
 }
@@ -129,6 +218,8 @@ public final class WebhookListener: Sendable {
 /// Lets the pipeline reach the listener, which exists only once the socket is bound.
 private final class ListenerBox: Sendable {
     let listener = Mutex<WebhookListener?>(nil)
+    /// Connections open now.
+    let open = Atomic<Int>(0)
 }
 
 /// Collects one request (head, body, end) and answers it with the listener's status.
@@ -148,33 +239,52 @@ private final class ReceiverHandler: ChannelInboundHandler {
         case .head(let request):
             head = request
             body = []
-            tooLarge = false
+            // A body announced too large is refused before a byte of it is read.
+            let length = request.headers.first(name: "content-length").flatMap(Int.init) ?? 0
+            tooLarge = length > WebhookListener.maxBody
+            if tooLarge { answer(413, version: request.version, context: context, close: true) }
         case .body(let chunk):
-            if body.count + chunk.readableBytes > WebhookListener.maxBody {
+            if tooLarge || body.count + chunk.readableBytes > WebhookListener.maxBody {
+                if !tooLarge, let head { answer(413, version: head.version, context: context, close: true) }
                 tooLarge = true
+                body = []
             } else {
                 body.append(contentsOf: chunk.readableBytesView)
             }
         case .end:
-            guard let head else { return }
+            guard let head, !tooLarge else { return }
             let status: Int
-            if tooLarge {
-                status = 413
-            } else if let listener = box.listener.withLock({ $0 }) {
+            if let listener = box.listener.withLock({ $0 }) {
                 status = listener.receive(
                     method: head.method.rawValue, path: head.uri,
                     headers: head.headers.map { HTTPHeader($0.name, $0.value) }, body: body)
             } else {
                 status = 503
             }
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Length", value: "0")
-            let response = HTTPResponseHead(
-                version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
-            context.write(wrapOutboundOut(.head(response)), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            answer(status, version: head.version, context: context, close: false)
             self.head = nil
             body = []
+        }
+    }
+
+    /// Idle, or stopped in the middle of a request, for too long: the connection is closed.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    private func answer(_ status: Int, version: HTTPVersion, context: ChannelHandlerContext, close: Bool) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Length", value: "0")
+        if close { headers.add(name: "Connection", value: "close") }
+        let response = HTTPResponseHead(
+            version: version, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        context.write(wrapOutboundOut(.head(response)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if close { context.close(promise: nil) }
         }
     }
 }
