@@ -69,7 +69,8 @@ let package = Package(
         .executableTarget(
             name: "linq",
             dependencies: [
-                "LinqShell", "LinqEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LinqShell", "LinqEmulator", "LineEditor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         // The transport alone, as the shell drives it: the floor `scripts/bench` subtracts.

@@ -224,7 +224,7 @@ public struct Completer: Sendable {
 
     /// Paths that start with `prefix` (`~/` expanded for reading, kept as typed); folders end
     /// in `/`; hidden entries only when the name being typed starts with a dot.
-    static func files(matching prefix: String) -> [String] {
+    public static func files(matching prefix: String) -> [String] {
         let slash = prefix.lastIndex(of: "/")
         let folderTyped = slash.map { String(prefix[...$0]) } ?? ""
         let namePrefix = slash.map { String(prefix[prefix.index(after: $0)...]) } ?? prefix

@@ -107,6 +107,53 @@ public enum Console {
         }
     }
 
+    /// Reads one key from the terminal on stdin, without waiting for Enter and without echo:
+    /// its byte (Enter is `\r` or `\n`), or `.stop` for Ctrl-C (any SIGINT since `before`) and
+    /// Ctrl-D. What was typed after the key (an Enter out of habit, `sq`) is dropped, so that it
+    /// never answers the next question.
+    static func readKey(since before: Int) -> KeyAnswer {
+        var saved = termios()
+        let isTerminal = tcgetattr(0, &saved) == 0
+        if isTerminal {
+            var raw = saved
+            raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+            withUnsafeMutableBytes(of: &raw.c_cc) { cc in
+                cc[Int(VMIN)] = 1
+                cc[Int(VTIME)] = 0
+            }
+            tcsetattr(0, TCSANOW, &raw)
+        }
+        defer { if isTerminal { tcsetattr(0, TCSANOW, &saved) } }
+        guard let byte = readByte(since: before), byte != 0x04 else { return .stop }
+        if isTerminal {
+            var next = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            _ = poll(&next, 1, 50)
+            tcflush(0, TCIFLUSH)
+        }
+        return .key(byte)
+    }
+
+    /// One key read by `readKey`.
+    enum KeyAnswer: Equatable {
+        case key(UInt8)
+        case stop
+    }
+
+    /// Reads one byte, watching for Ctrl-C; `nil` at Ctrl-C or the end of input.
+    private static func readByte(since before: Int) -> UInt8? {
+        var byte: UInt8 = 0
+        while true {
+            var ready = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, 100)
+            if Interrupts.count != before { return nil }
+            if polled == 0 || (polled < 0 && errno == EINTR) { continue }
+            let n = read(0, &byte, 1)
+            if Interrupts.count != before { return nil }
+            if n < 0 && errno == EINTR { continue }
+            return n == 1 ? byte : nil
+        }
+    }
+
     /// Shows `prompt` and waits for Enter, only when stdin is a terminal (a piped script is
     /// never held up, and its lines are never read as the answer). Ctrl-C or Ctrl-D stops the run.
     static func waitForEnter(_ context: CommandContext, prompt: String) throws(ShellError) {

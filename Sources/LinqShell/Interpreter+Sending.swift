@@ -62,7 +62,10 @@ extension Interpreter {
 
     /// Prints a response as `send` does (nothing while `let` binds it).
     func show(_ response: LinqResponse, renderer: Renderer, pick: String?) throws(ShellError) {
-        if bodiesHidden { return }
+        if bodiesHidden {
+            lastShown = try pick.map { p throws(ShellError) in try pickedValue(p, from: response) } ?? response.json
+            return
+        }
         if session.headers.value && renderer.output != .quiet { output.writeOut(renderer.responseHead(response)) }
         if let pick {
             output.writeOut(try picked(pick, from: response, renderer: renderer))
@@ -79,14 +82,19 @@ extension Interpreter {
     /// `--pick PATH`: one part of the response (text as is, anything else as JSON); a usage error
     /// naming the fields there are when the path leads nowhere.
     func picked(_ path: String, from response: LinqResponse, renderer: Renderer) throws(ShellError) -> String {
+        let value = try pickedValue(path, from: response)
+        if case .string(let text) = value { return TerminalText.escape(text, keepLayout: true) + "\n" }
+        return renderer.json(value)
+    }
+
+    /// The part of a response `--pick PATH` names.
+    func pickedValue(_ path: String, from response: LinqResponse) throws(ShellError) -> JSONValue {
         let trimmed = path.hasPrefix("$last") ? String(path.dropFirst(5)) : path
         let reference = "last" + (trimmed.hasPrefix(".") || trimmed.hasPrefix("[") ? trimmed : "." + trimmed)
         let expander = Expander(
             variables: [:], lastJSON: response.json ?? .null, lastStatus: response.status,
             environment: environment.variables)
-        let value = try expander.value(of: reference)
-        if case .string(let text) = value { return TerminalText.escape(text, keepLayout: true) + "\n" }
-        return renderer.json(value)
+        return try expander.value(of: reference)
     }
 
     /// Sends a request (or, in a dry run, describes it and returns `nil`), records the response as
@@ -95,7 +103,7 @@ extension Interpreter {
         throws(ShellError) -> LinqResponse?
     {
         if dryRun.active {
-            output.writeOut(DryRun.describe(request, renderer: renderer, session: session))
+            output.writeOut(DryRun.describe(request, renderer: renderer, session: session, secrets: knownKeys))
             dryRun.placeholders.formUnion(["last", "status"])
             return nil
         }

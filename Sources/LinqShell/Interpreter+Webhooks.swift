@@ -11,6 +11,9 @@ extension Interpreter {
         webhooks.listener = nil
         webhooks.stoppedEvents = listener.received
         listener.stop()
+        // Forwards under way finish (each within its own 10-s limit) and print their line.
+        _ = Blocking.wait(upTo: 15) { listener.forwardsInFlight == 0 }
+        Blocking.drain()
         guard let id = listener.subscription.withLock({ $0 }) else { return }
         let delete = APICatalog.operation(id: "webhook.delete")
         let call = BoundCall(

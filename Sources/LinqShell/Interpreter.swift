@@ -56,6 +56,9 @@ public final class Interpreter {
     var capturing = false
     /// Set while `let NAME = COMMAND` (or `watch`) runs: the response is bound, not printed.
     var bodiesHidden = false
+    /// What the last command would have printed while bodies were hidden: its response's JSON,
+    /// or the part `--pick` chose (`watch` shows it).
+    var lastShown: JSONValue?
     public let terminal: TerminalInfo
     /// Every API key the session has used: masked in all output, reports, recordings and echoes.
     public private(set) var secrets: Set<String> = []
@@ -110,6 +113,12 @@ public final class Interpreter {
         // The built-in emulator's key is public (its banner and the README print it).
         guard let key = session.apiKey.value, key.count >= 4, key != session.emulatorKey else { return false }
         return secrets.insert(key).inserted
+    }
+
+    /// Every key the session has used, the current one included (not the emulator's public key).
+    var knownKeys: Set<String> {
+        let key = session.apiKey.value == session.emulatorKey ? nil : session.apiKey.value
+        return secrets.union(key.map { [$0] } ?? [])
     }
 
     /// `text` with every key the session has used masked.

@@ -7,8 +7,23 @@ import LinqShell
 #endif
 
 Signals.unblockStandard()
+let arguments = Array(CommandLine.arguments.dropFirst())
+// Shell completion asks the binary; the scripts that ask are its own (see CompletionEntry).
+if arguments.first == "--complete" {
+    StandardOutput().writeOut(
+        CompletionEntry.run(Array(arguments.dropFirst(arguments.dropFirst().first == "--" ? 2 : 1))))
+    _exit(0)
+}
+if arguments.first == "--generate-completion-script" {
+    guard arguments.count == 2, let script = CompletionEntry.script(for: arguments[1]) else {
+        StandardOutput().writeErr("linq: --generate-completion-script takes bash, zsh or fish\n")
+        _exit(ExitStatus.usage.code)
+    }
+    StandardOutput().writeOut(script)
+    _exit(0)
+}
 do {
-    var command = try LinqCommand.parseAsRoot(ScriptArgument.rewrite(Array(CommandLine.arguments.dropFirst())))
+    var command = try LinqCommand.parseAsRoot(ScriptArgument.rewrite(arguments))
     try command.run()
 } catch {
     // A bad command line is a usage error: exit 2, as for any other (ArgumentParser would say 64).

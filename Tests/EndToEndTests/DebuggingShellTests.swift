@@ -46,6 +46,39 @@ import Testing
         #expect(failed.stderr.contains("409 Conflict · Linq 2014"), "and the block stays on stderr")
     }
 
+    /// `last --curl` reproduces the request as it was sent: its own `Authorization` header, not
+    /// the session key (issue 18, item 3).
+    @Test func lastAsCurlKeepsTheHeadersTheRequestWasSentWith() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
+        defer { emulator.stop() }
+        let extra = emulator.clientVariables
+        let shown = try f.run(
+            [
+                "--keep-going", "-c", "request GET /v3/contact_card -H 'Authorization: Bearer not-a-key-at-all'", "-c",
+                "last --curl",
+            ], extra: extra)
+        let curl = try #require(shown.stdout.split(separator: "\n").last { $0.hasPrefix("curl ") }, "\(shown)")
+        #expect(curl.contains("'Authorization: Bearer not-a-key-at-all'"), "\(curl)")
+        #expect(!curl.contains("$LINQ_API_V3_API_KEY"))
+        var environment = ProcessInfo.processInfo.environment
+        environment["LINQ_API_V3_API_KEY"] = extra["LINQ_API_V3_API_KEY"]
+        let ran = try LinqBinary.runExecutable(
+            "/bin/sh", ["-c", String(curl) + " -s -o /dev/null -w '%{http_code}'"], environment: environment)
+        #expect(ran.stdout == "401", "the copy gets the same answer: \(ran.stdout)")
+        // `last --timing` lines its values up in one column.
+        let timing = try f.run(["-c", "card get", "-c", "last --timing"], extra: extra)
+        let rows = timing.stdout.split(separator: "\n").filter {
+            $0.contains(":") && !$0.hasPrefix("{") && !$0.hasPrefix(" ")
+        }
+        let columns = Set(
+            rows.compactMap { row in
+                row.firstIndex(where: { $0.isNumber }).map { row.distance(from: row.startIndex, to: $0) }
+            })
+        #expect(columns.count == 1, "one column for the values: \(rows)")
+    }
+
     @Test func lastAsCurlRepeatsTheRequestAgainstAStandaloneEmulator() throws {
         let f = Fixture()
         defer { f.home.remove() }
@@ -173,6 +206,22 @@ import Testing
         #expect(redirected.status == 0)
         let text = (try? String(contentsOfFile: f.home.file("w.txt"), encoding: .utf8)) ?? ""
         #expect(text.contains("run 2") && !text.contains("\u{1B}["), "no screen control in a file")
+    }
+
+    /// `watch` follows the wrapped command's `--pick`, and in a pipe prints the value once and
+    /// then a line per run (issue 18, item 4).
+    @Test func watchShowsWhatPickChose() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let result = try f.run([
+            "--fresh", "-c", "card create --first Watched --number +15551230003 --output quiet",
+            "-c", "watch --times 3 --every 0.05s card get +15551230003 --pick .contact_cards[0].first_name",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"Watched\""), "\(result.stdout)")
+        #expect(!result.stdout.contains("contact_cards\":"), "only the picked part: \(result.stdout)")
+        #expect(result.stdout.components(separatedBy: "Watched").count - 1 == 1, "the value once, not every run")
+        #expect(result.stdout.components(separatedBy: "no change").count - 1 == 2)
     }
 
     @Test func reportsMaskSecretFlagsOfFailedCommands() throws {

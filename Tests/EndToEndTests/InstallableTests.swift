@@ -74,7 +74,51 @@ import Testing
         for shell in ["bash", "zsh", "fish"] {
             let script = try LinqBinary.run(["--generate-completion-script", shell], environment: env)
             #expect(script.status == 0)
-            #expect(script.stdout.contains("--keep-going"), "\(shell)")
+            #expect(script.stdout.contains("linq --complete"), "\(shell): the binary answers")
         }
+    }
+
+    /// The installed completions know the shell's commands, verbs, flags, enum values and
+    /// `.linq` files (issue 18, item 5): bash runs the script `scripts/install` writes.
+    @Test(arguments: [
+        ("ca", ["card", "capability"]), ("de", ["demo.linq"]), ("card cr", ["create"]),
+        ("card create --fi", ["--first"]), ("message send X --effect conf", ["confetti"]),
+        ("--output ", ["pretty", "json", "raw", "quiet"]), ("run ", ["demo.linq"]), ("--kee", ["--keep-going"]),
+    ])
+    func bashCompletesFromTheCommandTable(_ typed: String, _ expected: [String]) throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let env = LinqBinary.environment(home: home.path)
+        writeTextFile(home.file("demo.linq"), "card get\n")
+        let script = home.file("linq.bash")
+        writeTextFile(script, try LinqBinary.run(["--generate-completion-script", "bash"], environment: env).stdout)
+        let bin = URL(fileURLWithPath: LinqBinary.path).deletingLastPathComponent().path
+        let words = ["linq"] + typed.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        let quoted = words.map { "'" + $0 + "'" }.joined(separator: " ")
+        let program = """
+            source '\(script)'
+            cd '\(home.path)'
+            COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1)
+            _linq
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        var environment = env
+        environment["PATH"] = bin + ":/usr/bin:/bin"
+        let result = try LinqBinary.runExecutable("/bin/bash", ["-c", program], environment: environment)
+        let offered = result.stdout.split(separator: "\n").map(String.init)
+        #expect(offered.sorted() == expected.sorted(), "\(typed) → \(offered) \(result.stderr)")
+    }
+
+    /// Every option `linq --help` lists is completed.
+    @Test func everyOptionOfTheHelpIsCompleted() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let env = LinqBinary.environment(home: home.path)
+        let help = try LinqBinary.run(["--help"], environment: env).stdout
+        let offered = Set(
+            try LinqBinary.run(["--complete", "--", "--"], environment: env).stdout.split(separator: "\n"))
+        let listed = Set(help.matches(of: /--[a-z][a-z-]+/).map { String($0.output) })
+        #expect(!listed.isEmpty)
+        #expect(listed.subtracting(offered.map(String.init)).isEmpty, "\(listed.subtracting(offered.map(String.init)))")
     }
 }

@@ -77,7 +77,6 @@ import Testing
             webhook listen --forward-to http://127.0.0.1:\(target.port)/mine
             emulator trigger message.failed
             expect event message.failed within 5s
-            sleep 0.3
 
             """)
         let result = try LinqBinary.run(["--fresh", script], environment: f.env)

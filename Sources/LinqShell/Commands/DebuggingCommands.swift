@@ -101,7 +101,9 @@ enum DebuggingCommands {
             let arguments = context.arguments
             let copies = [curl, httpie].filter { arguments.flag($0) }
             for tool in copies {
-                context.out(CopyAs.command(tool.name, for: response.request, session: context.session) + "\n")
+                context.out(
+                    CopyAs.command(
+                        tool.name, for: response.request, session: context.session, secrets: context.knownKeys) + "\n")
             }
             if arguments.flag(timing) { context.out(CopyAs.timing(response) + "\n") }
             let parts = [lastRequest, lastHeaders, lastBody].filter { arguments.flag($0) }

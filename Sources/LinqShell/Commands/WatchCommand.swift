@@ -74,26 +74,94 @@ enum WatchCommand {
         while times.map({ run < $0 }) ?? true {
             run += 1
             try context.hidingBodies { () throws(ShellError) in _ = try context.execute(words) }
-            let json = context.session.lastResponse?.json ?? .null
-            let leaves = Self.leaves(json)
-            var text = ""
-            let screen = context.terminal.stdoutIsTTY && !context.capturing
-            if screen { text += "\u{1B}[H\u{1B}[2J" }
-            text +=
-                context.renderer.dim(
-                    "every \(DurationText.short(seconds: every)): \(shown) · run \(run) · Ctrl-C stops") + "\n"
-            if previous == nil || screen { text += context.renderer.json(json) }
-            if let previous {
-                let changes = Self.changes(from: previous, to: leaves)
-                text +=
-                    changes.isEmpty
-                    ? context.renderer.dim("no change") + "\n"
-                    : changes.map { context.renderer.yellow("changed " + $0) }.joined(separator: "\n") + "\n"
+            let value = context.lastShownValue ?? context.session.lastResponse?.json ?? .null
+            let leaves = Self.leaves(value)
+            let header = "every \(DurationText.short(seconds: every)): \(shown) · run \(run) · Ctrl-C stops"
+            if context.terminal.stdoutIsTTY && !context.capturing {
+                context.out(Self.screen(header, value, leaves: leaves, previous: previous, first: run == 1, context))
+            } else {
+                context.out(Self.appended(header, value, leaves: leaves, previous: previous, context))
             }
-            context.out(text)
             previous = leaves
             if let times, run >= times { break }
             guard Blocking.sleep(seconds: every) else { break }
+        }
+    }
+
+    /// On a terminal: the screen redrawn in place (cleared only the first time, so nothing
+    /// flickers), the leaves that changed since the last run highlighted, their old values listed.
+    static func screen(
+        _ header: String, _ value: JSONValue, leaves: [(String, String)], previous: [(String, String)]?, first: Bool,
+        _ context: CommandContext
+    ) -> String {
+        let changed = previous.map { Set(changedPaths(from: $0, to: leaves)) } ?? []
+        var lines = [context.renderer.dim(header)]
+        lines += highlighted(value, changed: changed, renderer: context.renderer).split(separator: "\n").map(
+            String.init)
+        if let previous {
+            let changes = Self.changes(from: previous, to: leaves)
+            lines.append(
+                changes.isEmpty
+                    ? context.renderer.dim("no change")
+                    : changes.map { context.renderer.yellow("changed " + $0) }.joined(
+                        separator: "\u{1B}[K\n"))
+        }
+        return (first ? "\u{1B}[H\u{1B}[2J" : "\u{1B}[H") + lines.joined(separator: "\u{1B}[K\n") + "\u{1B}[K\n\u{1B}[J"
+    }
+
+    /// Into a pipe or file: the value once, then one line per run — `no change`, or what changed.
+    static func appended(
+        _ header: String, _ value: JSONValue, leaves: [(String, String)], previous: [(String, String)]?,
+        _ context: CommandContext
+    ) -> String {
+        guard let previous else { return header + "\n" + context.renderer.json(value) }
+        let changes = Self.changes(from: previous, to: leaves)
+        return header + "\n" + (changes.isEmpty ? "no change" : changes.map { "changed " + $0 }.joined(separator: "\n"))
+            + "\n"
+    }
+
+    /// The paths whose value changed, appeared or went away.
+    static func changedPaths(from old: [(String, String)], to new: [(String, String)]) -> [String] {
+        let before = Dictionary(old, uniquingKeysWith: { first, _ in first })
+        return new.filter { before[$0.0] != $0.1 }.map(\.0)
+    }
+
+    /// The value as indented JSON with the leaves at `changed` paths in reverse video.
+    static func highlighted(_ value: JSONValue, changed: Set<String>, renderer: Renderer) -> String {
+        var out = ""
+        write(value, path: "", indent: 0, changed: changed, renderer: renderer, into: &out)
+        return out + "\n"
+    }
+
+    private static func write(
+        _ value: JSONValue, path: String, indent: Int, changed: Set<String>, renderer: Renderer, into out: inout String
+    ) {
+        let pad = String(repeating: "  ", count: indent + 1)
+        switch value {
+        case .object(let object) where !object.isEmpty:
+            out += "{\n"
+            for (index, member) in object.enumerated() {
+                out += pad + JSONValue.string(member.key).formatted(.compact) + ": "
+                write(
+                    member.value, path: path + "." + member.key, indent: indent + 1, changed: changed,
+                    renderer: renderer, into: &out)
+                out += index < object.count - 1 ? ",\n" : "\n"
+            }
+            out += String(repeating: "  ", count: indent) + "}"
+        case .array(let items) where !items.isEmpty:
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                out += pad
+                write(
+                    item, path: path + "[\(index)]", indent: indent + 1, changed: changed, renderer: renderer,
+                    into: &out)
+                out += index < items.count - 1 ? ",\n" : "\n"
+            }
+            out += String(repeating: "  ", count: indent) + "]"
+        default:
+            let text = TerminalText.escape(value.formatted(.compact), keepLayout: false)
+            let leaf = path.isEmpty ? "." : path
+            out += changed.contains(leaf) && renderer.color ? "\u{1B}[7m" + text + "\u{1B}[27m" : text
         }
     }
 

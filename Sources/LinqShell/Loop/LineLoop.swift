@@ -328,6 +328,33 @@ final class LineLoop {
         }
     }
 
+    /// `--step`: Enter runs the command, `s` skips it, `q` (or Ctrl-C, Ctrl-D) stops the run — each a
+    /// single key; any other key asks again. True when the command is to run.
+    private func askStep(_ shown: String) throws(ShellError) -> Bool {
+        let dim = Renderer(color: shell.session.color.value && shell.terminal.stderrIsTTY, output: .pretty, secret: nil)
+        // Counted before the question shows: a Ctrl-C that comes the moment it shows still counts.
+        let before = Interrupts.count
+        shell.output.writeErr(dim.dim("[Enter] runs · s skips · q quits: \(shown)") + " ")
+        while true {
+            switch Console.readKey(since: before) {
+            case .stop:
+                shell.output.writeErr("\n")
+                throw ShellError(.interrupted, "interrupted at --step")
+            case .key(0x0A), .key(0x0D):
+                shell.output.writeErr("\n")
+                return true
+            case .key(UInt8(ascii: "s")), .key(UInt8(ascii: "S")):
+                shell.output.writeErr("\n" + dim.dim("skipped: \(shown)") + "\n")
+                return false
+            case .key(UInt8(ascii: "q")), .key(UInt8(ascii: "Q")):
+                shell.output.writeErr("\n")
+                throw ShellError(.interrupted, "stopped at --step (q)")
+            case .key:
+                shell.output.writeErr("\n" + dim.dim("press Enter to run, s to skip or q to quit: \(shown)") + " ")
+            }
+        }
+    }
+
     /// An odd number of trailing backslashes continues the line (`\\` is a literal backslash).
     static func endsWithContinuation(_ line: String) -> Bool {
         var count = 0
@@ -360,21 +387,6 @@ final class LineLoop {
             }
         }
         guard options.step, shell.terminal.stdinIsTTY else { return true }
-        let dim = Renderer(color: shell.session.color.value && shell.terminal.stderrIsTTY, output: .pretty, secret: nil)
-        let before = Interrupts.count
-        shell.output.writeErr(dim.dim("[Enter] runs · s skips · q quits: \(shown)") + " ")
-        switch Console.readAnswer(since: before) {
-        case .stop:
-            shell.output.writeErr("\n")
-            throw ShellError(.interrupted, "interrupted at --step")
-        case .line(let answer):
-            switch answer.filter({ !$0.isWhitespace }).lowercased() {
-            case "q", "quit": throw ShellError(.interrupted, "stopped at --step (q)")
-            case "s", "skip":
-                shell.output.writeErr(dim.dim("skipped: \(shown)") + "\n")
-                return false
-            default: return true
-            }
-        }
+        return try askStep(shown)
     }
 }

@@ -93,6 +93,9 @@ public struct CommandContext {
     /// Whether stdout is being captured for a pipe or a file (`|`, `>`): no screen control then.
     public var capturing: Bool { shell.capturing }
 
+    /// What the last command would have printed while bodies were hidden (`--pick` applied).
+    public var lastShownValue: JSONValue? { shell.lastShown }
+
     /// Runs `body` with response bodies bound, not printed (`let NAME = COMMAND`, `watch`).
     public func hidingBodies<T>(_ hide: Bool = true, _ body: () throws(ShellError) -> T) throws(ShellError) -> T {
         let was = shell.bodiesHidden
@@ -165,6 +168,10 @@ public struct CommandContext {
     public func resolvePath(_ path: String) -> String {
         ScriptPath.resolve(path, in: shell.position.scriptDirectory, environment: shell.environment.variables)
     }
+
+    /// Every key the session has used (and the current one): never shown, written as its
+    /// environment variable in copied commands.
+    public var knownKeys: Set<String> { shell.knownKeys }
 
     /// Masks every known key in `text`.
     public func scrub(_ text: String) -> String { shell.scrub(text) }

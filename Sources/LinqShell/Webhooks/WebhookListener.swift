@@ -37,6 +37,8 @@ public final class WebhookListener: Sendable {
     let announce: @Sendable (ReceivedEvent) -> Void
     private let state = Mutex(Kept())
     private let counter = Atomic<Int>(0)
+    /// Forwards sent and not yet answered.
+    private let forwarding = Atomic<Int>(0)
     private let channel: any Channel
     /// How the open connections reach this listener (cleared on stop: they answer 503).
     private let box: ListenerBox
@@ -94,6 +96,9 @@ public final class WebhookListener: Sendable {
 
     /// Every delivery kept so far, oldest first.
     public var received: [ReceivedEvent] { state.withLock { $0.events } }
+
+    /// Forwards (`--forward-to`) still waiting for their answer.
+    public var forwardsInFlight: Int { forwarding.load(ordering: .relaxed) }
 
     /// The connections open now.
     public var openConnections: Int { box.open.load(ordering: .relaxed) }
@@ -191,7 +196,8 @@ public final class WebhookListener: Sendable {
             headers: event.headers.filter { !["host", "content-length", "connection"].contains($0.name.lowercased()) },
             body: event.body)
         let transport = self.transport
-        Task(executorPreference: EventLoopExecutor.shared) { [weak self] in
+        forwarding.add(1, ordering: .relaxed)
+        Task(executorPreference: EventLoopExecutor.shared) { [self] in
             let outcome: String
             do {
                 let response = try await transport.send(
@@ -200,8 +206,7 @@ public final class WebhookListener: Sendable {
             } catch {
                 outcome = "no answer (\(error))"
             }
-            guard let self else { return }
-            let updated = self.state.withLock { kept -> ReceivedEvent in
+            let updated = state.withLock { kept -> ReceivedEvent in
                 guard let index = kept.events.firstIndex(where: { $0.number == event.number }) else {
                     var copy = event
                     copy.forwarded = outcome
@@ -210,7 +215,9 @@ public final class WebhookListener: Sendable {
                 kept.events[index].forwarded = outcome
                 return kept.events[index]
             }
-            self.announce(updated)
+            // Counted down first: whoever waits for the forwards sees them done when the line comes.
+            forwarding.subtract(1, ordering: .relaxed)
+            announce(updated)
         }
     }
 }
