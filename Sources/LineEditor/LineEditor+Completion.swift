@@ -27,7 +27,10 @@ extension LineEditor {
     /// their descriptions) and the prompt is drawn again under the list.
     func complete() -> UInt8 {
         guard let completer else { return UInt8(CC_ERROR) }
-        let result = completer(textBeforeCursor())
+        let before = textBeforeCursor()
+        // The list is printed once for a line, as bash and psql do: another TAB adds nothing.
+        if listedFor == before { return UInt8(CC_NORM) }
+        let result = completer(before)
         let candidates = result.candidates
         if candidates.isEmpty { return UInt8(CC_ERROR) }
         if candidates.count == 1 {
@@ -46,6 +49,7 @@ extension LineEditor {
             ? Self.columns(candidates, width: width)
             : Self.describedList(candidates, descriptions: result.descriptions, width: width)
         pendingListing = (listing, charactersAroundCursor().after)
+        listedFor = before
         return moveBelowLine(then: .listing)
     }
 

@@ -11,7 +11,13 @@ extension LineEditor {
     /// then runs as one input at Enter (see `readLine`). The line stays as it was when the editor
     /// fails or the file cannot be read back.
     func editInExternalEditor() -> UInt8 {
-        fputs("\n", swel_stdout())
+        // The prompt and the line are erased first: the edited line is drawn where they were,
+        // instead of under a stale copy of the original.
+        let after = charactersAroundCursor().after
+        if after > 0 { el_cursor(editLine, after) }
+        var erase = "\r\u{1B}[K"
+        for _ in 1..<max(1, rowsOfLine()) { erase += "\u{1B}[A\u{1B}[K" }
+        fputs(erase, swel_stdout())
         fflush(swel_stdout())
         let original = buffer()
         switch Self.runExternalEditor(on: original) {

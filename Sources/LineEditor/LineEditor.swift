@@ -50,6 +50,8 @@ public final class LineEditor {
     /// A completion listing waiting to be printed below the line, and how many characters the
     /// cursor was before the end of the line.
     var pendingListing: (text: String, after: Int32)?
+    /// The text before the cursor when candidates were last listed (TAB lists them once).
+    var listedFor: String?
 
     /// Returns the candidates for the text before the cursor.
     public var completer: ((String) -> CompletionResult)?
@@ -167,6 +169,7 @@ public final class LineEditor {
         sawInvalidUTF8 = false
         shownHint = ""
         hintSuppressed = false
+        listedFor = nil
         fflush(swel_stdout())
         Terminal.setBracketedPaste(true)
         defer { Terminal.setBracketedPaste(false) }

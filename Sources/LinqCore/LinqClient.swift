@@ -74,7 +74,6 @@ public struct LinqClient: Sendable {
         let request = withIdempotencyKey(request)
         let policy = configuration.retry
         let budget = WriteBudget.scope(of: request).map { (budget: contactCardBudget, scope: $0) }
-        let partner = configuration.baseURL + " " + (configuration.apiKey ?? "")
         let safety = RetryPolicy.RetrySafety(
             idempotentMethod: idempotent, idempotencyKey: Idempotency.isSafeToResend(request),
             budgeted: budget != nil)
@@ -84,7 +83,7 @@ public struct LinqClient: Sendable {
         while true {
             let attempt = log.count + 1
             let failed: FailedAttempt
-            switch try await sendAttempt(attempt, request, call: call, budget: budget, partner: partner, log: &log) {
+            switch try await sendAttempt(attempt, request, call: call, budget: budget, log: &log) {
             case .succeeded(let response): return response
             case .failed(let failedAttempt): failed = failedAttempt
             }
@@ -92,6 +91,7 @@ public struct LinqClient: Sendable {
             failure.attempts = attempt
             failure.attemptLog = log
             failure.elapsed = call.elapsed
+            failure.request = request
             failure.budget = failed.budgetStatus
             let (decision, reason) = policy.evaluate(failed.outcome, retriesSoFar: attempt - 1, safety: safety)
             switch decision {
@@ -117,10 +117,10 @@ public struct LinqClient: Sendable {
     }
 
     /// Sends `request` once, as attempt number `attempt`, within what is left of the call's
-    /// deadline; logs the attempt and counts a budgeted write. The response when it succeeded,
-    /// else what failed; cancelled → `cancelledByCaller`.
+    /// deadline; logs the attempt and notes what the answer says of a budgeted write's budget.
+    /// The response when it succeeded, else what failed; cancelled → `cancelledByCaller`.
     private func sendAttempt(
-        _ attempt: Int, _ request: HTTPRequestData, call: CallClock, budget: BudgetScope?, partner: String,
+        _ attempt: Int, _ request: HTTPRequestData, call: CallClock, budget: BudgetScope?,
         log: inout [AttemptRecord]
     ) async throws(LinqError) -> AttemptResult {
         let timeouts = configuration.timeouts
@@ -140,10 +140,7 @@ public struct LinqClient: Sendable {
                 status: raw.status, headers: raw.headers, body: raw.body, duration: now - attemptStart,
                 totalDuration: now - call.started, attempts: attempt, request: request, attemptLog: log,
                 timeToHead: raw.timeToHead)
-            var budgetStatus: WriteBudget.Status?
-            if let budget {
-                budgetStatus = Self.spend(budget, partner: partner, response: response)
-            }
+            let budgetStatus = budget.flatMap { $0.budget.status(from: response, scope: $0.scope) }
             if response.isSuccess { return .succeeded(response) }
             let failure = LinqError.from(response: response)
             let header = raw.headers.value(for: "x-should-retry").map { $0.lowercased() == "true" }
@@ -154,18 +151,15 @@ public struct LinqClient: Sendable {
             throw Self.cancelled(attempts: attempt, log: log, elapsed: call.elapsed)
         } catch {
             return .failed(
-                transportFailure(
-                    error, attempt: attempt, started: attemptStart, call: call, budget: budget, partner: partner,
-                    log: &log))
+                transportFailure(error, attempt: attempt, started: attemptStart, call: call, log: &log))
         }
     }
 
     /// An attempt that got no response: `error` as a transport failure (a timeout is named by the
-    /// call's total limit, not this attempt's share), logged; a budgeted write that may have reached
-    /// the server is counted.
+    /// call's total limit, not this attempt's share), logged.
     private func transportFailure(
         _ error: any Error, attempt: Int, started attemptStart: ContinuousClock.Instant, call: CallClock,
-        budget: BudgetScope?, partner: String, log: inout [AttemptRecord]
+        log: inout [AttemptRecord]
     ) -> FailedAttempt {
         var transportError =
             (error as? TransportError)
@@ -180,12 +174,7 @@ public struct LinqClient: Sendable {
         let failure = LinqError(kind: .transport, message: transportError.summary, transport: transportError)
         let outcome = RetryPolicy.Outcome.transport(
             transportError.kind, requestNeverSent: transportError.requestNeverSent)
-        var budgetStatus: WriteBudget.Status?
-        if let budget, !transportError.requestNeverSent {
-            budget.budget.record(partner: partner, scope: budget.scope)
-            budgetStatus = budget.budget.status(partner: partner, scope: budget.scope)
-        }
-        return FailedAttempt(error: failure, outcome: outcome, record: record, budgetStatus: budgetStatus)
+        return FailedAttempt(error: failure, outcome: outcome, record: record, budgetStatus: nil)
     }
 
     /// Tells `onRetry` that attempt `attempt` (logged as `record`) will be re-sent, then waits
@@ -212,26 +201,6 @@ public struct LinqClient: Sendable {
         cancelled.attemptLog = log
         cancelled.elapsed = elapsed
         return cancelled
-    }
-
-    /// Counts a budgeted write that reached the server and returns what is left, or `nil` when
-    /// the answer says nothing about the budget. Validation failures (400, 401, 403, 404, 422)
-    /// are not counted, as the API checks them before spending the budget; a 429 means nothing is
-    /// left until its wait ends.
-    static func spend(
-        _ budget: (budget: WriteBudget, scope: String), partner: String, response: LinqResponse
-    ) -> WriteBudget.Status? {
-        if let server = budget.budget.serverStatus(response.headers, scope: budget.scope) { return server }
-        switch response.status {
-        case 429:
-            budget.budget.block(
-                partner: partner, scope: budget.scope, seconds: response.retryAfterSeconds ?? 600)
-        case 400, 401, 403, 404, 422:
-            return nil
-        default:
-            budget.budget.record(partner: partner, scope: budget.scope)
-        }
-        return budget.budget.status(partner: partner, scope: budget.scope)
     }
 }
 

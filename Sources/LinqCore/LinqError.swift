@@ -51,6 +51,8 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
     public var notRetried: RetryPolicy.StopReason?
     /// What is left of the write budget the request spends (contact cards), when known.
     public var budget: WriteBudget.Status?
+    /// The request that failed, as sent (hints fit its method and path).
+    public var request: HTTPRequestData?
 
     public init(
         kind: Kind, message: String, status: Int? = nil, code: Int? = nil, docURL: String? = nil,
@@ -79,7 +81,8 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
             parts.append(
                 "Not re-sent automatically: the server may already have processed it; check before sending again.")
         case .budgeted?:
-            parts.append("Not re-sent automatically: every attempt spends the write budget.")
+            let rule = budget == nil ? " (\(WriteBudget.contactCards.rule))" : ""
+            parts.append("Not re-sent automatically: every attempt spends the write budget\(rule).")
         case .deadlineReached(let limit)?:
             parts.append(
                 "Not re-sent: the next attempt would end after the \(DurationText.short(limit)) deadline (`--timeout`)."
@@ -92,7 +95,10 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
     }
 
     private var baseHint: String? {
-        if let code, let info = ErrorCatalog.info(code) { return info.hint }
+        if let contextual = RequestHint.hint(for: self) { return contextual }
+        if let code, let info = ErrorCatalog.info(code), info.status == nil || info.status == status {
+            return info.hint
+        }
         if kind == .transport, let transport {
             switch transport.kind {
             case .connectionRefused: return "Nothing is listening at the base URL; check it with `show`."
@@ -110,7 +116,8 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
             case .malformedResponse:
                 return "The server at the base URL does not speak HTTP correctly; check the base URL (`show`)."
             case .responseTooLarge:
-                return "The client holds at most 64 MiB of a response; ask for less (e.g. a smaller --limit)."
+                return "The client holds at most 64 MiB of a response; ask for less"
+                    + (RequestHint.pages(response?.request ?? request) ? " (a smaller --limit)." : ".")
             case .connectionReset: return "Check the network and the base URL; the server may have restarted."
             case .other: return "Check the network and the base URL (`show`)."
             }
@@ -118,7 +125,6 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
         if let status {
             switch status {
             case 401: return ErrorCatalog.info(2004)?.hint
-            case 404: return "Check the path and ids."
             case 429: return "Wait before sending again."
             case 500...: return "Server-side failure; retry later."
             default: break

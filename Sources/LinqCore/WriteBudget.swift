@@ -3,14 +3,11 @@ import Synchronization
 
 /// A server-side budget of writes, e.g. contact cards: POST and PATCH `/v3/contact_card` share
 /// 3 calls per 10 minutes per phone number (reference §C). Requests under a budget are never
-/// re-sent automatically (each attempt spends the budget), and their errors say how many writes
-/// are left when the client can know it.
-///
-/// The count is the server's when it sends `X-RateLimit-Remaining` / `RateLimit-Remaining`;
-/// otherwise it is this process's own count of the writes it sent (other processes and earlier
-/// runs are not seen, so it is an upper bound).
+/// re-sent automatically (each attempt spends the budget). How many writes are left is said only
+/// when the server says it — its rate-limit headers, or a 429 (none left until its wait ends):
+/// a count kept by one process would be wrong after other processes' or earlier runs' writes.
 public final class WriteBudget: Sendable {
-    /// The contact-card budget, shared by every client of the process.
+    /// The contact-card budget.
     public static let contactCards = WriteBudget(limit: 3, window: .seconds(600), noun: "contact-card writes")
 
     /// Writes allowed per window.
@@ -20,25 +17,19 @@ public final class WriteBudget: Sendable {
     /// What is counted, for messages (`contact-card writes`).
     public let noun: String
 
-    private struct Entry {
-        var sent: [ContinuousClock.Instant] = []
-        var blockedUntil: ContinuousClock.Instant?
-    }
-    private let entries = Mutex<[String: Entry]>([:])
-
     public init(limit: Int, window: Duration, noun: String) {
         self.limit = limit
         self.window = window
         self.noun = noun
     }
 
-    /// How many writes are left, as far as the client knows.
+    /// How many writes are left, as the server said.
     public struct Status: Sendable, Hashable, CustomStringConvertible {
         public enum Source: String, Sendable, Hashable {
             /// From the response's rate-limit headers.
-            case server
-            /// Counted by this process.
-            case thisProcess = "counted by this process"
+            case server = "the server's count"
+            /// The server answered 429: nothing is left until its wait ends.
+            case rateLimited = "the server answered 429"
         }
         public var remaining: Int
         public var limit: Int
@@ -49,7 +40,7 @@ public final class WriteBudget: Sendable {
         public var scope: String
         public var source: Source
 
-        /// `1 of 3 contact-card writes left for +15551230001 in this 10-minute window (counted by this process)`.
+        /// `1 of 3 contact-card writes left for +15551230001 in this 10-minute window (the server's count)`.
         public var description: String {
             let minutes = Int(window.components.seconds / 60)
             return
@@ -57,46 +48,23 @@ public final class WriteBudget: Sendable {
         }
     }
 
-    /// The key under which writes to `scope` by `partner` are counted.
-    static func key(partner: String, scope: String) -> String { partner + "\u{0}" + scope }
+    /// The rule, for a hint when the count is not known: `3 per 10 minutes per number`.
+    public var rule: String { "\(limit) per \(Int(window.components.seconds / 60)) minutes per number" }
 
-    /// Counts one write that reached (or may have reached) the server.
-    func record(partner: String, scope: String, at now: ContinuousClock.Instant = .now) {
-        entries.withLock { entries in
-            var entry = entries[Self.key(partner: partner, scope: scope), default: Entry()]
-            entry.sent = entry.sent.filter { now - $0 < window }
-            entry.sent.append(now)
-            entries[Self.key(partner: partner, scope: scope)] = entry
-        }
-    }
-
-    /// Notes that the server refused a write for `seconds` (a 429): nothing is left until then.
-    func block(partner: String, scope: String, seconds: Double, at now: ContinuousClock.Instant = .now) {
-        let wait = Duration.milliseconds(Int64(min(max(seconds, 0), 1e9) * 1000))
-        entries.withLock { entries in
-            entries[Self.key(partner: partner, scope: scope), default: Entry()].blockedUntil = now + wait
-        }
-    }
-
-    /// What this process knows of the budget of `scope`.
-    public func status(partner: String, scope: String, at now: ContinuousClock.Instant = .now) -> Status {
-        let entry = entries.withLock { $0[Self.key(partner: partner, scope: scope)] } ?? Entry()
-        var remaining = max(0, limit - entry.sent.filter { now - $0 < window }.count)
-        if let until = entry.blockedUntil, until > now { remaining = 0 }
-        return Status(
-            remaining: remaining, limit: limit, window: window, noun: noun, scope: scope, source: .thisProcess)
-    }
-
-    /// The status from a response's rate-limit headers, when it sends them.
-    func serverStatus(_ headers: [HTTPHeader], scope: String) -> Status? {
-        guard
-            let text = headers.value(for: "X-RateLimit-Remaining") ?? headers.value(for: "RateLimit-Remaining"),
+    /// What a response says of the budget of `scope`: its rate-limit headers, or a 429; `nil`
+    /// when it says nothing.
+    func status(from response: LinqResponse, scope: String) -> Status? {
+        let headers = response.headers
+        if let text = headers.value(for: "X-RateLimit-Remaining") ?? headers.value(for: "RateLimit-Remaining"),
             let remaining = Int(text.trimmingCharacters(in: " "))
-        else { return nil }
-        let limitText = headers.value(for: "X-RateLimit-Limit") ?? headers.value(for: "RateLimit-Limit")
-        let limit = limitText.flatMap { Int($0.split(separator: ";").first ?? "") } ?? self.limit
-        return Status(
-            remaining: max(0, remaining), limit: limit, window: window, noun: noun, scope: scope, source: .server)
+        {
+            let limitText = headers.value(for: "X-RateLimit-Limit") ?? headers.value(for: "RateLimit-Limit")
+            let limit = limitText.flatMap { Int($0.split(separator: ";").first ?? "") } ?? self.limit
+            return Status(
+                remaining: max(0, remaining), limit: limit, window: window, noun: noun, scope: scope, source: .server)
+        }
+        guard response.status == 429 else { return nil }
+        return Status(remaining: 0, limit: limit, window: window, noun: noun, scope: scope, source: .rateLimited)
     }
 }
 

@@ -74,10 +74,26 @@ public struct BoundCall: Sendable {
                 throw ShellError.usage(message, usage)
             }
         }
+        try checkSomethingToChange(usage: usage)
         if maxPages != nil && !all { throw ShellError.usage("--max-pages goes with --all") }
         if (every != nil || untilTimeout != nil) && until == nil {
             throw ShellError.usage("--every and --timeout go with --until 'PATH == VALUE'")
         }
+    }
+}
+
+extension BoundCall {
+    /// An update (PATCH or PUT) whose body fields are all optional must change one of them: with
+    /// none given the server would answer 1001 naming no field, so it is caught here, naming them.
+    func checkSomethingToChange(usage: String) throws(ShellError) {
+        guard !noValidate, ["PATCH", "PUT"].contains(operation.method), body?.isEmpty ?? true else { return }
+        let fields = operation.parameters.filter { $0.location == .body || $0.location == .message }
+        guard !fields.isEmpty, !fields.contains(where: \.required),
+            !fields.contains(where: { arguments[$0.name] != nil })
+        else { return }
+        throw ShellError.usage(
+            "nothing to change: '\(operation.commandName)' needs at least one of "
+                + fields.map { "--" + $0.preferredSpelling }.joined(separator: ", "), usage)
     }
 }
 

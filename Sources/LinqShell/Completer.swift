@@ -68,8 +68,9 @@ public struct Completer: Sendable {
         if let single = commands.first(where: { $0.words.count == 1 }) {
             return Candidate(text: word, description: single.summary)
         }
-        let verbs = commands.map { $0.words.count > 1 ? $0.words[1] : $0.words[0] }.joined(separator: ", ")
-        let title = commands.first.map(\.group.title) ?? word
+        if commands.count == 1 { return Candidate(text: word, description: commands[0].summary) }
+        let verbs = CommandRegistry.verbs(of: commands).joined(separator: ", ")
+        let title = commands.lazy.compactMap(\.familySummary).first ?? commands.first.map(\.group.title) ?? word
         return Candidate(text: word, description: "\(title): \(verbs)")
     }
 

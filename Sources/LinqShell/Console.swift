@@ -63,10 +63,10 @@ public struct TerminalInfo: Sendable {
 /// Terminal size and waiting for a person.
 public enum Console {
     /// The width of stdout's terminal (80 when it is not one).
-    static func columns(_ terminal: TerminalInfo) -> Int {
-        guard terminal.stdoutIsTTY else { return 80 }
+    static func columns(_ terminal: TerminalInfo, fd: Int32 = 1) -> Int {
+        guard fd == 1 ? terminal.stdoutIsTTY : terminal.stderrIsTTY else { return 80 }
         var size = winsize()
-        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 else { return 80 }
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 else { return 80 }
         return Int(size.ws_col)
     }
 

@@ -132,14 +132,29 @@ extension Interpreter {
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { WriteAll.bytes($0, to: fd) } }
 }
 
-/// Keeps stdout in memory and passes stderr through.
+/// Keeps stdout in memory and passes stderr through (or, without a sink for errors, keeps both,
+/// in order, to `replay` later).
 final class CapturingSink: OutputSink {
     private(set) var captured: [UInt8] = []
-    let errors: any OutputSink
+    let errors: (any OutputSink)?
+    /// Everything written, in order, when errors are kept too (true: stderr).
+    private var kept: [(toErr: Bool, text: String)] = []
 
-    init(passingErrorsTo errors: any OutputSink) { self.errors = errors }
-    func writeOut(_ text: String) { captured.append(contentsOf: text.utf8) }
-    func writeErr(_ text: String) { errors.writeErr(text) }
+    init(passingErrorsTo errors: (any OutputSink)?) { self.errors = errors }
+    func writeOut(_ text: String) {
+        captured.append(contentsOf: text.utf8)
+        if errors == nil { kept.append((false, text)) }
+    }
+    func writeErr(_ text: String) {
+        if let errors { errors.writeErr(text) } else { kept.append((true, text)) }
+    }
+
+    /// Writes what was kept to `sink`, in the order it came.
+    func replay(to sink: any OutputSink) {
+        for piece in kept {
+            if piece.toErr { sink.writeErr(piece.text) } else { sink.writeOut(piece.text) }
+        }
+    }
 }
 
 /// Opening the file of `> FILE` / `>> FILE` the way linq opens its own files: never through a

@@ -104,6 +104,7 @@ public final class Interpreter {
         var renderer = renderer
         renderer.color = renderer.color && terminal.stderrIsTTY
         renderer.terminal = true
+        renderer.width = terminal.stderrIsTTY ? Console.columns(terminal, fd: 2) : nil
         return renderer
     }
 

@@ -19,6 +19,8 @@ public struct Renderer: Sendable {
     public var verbose = false
     /// The session talks to the built-in emulator (hints differ), whose key is this.
     public var emulatorKey: String?
+    /// The terminal's width when writing to one: long hints wrap between words to fit it.
+    public var width: Int?
 
     public init(color: Bool, output: OutputMode, secret: String?) {
         self.color = color
@@ -85,7 +87,11 @@ public struct Renderer: Sendable {
             head = error.message
         }
         var lines = [red("error:") + " " + scrub(head)]
-        if let hint = hint(for: error) { lines.append("  " + cyan("hint:") + "  " + hint) }
+        if let hint = hint(for: error) {
+            // `  hint:  ` is 9 columns; the rest of the hint lines up under its first word.
+            let text = width.map { HelpFormatter.wrap(hint, width: max(20, $0 - 10), indent: "         ") } ?? hint
+            lines.append("  " + cyan("hint:") + "  " + text)
+        }
         if let wait = error.retryAfter {
             lines.append("  " + yellow("wait:") + "  retry after \(DurationText.short(seconds: wait))")
         }

@@ -126,7 +126,7 @@ struct ScriptFlags: ParsableArguments {
     @Flag(help: "Print each command, styled like the prompt, before running it.")
     var echo = false
 
-    @Flag(help: "Wait for Enter before each command.")
+    @Flag(help: "Ask before each command: Enter runs it, s skips it, q quits (single keys).")
     var step = false
 
     @Flag(name: .customLong("dry-run"), help: "Print each request and its curl line; send nothing.")

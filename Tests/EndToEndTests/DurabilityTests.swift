@@ -39,7 +39,8 @@ import Testing
             #expect(missing.isEmpty, "trial \(trial): acknowledged writes lost: \(missing.sorted().prefix(5))")
 
             let stop = Mutex(false)
-            let killAfter = Double.random(in: 0.3...1.0)
+            // A random moment in the writers' progress (not in time: a loaded machine writes less).
+            let killAfterWrites = tally.acknowledged.withLock { $0.count } + Int.random(in: 10...60)
             await onThreads(18) { index in
                 switch index {
                 case 16:
@@ -53,7 +54,7 @@ import Testing
                         }
                     }
                 case 17:
-                    Thread.sleep(forTimeInterval: killAfter)
+                    blockUntil(seconds: 60) { tally.acknowledged.withLock { $0.count } >= killAfterWrites }
                     kill(emulator.process.processIdentifier, SIGKILL)
                     emulator.process.waitUntilExit()
                     stop.withLock { $0 = true }
@@ -78,7 +79,7 @@ import Testing
         let present = try await onDedicatedThread { Result { try Self.blockedHandles(port: port) } }.get()
         final.stop()
         let acknowledged = tally.acknowledged.withLock { $0 }
-        #expect(acknowledged.count > 100, "the writers got going (\(acknowledged.count) writes)")
+        #expect(acknowledged.count >= 100, "the writers got going (\(acknowledged.count) writes)")
         #expect(Set(acknowledged).subtracting(present).isEmpty, "every acknowledged write survived")
         #expect(tally.badReads.withLock { $0 }.isEmpty, "no reader saw a partial file")
         #expect(tally.goodReads.withLock { $0 } > 0)

@@ -252,6 +252,7 @@ import Testing
         let lines = pty.screen().lines
         let first = try #require(lines.lastIndex(of: Self.fullPrompt + "echo edited"), "\(lines)")
         #expect(lines[first + 1] == "echo 山 second", "\(lines)")
+        #expect(!lines.contains { $0.contains("echo original") }, "the original line is gone: \(lines)")
         try finish(pty)
     }
 
@@ -291,6 +292,22 @@ import Testing
         pty.send("first Ann --la\tDescribed\r")
         let created = PseudoTerminal.strip(try pty.expect(Self.prompt))
         #expect(created.contains("\"last_name\": \"Described\""), "\(created)")
+        try finish(pty)
+    }
+
+    /// A second TAB on the same line does not print the list again (issue 18, item 13).
+    @Test func theCandidateListIsPrintedOncePerLine() throws {
+        let home = TempDirectory()
+        defer { home.remove() }
+        let pty = try start(home)
+        pty.send("card \t")
+        _ = try pty.expect(Self.prompt)
+        pty.waitForRawMode()
+        pty.send("\t\tget --output json\r")
+        _ = try pty.expect("contact_cards")
+        try pty.expect(Self.prompt)
+        let transcript = PseudoTerminal.strip(String(decoding: pty.transcript, as: UTF8.self))
+        #expect(transcript.components(separatedBy: "share   -- ").count - 1 == 1, "\(transcript)")
         try finish(pty)
     }
 

@@ -62,6 +62,28 @@ import Testing
         #expect(!result.stdout.contains("not reached"))
     }
 
+    /// The events of one message arrive in the order they happened (issue 18, item 7).
+    @Test func eventsOfAMessageArriveInOrder() throws {
+        let f = Fixture()
+        defer { f.home.remove() }
+        let chat = "7b3c3a10-0001-4c2e-9a51-000000000001"
+        var lines = ["webhook listen --events message.sent,message.delivered"]
+        for n in 1...6 { lines.append("let m\(n) = message send \(chat) --text 'number \(n)'") }
+        lines += [
+            "expect event message.delivered where $event.data.id == $m6.message.id within 20s", "webhook received", "",
+        ]
+        let script = f.write("order.linq", lines.joined(separator: "\n"))
+        let result = try LinqBinary.run(["--fresh", script], environment: f.env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let events = result.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            .filter { $0.count >= 4 && $0[0] == "←" }
+        #expect(events.count == 12, "\(result.stdout)")
+        for id in Set(events.map { $0[3] }) {
+            let kinds = events.filter { $0[3] == id }.map { $0[2] }
+            #expect(kinds == ["message.sent", "message.delivered"], "\(id): \(kinds)")
+        }
+    }
+
     @Test func triggerForwardAndABadSignature() throws {
         let f = Fixture()
         defer { f.home.remove() }

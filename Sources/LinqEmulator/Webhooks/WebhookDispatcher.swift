@@ -46,13 +46,42 @@ final class WebhookDispatcher: Sendable {
         var inFlight = 0
         var faults: [DeliveryFault] = []
         var polling = false
+        /// First attempts waiting for the one before them to the same subscription: each
+        /// subscription receives the events in the order they happened (`message.sent` before
+        /// `message.delivered`). Retries go when due, as with the real API.
+        var lanes: [String: [WebhookJob]] = [:]
+        var busyLanes: Set<String> = []
     }
 
     init(clock: EmulatorClock) { self.clock = clock }
 
-    /// Starts the first attempt of each job (returns at once).
+    /// Starts the first attempt of each job, in order per subscription (returns at once).
     func enqueue(_ jobs: [WebhookJob]) {
-        for job in jobs { start(job, attempt: 1) }
+        for job in jobs {
+            let now = state.withLock { s -> Bool in
+                guard s.busyLanes.insert(job.subscriptionID).inserted else {
+                    s.lanes[job.subscriptionID, default: []].append(job)
+                    return false
+                }
+                return true
+            }
+            if now { start(job, attempt: 1) }
+        }
+    }
+
+    /// After a first attempt to a subscription: its next event goes (or the lane is free).
+    private func laneDone(_ subscriptionID: String) {
+        let next = state.withLock { s -> WebhookJob? in
+            guard var queued = s.lanes[subscriptionID], !queued.isEmpty else {
+                s.busyLanes.remove(subscriptionID)
+                s.lanes[subscriptionID] = nil
+                return nil
+            }
+            let next = queued.removeFirst()
+            s.lanes[subscriptionID] = queued
+            return next
+        }
+        if let next { start(next, attempt: 1) }
     }
 
     /// Attempts so far (optionally of one event type), oldest first.
@@ -61,13 +90,19 @@ final class WebhookDispatcher: Sendable {
     }
 
     /// Attempts running now plus retries waiting for their time.
-    var pendingCount: Int { state.withLock { $0.inFlight + $0.waiting.count } }
+    var pendingCount: Int {
+        state.withLock { s in s.inFlight + s.waiting.count + s.lanes.values.reduce(0) { $0 + $1.count } }
+    }
 
     /// What is left to send, read in one go: how many attempts run now (to any URL) and the
     /// retries waiting for their time — each one's URL, attempt number and due time (emulated
     /// seconds). With the attempt history it tells that nothing more will go to a receiver.
     var queue: (inFlight: Int, waiting: [(url: String, attempt: Int, due: Double)]) {
-        state.withLock { s in (s.inFlight, s.waiting.map { ($0.job.url, $0.attempt, $0.due) }) }
+        let now = clock.now()
+        return state.withLock { s in
+            let queued = s.lanes.values.flatMap { $0 }.map { (url: $0.url, attempt: 1, due: now) }
+            return (s.inFlight, s.waiting.map { ($0.job.url, $0.attempt, $0.due) } + queued)
+        }
     }
 
     /// Adds a delivery fault.
@@ -82,6 +117,7 @@ final class WebhookDispatcher: Sendable {
             s.faults = []
             s.waiting = []
             s.attempts = []
+            s.lanes = [:]
         }
     }
 
@@ -137,6 +173,7 @@ final class WebhookDispatcher: Sendable {
             if s.attempts.count > Self.historyLimit { s.attempts.removeFirst(s.attempts.count - Self.historyLimit) }
         }
         if record.nextRetryAt != nil { ensurePolling() }
+        if attempt == 1 { laneDone(job.subscriptionID) }
     }
 
     private func takeFault(_ eventType: String) -> DeliveryFault? {

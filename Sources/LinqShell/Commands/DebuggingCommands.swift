@@ -118,12 +118,13 @@ enum DebuggingCommands {
 
     static let more = CommandSpec(
         ["more"], aliases: [["next"]], group: .debugging, summary: "The next page of the last list command",
-        examples: ["chat list --limit 1; more"],
+        parameters: [output], examples: ["chat list --limit 1; more", "chat list --limit 1; more --output json"],
         run: { context throws(ShellError) in
-            guard let next = context.nextPage else {
+            guard var next = context.nextPage else {
                 throw ShellError.usage(
                     "no more pages: run a list command first (e.g. chat list), or that was the last page")
             }
+            if let mode = context.arguments[output].flatMap(OutputMode.init(rawValue:)) { next.output = mode }
             try context.perform(next)
         })
 }

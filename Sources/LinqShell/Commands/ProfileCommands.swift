@@ -2,7 +2,9 @@ import LinqCore
 
 /// `profile list|save|use|delete`: named connection settings in `$XDG_CONFIG_HOME/linq/config.json`.
 enum ProfileCommands {
-    static let commands: [CommandSpec] = [list, save, use, delete]
+    static let commands: [CommandSpec] = [
+        list.family("Saved profiles (key, base URL and number)"), save, use, delete,
+    ]
 
     static let name = CommandParameter.positional("name", completion: .profile, help: "the profile's name")
 

@@ -12,6 +12,10 @@ public enum HelpFormatter {
             var piece: String
             if parameter.positional {
                 piece = "<\(parameter.name)>" + (parameter.variadic ? "…" : "")
+                // An optional positional that has a flag too shows both ways (`card get --number`).
+                if !parameter.required, parameter.flag != nil, let flag = parameter.preferredFlag {
+                    piece += " | \(flag) <\(typeName(parameter))>"
+                }
             } else if let flag = parameter.preferredFlag ?? parameter.spellings.first.map(CommandParameter.dashed) {
                 piece = parameter.takesValue ? "\(flag) <\(typeName(parameter))>" : flag
             } else {

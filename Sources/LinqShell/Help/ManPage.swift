@@ -37,11 +37,32 @@ public enum ManPage {
                 "A first word that names an existing file (or contains a / or ends in .linq) is a script; otherwise, if it is a command's first word, it and the rest are one command line."
             ),
             ".SH OPTIONS",
-            ".nf",
-            escape(options),
-            ".fi",
-            ".SH COMMANDS",
-        ]
+        ] + optionEntries(options) + [".SH COMMANDS"]
+    }
+
+    /// The OPTIONS of the argument parser's help as man entries: `.TP`, the option in bold, its
+    /// description as one paragraph (the help's own line breaks are the terminal's, not the page's).
+    static func optionEntries(_ help: String) -> [String] {
+        var entries: [(option: String, text: String)] = []
+        var inOptions = false
+        for line in help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("OPTIONS:") {
+                inOptions = true
+                continue
+            }
+            guard inOptions else { continue }
+            if !line.hasPrefix(" ") { if !line.isEmpty { break } else { continue } }
+            let trimmed = line.drop { $0 == " " }
+            if trimmed.hasPrefix("-") {
+                // `  -c, --command <command> Run …`: the spellings and value names, then the help.
+                let words = trimmed.split(separator: " ", omittingEmptySubsequences: true)
+                let option = words.prefix { $0.hasPrefix("-") || $0.hasPrefix("<") || $0.hasSuffix(">") }
+                entries.append((option.joined(separator: " "), words.dropFirst(option.count).joined(separator: " ")))
+            } else if !entries.isEmpty {
+                entries[entries.count - 1].text += (entries[entries.count - 1].text.isEmpty ? "" : " ") + trimmed
+            }
+        }
+        return entries.flatMap { [".TP", ".B " + escape($0.option), escape($0.text)] }
     }
 
     /// COMMANDS: every command of the shell with its summary, group by group (groups sorted).

@@ -53,6 +53,11 @@ final class LineLoop {
     private var interruptsAtStart = 0
     /// The failure that stopped the loop, if one did.
     private(set) var stoppedBy: ShellError?
+    /// An API error the next command (`expect status|error`) claims: shown once that command
+    /// has run — `(expected)` when it passed, as a plain error when it did not.
+    private var claimed: ShellError?
+    /// The script line of the claimed error (it is shown with its own location).
+    private var claimedAt: SourceLocation?
 
     init(shell: Interpreter, source: any LineSource, name: String, options: LoopOptions) {
         self.shell = shell
@@ -64,6 +69,7 @@ final class LineLoop {
     /// Runs until the input ends, `exit` runs, or a failure stops it.
     func run() -> Ending {
         Blocking.checkOwnThread()
+        defer { releaseClaim() }
         interruptsAtStart = Interrupts.count
         source.attach(Mailbox.current)
         while true {
@@ -155,13 +161,26 @@ final class LineLoop {
             let saved = shell.position.location
             if !name.isEmpty { shell.position.location = SourceLocation(file: name, line: line) }
             defer { shell.position.location = saved }
-            do {
-                guard try beforeCommand(command) else { continue }
-                try shell.execute(command)
+            do throws(ShellError) {
+                guard try beforeCommand(command) else {
+                    // A skipped `expect` claims nothing: the error it would have claimed stands.
+                    if let held = claimed {
+                        claimed = nil
+                        throw held
+                    }
+                    continue
+                }
+                if let held = claimed {
+                    claimed = nil
+                    try runClaiming(command, held)
+                } else {
+                    try shell.execute(command)
+                }
             } catch {
                 shell.noteKey()
                 if Self.claimable(error), expectationFollows(commands, after: index) {
-                    shell.report(error, expected: true)
+                    claimed = error
+                    claimedAt = shell.position.location
                     continue
                 }
                 failed = true
@@ -178,6 +197,34 @@ final class LineLoop {
             if shell.outcome.exitRequested != nil { return (false, failed) }
         }
         return (true, failed)
+    }
+
+    /// An error held for a claim that never ran (the input ended): shown as the failure it is.
+    private func releaseClaim() {
+        guard let held = claimed else { return }
+        claimed = nil
+        _ = fail(held)
+    }
+
+    /// Runs the `expect` that claims `held` with its output held back, then shows the error —
+    /// labelled `(expected)` only when the expectation passed — and then what the expect printed.
+    private func runClaiming(_ command: Tokenizer.Command, _ held: ShellError) throws(ShellError) {
+        let original = shell.output
+        let buffer = CapturingSink(passingErrorsTo: nil)
+        shell.output = buffer
+        var failure: ShellError?
+        do {
+            try shell.execute(command)
+        } catch {
+            failure = error
+        }
+        shell.output = original
+        let here = shell.position.location
+        shell.position.location = claimedAt
+        shell.report(held, expected: failure == nil)
+        shell.position.location = here
+        buffer.replay(to: original)
+        if let failure { throw failure }
     }
 
     /// Counts a line that could not even be split into commands as a failed command.

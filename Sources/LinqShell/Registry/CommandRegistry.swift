@@ -80,7 +80,7 @@ public enum CommandRegistry {
         if let spec = named.max(by: { $0.words.count < $1.words.count }) { return (spec, spec.words.count) }
         if let single = candidates.first(where: { $0.words.count == 1 }) { return (single, 1) }
         let group = candidates[0].words[0]
-        let verbs = candidates.map { $0.words[1] }
+        let verbs = verbs(of: candidates)
         guard args.count > 1 else {
             throw ShellError.usage("'\(group)' needs a verb: " + verbs.joined(separator: ", "), "see: help \(group)")
         }
@@ -88,6 +88,13 @@ public enum CommandRegistry {
         throw ShellError.usage(
             "unknown command '\(group) \(args[1])'" + DidYouMean.hint(for: args[1], in: spellings, prefix: "\(group) "),
             "see: help \(group)")
+    }
+
+    /// The distinct second words of a group's commands, in table order (`webhook listen` and
+    /// `webhook listen stop` give one `listen`).
+    static func verbs(of commands: [CommandSpec]) -> [String] {
+        var seen = Set<String>()
+        return commands.compactMap { $0.words.count > 1 ? $0.words[1] : nil }.filter { seen.insert($0).inserted }
     }
 
     /// The command named exactly by `words` (aliases allowed), for `help`.

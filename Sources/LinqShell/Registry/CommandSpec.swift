@@ -184,6 +184,9 @@ public struct CommandSpec: Sendable {
     public var traits: CommandTraits
     /// The usage line when the parameters cannot say it (special forms).
     public var synopsisOverride: String?
+    /// What the group this command opens is about, when its section's title does not say it
+    /// (`profile` in the Session section: "Saved profiles"); completion describes the group so.
+    public var familySummary: String?
     /// A special form's grammar (`let NAME = …`, `expect …`, `try …`, `watch …`): it is run with
     /// its words as typed, before variables are expanded. `nil` for ordinary commands.
     public var grammar: FormGrammar?
@@ -235,6 +238,13 @@ public struct CommandSpec: Sendable {
 
     /// `card create`.
     public var name: String { words.joined(separator: " ") }
+
+    /// This entry with `summary` as what its group is about (see `familySummary`).
+    func family(_ summary: String) -> CommandSpec {
+        var copy = self
+        copy.familySummary = summary
+        return copy
+    }
 
     /// The API operation behind it, if any.
     public var operation: APIOperation? {
