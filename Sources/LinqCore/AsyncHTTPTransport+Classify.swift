@@ -105,6 +105,15 @@ extension AsyncHTTPTransport {
         {
             return failure.make(.invalidURL, "invalid URL: \(failure.endpoint.url)", neverSent: true)
         }
+        if client == .redirectCycleDetected {
+            return failure.make(
+                .malformedResponse,
+                "redirect loop: \(failure.endpoint.hostPort) redirected back to a URL it had already sent")
+        }
+        if client == .redirectLimitReached {
+            return failure.make(
+                .malformedResponse, "too many redirects (more than 5) from \(failure.endpoint.hostPort)")
+        }
         if client == .bodyLengthMismatch {
             return failure.make(.malformedResponse, "the server sent a malformed response (wrong body length)")
         }

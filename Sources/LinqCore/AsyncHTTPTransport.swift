@@ -37,6 +37,9 @@ public final class AsyncHTTPTransport: LinqTransport {
         var connect: Duration
         /// `nil`: no read timeout (the deadline comes first anyway).
         var idle: Duration?
+        /// Only GET and HEAD follow redirects: a write is never re-sent to another URL (a 307
+        /// would send a budgeted write twice; a 303 would turn a POST into a GET).
+        var followsRedirects: Bool
     }
     private let clients = Mutex<[ClientKey: HTTPClient]>([:])
     private let isShutDown = Mutex(false)
@@ -63,8 +66,8 @@ public final class AsyncHTTPTransport: LinqTransport {
     /// How many AsyncHTTPClient instances (connection pools) this transport holds.
     var poolCount: Int { clients.withLock { $0.count } }
 
-    private func client(connect: Duration, idle: Duration?) -> HTTPClient {
-        let key = ClientKey(connect: connect, idle: idle)
+    private func client(connect: Duration, idle: Duration?, followsRedirects: Bool) -> HTTPClient {
+        let key = ClientKey(connect: connect, idle: idle, followsRedirects: followsRedirects)
         return clients.withLock { clients in
             if let client = clients[key] { return client }
             var configuration = HTTPClient.Configuration()
@@ -73,7 +76,8 @@ public final class AsyncHTTPTransport: LinqTransport {
             configuration.connectionPool.retryConnectionEstablishment = false
             configuration.connectionPool.idleTimeout = .seconds(60)
             configuration.decompression = .disabled
-            configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+            configuration.redirectConfiguration =
+                followsRedirects ? .follow(max: 5, allowCycles: false) : .disallow
             // HTTP/1.1 only: the status guard below is installed in the HTTP/1 pipeline, the path
             // the tests exercise; one request at a time gains nothing from HTTP/2.
             configuration.httpVersion = .http1Only
@@ -101,7 +105,9 @@ public final class AsyncHTTPTransport: LinqTransport {
         let endpoint = Endpoint(url: request.url)
         let prepared = Self.outgoing(request)
         // An idle limit at or over the deadline would only race it: the deadline alone decides.
-        let client = client(connect: timeouts.connect, idle: timeouts.idle < timeouts.total ? timeouts.idle : nil)
+        let client = client(
+            connect: timeouts.connect, idle: timeouts.idle < timeouts.total ? timeouts.idle : nil,
+            followsRedirects: request.method == "GET" || request.method == "HEAD")
         let limit = maxBodyBytes
         let headReceived = Atomic<Bool>(false)
         do {

@@ -109,7 +109,9 @@ public enum DurationText {
             let m = Int(whole.truncatingRemainder(dividingBy: 3600) / 60)
             return m == 0 ? "\(h) h" : "\(h) h \(m) min"
         }
-        if whole < 86_400 * 365 * 1000 { return "\(Int(whole / 86_400)) days" }
-        return "over 1000 years"
+        // At the cap a `Retry-After` is kept to (1e308, `inf`, a date decades away) the number is
+        // not the server's any more: say what it means.
+        if whole >= LinqResponse.maxRetryAfterSeconds { return "far in the future" }
+        return "\(Int(whole / 86_400)) days"
     }
 }

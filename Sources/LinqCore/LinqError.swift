@@ -177,6 +177,16 @@ public struct LinqError: Error, Sendable, CustomStringConvertible {
                 retryAfter: LinqResponse.sane(error["retry_after"]?.doubleValue) ?? response.retryAfterSeconds,
                 traceID: safe(body?["trace_id"]?.stringValue ?? response.traceID), response: response)
         }
+        if (300..<400).contains(response.status) {
+            let location = response.headers.value(for: "location").map { " to \(safe($0) ?? "")" } ?? ""
+            let request = response.request
+            return LinqError(
+                kind: .http,
+                message:
+                    "the server redirected \(request.method) \(RequestHint.apiPath(request.url)) (\(response.status))\(location); "
+                    + "a write is never re-sent elsewhere (redirects are followed only for GET and HEAD)",
+                status: response.status, traceID: safe(response.traceID), response: response)
+        }
         let snippet: String
         if let binary = response.binarySummary {
             snippet = binary

@@ -7,6 +7,8 @@ enum RequestHint {
         guard let status = error.status, let request = error.request ?? error.response?.request else { return nil }
         let path = apiPath(request.url)
         switch status {
+        case 300..<400:
+            return "Check the base URL (`show`): it should name the server that answers, not one that redirects."
         case 405:
             let allowed = error.response?.headers.first { $0.name.lowercased() == "allow" }?.value
             return "\(path) does not take \(request.method)" + (allowed.map { "; it takes \($0)" } ?? "") + "."

@@ -21,7 +21,9 @@ final class ResponseStatusGuard: ChannelInboundHandler, RemovableChannelHandler 
     typealias InboundIn = HTTPClientResponsePart
     typealias InboundOut = HTTPClientResponsePart
 
-    /// A response head with a status outside 100…999.
+    /// A response head with a status outside 100…599: below 100 would crash AsyncHTTPClient
+    /// (above); 600…999 are no HTTP statuses at all (RFC 9110 defines 1xx–5xx), and retrying them
+    /// as server errors would be guessing.
     struct InvalidStatus: Error, CustomStringConvertible {
         var code: Int
         /// The status as three digits (`050`).
@@ -29,7 +31,7 @@ final class ResponseStatusGuard: ChannelInboundHandler, RemovableChannelHandler 
             let digits = String(code)
             return String(repeating: "0", count: max(0, 3 - digits.count)) + digits
         }
-        var description: String { "invalid HTTP status \(text) (must be 100...999)" }
+        var description: String { "invalid HTTP status \(text) (must be 100...599)" }
     }
 
     private var rejected = false
@@ -37,7 +39,7 @@ final class ResponseStatusGuard: ChannelInboundHandler, RemovableChannelHandler 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if rejected { return }
         let part = unwrapInboundIn(data)
-        if case .head(let head) = part, !(100...999).contains(head.status.code) {
+        if case .head(let head) = part, !(100...599).contains(head.status.code) {
             rejected = true
             context.fireErrorCaught(InvalidStatus(code: Int(head.status.code)))
             context.close(promise: nil)

@@ -89,7 +89,7 @@ extension WriteBudget {
     }
 
     /// `%2B1555` → `+1555` (invalid escapes are kept as they are).
-    static func percentDecoded(_ text: Substring) -> String {
+    public static func percentDecoded(_ text: Substring) -> String {
         var bytes: [UInt8] = []
         var utf8 = Array(text.utf8)[...]
         while let byte = utf8.popFirst() {

@@ -229,14 +229,40 @@ public final class Interpreter {
             throw ShellError.usage("no response yet: '\(spec.name)' works on the last response; run a command first")
         }
         let rest = Array(args.dropFirst(consumed))
+        var binder = Binder(spec: spec)
+        // `@FILE` values: only words typed without quotes (each word expands to one argument).
+        binder.fileWords = Set(
+            words.dropFirst(consumed).enumerated().filter {
+                !$0.element.quoted && $0.element.literal?.hasPrefix("@") == true
+            }
+            .map(\.offset))
+        binder.readFile = { [self] path throws(ShellError) in try valueFile(path) }
+        let bound = try binder.bind(rest)
         switch spec.action {
         case .api(let operation):
-            let bound = try Binder.bind(rest, to: spec)
             try perform(BoundCall(operation: operation, bound: bound, defaultNumber: session.number.value))
         case .builtin:
-            try invoke(spec, arguments: Binder.bind(rest, to: spec), words: Array(words.dropFirst(consumed)))
+            try invoke(spec, arguments: bound, words: Array(words.dropFirst(consumed)))
         }
         return spec
+    }
+
+    /// The text of `@FILE` (relative to the running script's folder): a regular UTF-8 file of at
+    /// most 1 MiB, without its final line end.
+    func valueFile(_ path: String) throws(ShellError) -> String {
+        let resolved = ScriptPath.resolve(path, in: position.scriptDirectory, environment: environment.variables)
+        let bytes: [UInt8]
+        do {
+            bytes = try LocalFile.read(resolved, shown: path, what: "@FILE values", maxBytes: 1_048_576)
+        } catch {
+            throw ShellError.usage(
+                error.message + " (@FILE reads a file; for text that starts with @ write @@ or quote it)")
+        }
+        guard var text = String(validating: bytes, as: UTF8.self) else {
+            throw ShellError.usage("@\(path) is not UTF-8 text (write @@ for a value that starts with @)")
+        }
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
     }
 
     func invoke(_ spec: CommandSpec, arguments: BoundArguments, words: [Word]) throws(ShellError) {

@@ -36,6 +36,7 @@ public struct Renderer: Sendable {
     // ANSI styles; empty when colour is off.
     func style(_ code: String, _ text: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
     func red(_ t: String) -> String { style("31;1", t) }
+    func green(_ t: String) -> String { style("32", t) }
     func dim(_ t: String) -> String { style("2", t) }
     func bold(_ t: String) -> String { style("1", t) }
     func yellow(_ t: String) -> String { style("33", t) }

@@ -126,8 +126,8 @@ import Testing
         )
         #expect(result.stdout.contains("--data-raw '{\"first_name\":\"Ann\",\"phone_number\":\"+15551230002\"}'"))
         #expect(
-            result.stdout.contains("phone_number=%3C%24card.phone_number%3E"),
-            "a placeholder for the value a response would give")
+            result.stdout.contains("phone_number=<$card.phone_number>"),
+            "a placeholder for the value a response would give, as written")
         #expect(!result.stdout.contains("linq-emulator-acme"))
         #expect(try await emulator.requestCount() == 0)
     }

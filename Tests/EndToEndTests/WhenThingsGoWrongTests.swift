@@ -85,7 +85,9 @@ import Testing
         let result = try run(server, "card get", ["--timeout", "2"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("within 2 s"), "\(result.stderr)")
-        #expect(server.requests.count == 1)
+        // Sent once: no time is left for another attempt (on a starved machine the server's own
+        // thread may not even have read it before the client gave up).
+        #expect(server.requests.count <= 1)
     }
 
     @Test func aHugeRetryAfterIsOneAttemptWithTheWaitShown() throws {

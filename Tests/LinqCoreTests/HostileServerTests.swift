@@ -263,7 +263,7 @@ func hostileClient(
             ["no response: the server sent nothing for 1 s", "no response within 3 s"].contains(
                 error?.attemptLog.first?.failure?.summary ?? ""))
         // Never more requests than attempts (an attempt cut while connecting never arrives).
-        #expect(server.requests.count <= error?.attemptLog.count ?? 0 && server.requests.count >= 1)
+        #expect(server.requests.count <= error?.attemptLog.count ?? 0)
         await transport.shutdown()
     }
 
@@ -346,17 +346,17 @@ func hostileClient(
     @Test func aWaitPastTheDeadlineIsNotTaken() async throws {
         let server = try HostileServer { connection, _ in
             connection.write(
-                http("429 Too Many Requests", ["Retry-After: 30"], body: envelope(429, 1007, "Rate limit exceeded")))
+                http("429 Too Many Requests", ["Retry-After: 50"], body: envelope(429, 1007, "Rate limit exceeded")))
         }
         defer { server.stop() }
         let transport = AsyncHTTPTransport()
         let error = await linqError { () async throws(LinqError) in
-            try await hostileClient(server.baseURL, transport, timeouts: .seconds(10)).request(
+            try await hostileClient(server.baseURL, transport, timeouts: .seconds(30)).request(
                 method: "GET", path: "/v3/x")
         }
         #expect(server.requests.count == 1)
-        #expect(error?.retryAfter == 30)
-        #expect(error?.notRetried == .deadlineReached(.seconds(10)))
+        #expect(error?.retryAfter == 50)
+        #expect(error?.notRetried == .deadlineReached(.seconds(30)))
         await transport.shutdown()
     }
 

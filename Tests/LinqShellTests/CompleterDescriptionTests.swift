@@ -25,6 +25,22 @@ import Testing
         #expect(Completer().complete("set output ", session: session).descriptions.isEmpty)
     }
 
+    /// Groups are described like the API's (issue 18, item 13): a single command by its summary,
+    /// a built-in group by what it is about, verbs once.
+    @Test func groupsAreDescribedAlike() {
+        let require = Completer().complete("req", session: session)
+        #expect(
+            require.descriptions["require"] == "Stop unless talking to this target (production also allows its writes)")
+        let profile = Completer().complete("prof", session: session)
+        #expect(profile.descriptions["profile"] == "Saved profiles (key, base URL and number): list, save, use, delete")
+        let webhook = Completer().complete("webh", session: session).descriptions["webhook"] ?? ""
+        #expect(webhook.components(separatedBy: "listen").count - 1 == 1, "\(webhook)")
+        #expect(HelpFormatter.synopsis(CommandRegistry.command(named: ["card", "get"])!).contains("--number"))
+        #expect(
+            ManPage.render(options: "OPTIONS:\n  --keep-going   Run on.\n").contains(
+                ".TP\n.B \\-\\-keep\\-going\nRun on."))
+    }
+
     @Test func aDollarWordCompletesVariablesAnywhere() {
         var s = session
         s.variables["greeting"] = .string("hi")

@@ -187,6 +187,9 @@ import Testing
         "request GET /v3/contact_card -H 'Authorization: Bearer sk_test_secret123'",
         "request GET /v3/chats --header=X-Token:abc", "try set key abc", "sett key abc", "card get; set key abc",
         "let k = request GET /v3/chats -H 'A: b'", "set key 'unterminated",
+        // Near misses of secret flags (issue 18, item 19).
+        "webhook verify --secre whsec_c2VjcmV0 delivery.http", "webhook listen --secrte whsec_c2VjcmV0",
+        "request GET /v3/chats --headr 'Authorization: Bearer x'",
     ])
     func linesThatCarryASecretStayOut(line: String) {
         #expect(CommandRegistry.carriesSecret(line, knownSecrets: []), "\(line)")

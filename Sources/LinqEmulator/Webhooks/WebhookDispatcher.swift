@@ -247,8 +247,11 @@ final class WebhookDispatcher: Sendable {
             let response = try await Self.client.execute(request, timeout: Self.timeout)
             _ = try? await response.body.collect(upTo: 1 << 20)
             return .status(Int(response.status.code))
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             return .failure("timed out after 10 s")
+        } catch let error as HTTPClientError where error == .getConnectionFromPoolTimeout {
+            // The receiver's earlier deliveries still hold every connection: this one timed out too.
+            return .failure("timed out after 10 s (the receiver was still busy with earlier deliveries)")
         } catch let error as HTTPClientError where error == .connectTimeout {
             return .failure("could not connect within 5 s")
         } catch {

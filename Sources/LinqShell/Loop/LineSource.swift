@@ -53,7 +53,8 @@ public final class EditorLineSource: LineSource {
 
     /// Reads and saves history at `historyPath` unless the file fails `SafeFile`'s checks.
     public init(historyPath: String?) {
-        historyRefusal = historyPath.flatMap { path in SafeFile.problem(path).map { "history \(path) not used: \($0)" }
+        historyRefusal = historyPath.flatMap { path in
+            SafeFile.problem(path, ownFolder: true).map { "history \(path) not used: \($0)" }
         }
         editor = LineEditor(programName: "linq", historyPath: historyRefusal == nil ? historyPath : nil)
     }

@@ -61,15 +61,23 @@ public struct BoundArguments: Sendable {
 /// - `--` ends the flags;
 /// - a command that takes body items (`.takesBodyItems`) also takes `name=value` (a string) and
 ///   `name:=json` (raw JSON);
+/// - a value written `@FILE` (unquoted: `--text @note.txt`, `--json @body.json`, `name=@file`) is
+///   the file's text (a regular UTF-8 file of at most 1 MiB, one final line end dropped);
+///   quoted (`'@ann'`) or `@@…` it is the text itself (`@@ann` is `@ann`);
 /// - values of the shell's own parameters are checked against their types here (enums with
 ///   did-you-mean); an API parameter's value is checked when the call is built, where
 ///   `--no-validate` can let the server judge.
 /// Every problem is a usage error naming what was wrong, with the command's usage line.
 public struct Binder {
     public let spec: CommandSpec
+    /// Reads the file of an `@FILE` value (the path as written); `nil` leaves `@…` as text.
+    public var readFile: ((String) throws(ShellError) -> String)?
+    /// The positions of the words that may be `@FILE` (unquoted as typed).
+    public var fileWords: Set<Int> = []
     private var bound = BoundArguments()
-    /// Words for the positional parameters, in order (assigned once the flags are known).
-    private var positionalWords: [String] = []
+    /// Words for the positional parameters, in order, with their positions (assigned once the
+    /// flags are known).
+    private var positionalWords: [(text: String, index: Int)] = []
     private var onlyPositionals: Bool
 
     public init(spec: CommandSpec) {
@@ -85,6 +93,22 @@ public struct Binder {
         return binder.bound
     }
 
+    /// Binds `words`, reading `@FILE` values among `fileWords` with `readFile`.
+    public func bind(_ words: [String]) throws(ShellError) -> BoundArguments {
+        var binder = self
+        try binder.bindAll(words)
+        return binder.bound
+    }
+
+    /// A value as given, or the text of the file it names (`@FILE` in an unquoted word; `@@` is `@`).
+    private func value(_ text: String, at index: Int, for parameter: CommandParameter?) throws(ShellError) -> String {
+        guard text.hasPrefix("@"), text.count > 1, fileWords.contains(index), parameter?.type != .file,
+            let readFile
+        else { return text }
+        if text.hasPrefix("@@") { return String(text.dropFirst()) }
+        return try readFile(String(text.dropFirst()))
+    }
+
     /// The usage line shown with every binding error.
     var usage: String { "usage: " + HelpFormatter.synopsis(spec) }
 
@@ -98,9 +122,18 @@ public struct Binder {
             } else if !onlyPositionals, Self.isFlag(word) {
                 index = try bindFlag(word, in: words, after: index)
             } else if !onlyPositionals, spec.traits.contains(.takesBodyItems), let item = Self.bodyItem(word) {
-                bound.addBodyItem(item.key, item.value)
+                if case .string(let text) = item.value, text.hasPrefix("@"), fileWords.contains(index - 1),
+                    let readFile
+                {
+                    bound.addBodyItem(
+                        item.key,
+                        .string(
+                            text.hasPrefix("@@") ? String(text.dropFirst()) : try readFile(String(text.dropFirst()))))
+                } else {
+                    bound.addBodyItem(item.key, item.value)
+                }
             } else {
-                positionalWords.append(word)
+                positionalWords.append((word, index - 1))
             }
         }
         try assignPositionals()
@@ -123,7 +156,7 @@ public struct Binder {
         guard let parameter = spec.parameter(forFlag: name) else {
             // A variadic positional that has begun (`echo a -x`) takes dash words that are no flag.
             if variadicIsOpen {
-                positionalWords.append(word)
+                positionalWords.append((word, index - 1))
                 return index
             }
             throw unknownFlag(word, name: name)
@@ -132,10 +165,10 @@ public struct Binder {
         var next = index
         let value: String
         if let inline {
-            value = inline
+            value = try self.value(inline, at: index - 1, for: parameter)
         } else if parameter.takesValue {
             guard next < words.count else { throw ShellError.usage("\(spelled) needs a value", usage) }
-            value = words[next]
+            value = try self.value(words[next], at: next, for: parameter)
             next += 1
         } else if next < words.count, ["true", "false"].contains(words[next]) {
             value = words[next]
@@ -168,11 +201,12 @@ public struct Binder {
             guard let parameter = offset < slots.count ? slots[offset] : slots.last.flatMap({ $0.variadic ? $0 : nil })
             else {
                 throw ShellError.usage(
-                    "unexpected argument '\(word)' for '\(spec.name)'"
+                    "unexpected argument '\(word.text)' for '\(spec.name)'"
                         + (spec.positionals.isEmpty ? " (it takes none)" : ""), usage)
             }
-            try check(word, for: parameter, spelled: "<\(parameter.name)>")
-            bound.add(word, for: parameter.name)
+            let text = try value(word.text, at: word.index, for: parameter)
+            try check(text, for: parameter, spelled: "<\(parameter.name)>")
+            bound.add(text, for: parameter.name)
         }
     }
 

@@ -24,7 +24,7 @@ public enum CommandRegistry {
         AttachmentUploadCommand.commands + SessionCommands.commands + ProfileCommands.commands
         + ScriptingCommands.commands + DebuggingCommands.commands + HelpCommand.commands
         + EmulatorCommands.commands + WebhookCommands.commands + WatchCommand.commands + GuardCommands.commands
-        + HistoryCommand.commands
+        + HistoryCommand.commands + DoctorCommands.commands
 
     /// The special forms, by first word (`let`, `expect`, `try`).
     static let specialForms: [String: CommandSpec] = {
@@ -139,9 +139,14 @@ public enum CommandRegistry {
         if spec.carriesSecret?(rest) == true { return true }
         let secretFlags = Set(spec.parameters.filter(\.secret).flatMap(\.spellings))
         guard !secretFlags.isEmpty else { return false }
+        let known = spec.parameters.flatMap(\.spellings)
         for word in rest where word.hasPrefix("-") {
             let name = String(word.drop { $0 == "-" }.prefix { $0 != "=" })
             if secretFlags.contains(name) { return true }
+            // A near miss of a secret flag (`--secre whsec_…`) is judged as the flag it nearly is.
+            if !known.contains(name), let meant = DidYouMean.closest(to: name, in: known), secretFlags.contains(meant) {
+                return true
+            }
         }
         if spec.parameters.contains(where: { $0.secret && $0.positional }) && !rest.isEmpty { return true }
         return false

@@ -37,10 +37,16 @@ public final class Recorder {
         self.path = path
         if case .emulator = target { onEmulator = true } else { onEmulator = false }
         self.emulatorKey = emulatorKey
+        // What the recording creates exists once it ran: on the emulator, --fresh starts from the
+        // seed so that it replays every time (without it a second run meets 409/2014).
+        let replay =
+            onEmulator
+            ? "# Replay: linq --fresh \(Self.baseName(path))   (--fresh starts the emulator from its seed, so what this creates does not exist yet)"
+            : "# Replay: linq \(Self.baseName(path))   (the key comes from LINQ_API_V3_API_KEY; what it creates must not exist yet)"
         header = [
             "#!/usr/bin/env linq",
             "# Recorded by linq \(LinqConfiguration.version) on \(date) against \(target.label).",
-            "# Replay: linq \(Self.baseName(path))   (the key comes from LINQ_API_V3_API_KEY; none needed for the emulator)",
+            replay,
         ]
     }
 

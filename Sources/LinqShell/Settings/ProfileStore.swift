@@ -27,7 +27,7 @@ public struct ProfileStore {
     public init(path: String) throws(ShellError) {
         self.path = path
         // A config file others can change could send the key to a base URL of their choosing.
-        try SafeFile.check(path, as: "the config file")
+        try SafeFile.check(path, as: "the config file", ownFolder: true)
         let document: JSONValue?
         do {
             document = try JSONFile.read(path)
@@ -85,7 +85,7 @@ public struct ProfileStore {
         let document: JSONValue = ["current": current.map { .string($0) } ?? .null, "profiles": .object(all)]
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { JSONFile.makeDirectories(folder) }
-        try SafeFile.check(path, as: "the config file")
+        try SafeFile.check(path, as: "the config file", ownFolder: true)
         do {
             try JSONFile.write(document, to: path, mode: 0o600)
         } catch {
