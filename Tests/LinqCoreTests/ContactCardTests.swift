@@ -144,7 +144,7 @@ import Testing
             try await client.contactCards.create(phoneNumber: Seed.globexLine1, firstName: "John")
         }
         #expect(error?.status == 403)
-        #expect(error?.code == 2006)
+        #expect(error?.code == 2005, "the contact-card page documents 2005 for another partner's line")
     }
 
     @Test func fourthCallWithinTenMinutesIs429WithTheWaitAndIsNotRetried() async throws {

@@ -55,6 +55,14 @@ def test_attachment_create_upload_retrieve_delete(client):
     assert caught.value.code == 2003
 
 
+def test_an_integral_float_size_is_accepted(client):
+    created = client.attachments.create(filename="a.txt", content_type="text/plain", size_bytes=145.0)
+    assert client.attachments.retrieve(created.attachment_id).size_bytes == 145
+    with pytest.raises(linq.BadRequestError) as caught:
+        client.attachments.create(filename="a.txt", content_type="text/plain", size_bytes=145.5)
+    assert caught.value.code == 1003
+
+
 def test_upload_with_wrong_size_type_or_token_is_rejected(client):
     created = client.attachments.create(filename="a.txt", content_type="text/plain", size_bytes=4)
     assert httpx.put(created.upload_url, headers=created.required_headers, content=b"abc").status_code == 400

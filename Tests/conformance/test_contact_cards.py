@@ -54,6 +54,8 @@ def test_another_partners_line_is_permission_denied(client):
     with pytest.raises(linq.PermissionDeniedError) as caught:
         client.contact_card.create(first_name="John", phone_number=GLOBEX_LINE)
     assert caught.value.status_code == 403
+    assert caught.value.code == 2005, "the contact-card page documents 2005"
+    assert caught.value.body["message"] == "Access denied - insufficient permissions for this resource"
 
 
 def test_second_create_is_conflict_2014(client):

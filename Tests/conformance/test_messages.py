@@ -95,6 +95,33 @@ def test_send_into_an_unknown_chat_is_2001(client, globex):
     assert caught.value.code == 2001
 
 
+def test_an_opted_out_recipient_is_403_2024_unless_overridden(client, emu):
+    contact = "+15557770001"  # ACME_CHAT's contact
+    emu.control("POST", "/_emulator/inbound", {"from": contact, "chat_id": ACME_CHAT, "text": "STOP"})
+    assert client.chats.retrieve(ACME_CHAT).health_status.status == "OPTED_OUT"
+    for attempt in (lambda **o: client.chats.messages.send(ACME_CHAT, message=text("hi"), **o),
+                    lambda **o: client.messages.create(to=[contact], message=text("hi"), **o),
+                    lambda **o: client.chats.create(from_=ACME_LINE_2, to=[contact], message=text("hi"), **o)):
+        with pytest.raises(linq.PermissionDeniedError) as caught:
+            attempt()
+        assert caught.value.code == 2024
+        assert attempt(override_optout=True)
+    with pytest.raises(linq.PermissionDeniedError):
+        client.chats.messages.send(ACME_CHAT, message=text("hi"))
+    emu.control("POST", "/_emulator/inbound", {"from": contact, "chat_id": ACME_CHAT, "text": "ok, go on"})
+    assert isinstance(client.chats.messages.send(ACME_CHAT, message=text("hi")), MessageSendResponse)
+
+
+def test_a_sandbox_line_may_only_answer_who_wrote_first_2008(globex, emu):
+    stranger = "+15550004444"
+    with pytest.raises(linq.PermissionDeniedError) as caught:
+        globex.chats.create(from_=GLOBEX_LINE, to=[stranger], message=text("hello"))
+    assert caught.value.code == 2008
+    assert caught.value.body["message"] == "Recipient not allowed"
+    emu.control("POST", "/_emulator/inbound", {"from": stranger, "to": GLOBEX_LINE, "text": "hi"})
+    assert globex.chats.create(from_=GLOBEX_LINE, to=[stranger], message=text("hello")).chat.id
+
+
 def test_chat_messages_are_paged(client):
     ids = [send(client, f"m{n}") for n in range(3)]
     first = client.chats.messages.list(ACME_CHAT, limit=2)

@@ -40,13 +40,14 @@ enum AttachmentRoutes {
 
     /// `POST /v3/attachments` → 200 with a presigned upload URL on this emulator. `filename`
     /// missing → 1001; a field of the wrong type → 1003; `content_type` outside the enum (or WebP/SVG)
-    /// → 5004; `size_bytes` < 1 → 1005, > 100 MB → 5005.
+    /// → 5004; `size_bytes` < 1 → 1005, > 100 MB → 5005. `size_bytes` may be written as an
+    /// integral float (`145.0`: `Validate.integer`); a fraction is 1003.
     static func create(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         let body = try context.body()
         let filename = try Validate.requiredString(body, "filename")
         let contentType = try Validate.requiredString(body, "content_type")
         guard let sizeValue = body["size_bytes"], !sizeValue.isNull else { throw APIFailure(1001) }
-        guard let size = sizeValue.intValue else { throw APIFailure(1003) }
+        guard let size = Validate.integer(sizeValue) else { throw APIFailure(1003) }
         guard supportedContentTypes.contains(contentType), !rejectedForUpload.contains(contentType) else {
             throw APIFailure(5004)
         }

@@ -326,14 +326,15 @@ enum ChatRoutes {
 
     /// `POST /v3/chats/{chatId}/voicememo`: exactly one of `voice_memo_url` (https; else 400/1005)
     /// and `attachment_id` (the caller's complete audio upload: unknown → 404/2003, pending →
-    /// 404/2007); neither → 400/1001, both → 400/1005; a non-audio file → 400/5004. 202
-    /// `{voice_memo}` with `status: "queued"`.
+    /// 404/2007); neither → 400/1001, both → 400/1005; a non-audio file → 400/5004. The recipients
+    /// are checked as for a message (2026, 2024 unless `override_optout`, a sandbox's 2008 and
+    /// daily limit: `MessageRoutes+SendingRules`). 202 `{voice_memo}` with `status: "queued"`.
     static func voiceMemo(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         var chat = try activeChat(context, store)
         let body = try context.body()
         let url = try Validate.optionalString(body, "voice_memo_url")
         let attachmentID = try Validate.optionalString(body, "attachment_id")
-        if let flag = body["override_optout"], !flag.isNull, flag.boolValue == nil { throw APIFailure(1003) }
+        let overrideOptOut = try MessageRoutes.optionalBool(body, "override_optout") ?? false
         let file: JSONObject
         switch (url, attachmentID) {
         case (nil, nil): throw APIFailure(1001)
@@ -341,7 +342,9 @@ enum ChatRoutes {
         case (let url?, nil): file = try audioFile(url: url, context)
         case (nil, let id?): file = try audioFile(attachment: id, context, store)
         }
-        try MessageRoutes.checkNotBlocked(chat, context, store)
+        try MessageRoutes.checkRecipients(chat, context, store, overrideOptOut: overrideOptOut)
+        try MessageRoutes.checkSandboxDailyLimit(context, store)
+        MessageRoutes.countSandboxSend(partner: context.partner.id, now: context.now, &store)
         let now = EmulatorClock.iso8601(context.now)
         let service = chat["service"] ?? "iMessage"
         let memo: JSONObject = [

@@ -3,6 +3,9 @@ import LinqJSON
 /// Contact cards, with the semantics of reference §C: stored inactive then activated, 409/2014
 /// once active, PATCH merges, a shared budget of 3 POST/PATCH calls per 10 minutes per number,
 /// injected 2022/4004 leave the card inactive, and share at most once per chat per 5 minutes.
+///
+/// A line the caller does not own is `403/2005` (`Access denied - insufficient permissions for this
+/// resource`) on POST, GET and PATCH, as the contact-card page documents (other routes say 2006).
 enum ContactCardRoutes {
     static let budgetCalls = 3
     static let budgetWindow = 600.0
@@ -22,7 +25,7 @@ enum ContactCardRoutes {
         let last = try Validate.optionalString(body, "last_name")
         let image = try Validate.optionalString(body, "image_url")
         _ = try Validate.e164(number)
-        _ = try Validate.ownLine(number, context)
+        try ownCardLine(number, context)
         try spendBudget(number, context, &store)
         var cards = store[table: "contact_cards"]
         if let existing = cards[number], existing["is_active"]?.boolValue == true { throw APIFailure(2014) }
@@ -60,7 +63,7 @@ enum ContactCardRoutes {
         let cards = store[table: "contact_cards"]
         if let number = context.request.queryValue("phone_number") {
             _ = try Validate.e164(number)
-            _ = try Validate.ownLine(number, context)
+            try ownCardLine(number, context)
             guard let card = cards[number] else { throw APIFailure(2012) }
             return .json(200, ["contact_cards": [card.publicView]])
         }
@@ -71,7 +74,7 @@ enum ContactCardRoutes {
     static func update(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         guard let number = context.request.queryValue("phone_number"), !number.isEmpty else { throw APIFailure(1001) }
         _ = try Validate.e164(number)
-        _ = try Validate.ownLine(number, context)
+        try ownCardLine(number, context)
         let body = try context.body()
         let first = try Validate.optionalString(body, "first_name")
         let last = try Validate.optionalString(body, "last_name")
@@ -126,6 +129,12 @@ enum ContactCardRoutes {
         }
         store.lastShare[chatID] = context.now
         return .empty(204)
+    }
+
+    /// 403/2005 unless `number` is one of the caller's lines: the contact-card page documents 2005
+    /// (`Access denied`) for a card the caller may not touch, where other routes say 2006.
+    static func ownCardLine(_ number: String, _ context: RouteContext) throws(APIFailure) {
+        guard context.partner.lines.contains(where: { $0.phoneNumber == number }) else { throw APIFailure(2005) }
     }
 
     /// Counts one POST/PATCH against the number's budget, or throws 429/1007 with the wait.

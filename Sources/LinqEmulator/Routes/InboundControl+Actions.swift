@@ -35,20 +35,48 @@ extension InboundControl {
         return (MessageRoutes.newChat(line: line, to: [from], context), true)
     }
 
-    /// The SDK's opt-out rule for a 1:1 chat: a whole trimmed message that is `STOP`, `UNSUBSCRIBE`,
-    /// `OPTOUT`, `CANCEL`, `END` or `QUIT` (exact case), or "opt out" in any casing with or without a
-    /// space or hyphen, marks the chat `OPTED_OUT`; any other message from them clears the mark.
-    /// (Sends to an opted-out contact are not refused by the emulator.)
-    static func optOut(_ chat: inout JSONObject, text: String, stamp: JSONValue) {
-        guard chat["is_group"]?.boolValue != true else { return }
+    /// The SDK's opt-out rule (its `health_status` text): a whole trimmed message that is `STOP`,
+    /// `UNSUBSCRIBE`, `OPTOUT`, `CANCEL`, `END` or `QUIT` (exact case), or "opt out" in any casing
+    /// with or without a space or hyphen, marks the one-to-one chat it arrived in `OPTED_OUT` (a
+    /// group is never marked). Any other message from them — in any conversation with the partner,
+    /// media alone too — opts them back in: every direct chat of the partner with them that reads
+    /// `OPTED_OUT` turns `HEALTHY`. While a chat reads `OPTED_OUT`, direct sends to that contact
+    /// are refused with 403/2024 (`MessageRoutes.checkNotOptedOut`).
+    static func optOut(
+        _ chat: inout JSONObject, from: String, text: String?, stamp: JSONValue, _ store: inout EmulatorStore
+    ) {
+        if let text, isStopWord(text) {
+            if chat["is_group"]?.boolValue != true { mark(&chat, "OPTED_OUT", stamp) }
+            return
+        }
+        let partner = chat["_partner"]?.stringValue
+        for id in store[table: "chats"].order where id != chat["id"]?.stringValue {
+            guard var other = store[table: "chats"][id], other["_partner"]?.stringValue == partner,
+                other["is_group"]?.boolValue != true, other["health_status"]?["status"]?.stringValue == "OPTED_OUT",
+                ChatRoutes.activeOthers(other).contains(where: {
+                    ChatRoutes.sameHandle($0["handle"]?.stringValue ?? "", from)
+                })
+            else { continue }
+            mark(&other, "HEALTHY", stamp)
+            store[table: "chats"][id] = other
+        }
+        if chat["is_group"]?.boolValue != true, chat["health_status"]?["status"]?.stringValue == "OPTED_OUT" {
+            mark(&chat, "HEALTHY", stamp)
+        }
+    }
+
+    /// Whether a message is an opt-out keyword (see `optOut`).
+    static func isStopWord(_ text: String) -> Bool {
         let trimmed = text.trimmingSpaces()
         let folded = String(trimmed.lowercased().filter { $0 != " " && $0 != "-" })
-        let stop = ["STOP", "UNSUBSCRIBE", "OPTOUT", "CANCEL", "END", "QUIT"].contains(trimmed) || folded == "optout"
-        let current = chat["health_status"]?["status"]?.stringValue
-        let next = stop ? "OPTED_OUT" : (current == "OPTED_OUT" ? "HEALTHY" : nil)
-        guard let next, next != current else { return }
+        return ["STOP", "UNSUBSCRIBE", "OPTOUT", "CANCEL", "END", "QUIT"].contains(trimmed) || folded == "optout"
+    }
+
+    /// Sets a chat's `health_status` to `status`, changed at `stamp` (unchanged when it already is).
+    static func mark(_ chat: inout JSONObject, _ status: String, _ stamp: JSONValue) {
+        guard chat["health_status"]?["status"]?.stringValue != status else { return }
         chat["health_status"] = [
-            "status": .string(next), "doc_url": .string(MessageRoutes.healthDocURL), "updated_at": stamp,
+            "status": .string(status), "doc_url": .string(MessageRoutes.healthDocURL), "updated_at": stamp,
         ]
     }
 

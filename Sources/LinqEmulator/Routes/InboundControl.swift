@@ -87,8 +87,9 @@ enum InboundControl {
     }
 
     /// The contact's message (`text` and/or `media_url`, which must be http(s), else 1005) stored
-    /// in `chat` with `message.received`; the chat is touched (and opted out on a stop word).
-    /// Returns the message as the API shows it.
+    /// in `chat` with `message.received`; the chat is touched (opted out on a stop word, and any
+    /// other message opts the contact back in: `optOut`), and a sandbox line notes that the contact
+    /// wrote to it (`MessageRoutes.noteInbound`). Returns the message as the API shows it.
     private static func receiveMessage(
         text: String?, media: String?, from: String, sender: JSONValue, chat: inout JSONObject, now: Double,
         _ store: inout EmulatorStore
@@ -119,7 +120,10 @@ enum InboundControl {
         ]
         store[table: "messages"][row["id"]?.stringValue ?? ""] = row
         chat["updated_at"] = stamp
-        if let text { optOut(&chat, text: text, stamp: stamp) }
+        optOut(&chat, from: from, text: text, stamp: stamp, &store)
+        MessageRoutes.noteInbound(
+            from: from, line: chat["_line"]?.stringValue ?? "", partner: chat["_partner"]?.stringValue ?? "", now: now,
+            &store)
         store[table: "chats"][chat["id"]?.stringValue ?? ""] = chat
         store.emitMessage(row, chat: chat, stage: .received, now: now)
         return row.publicView

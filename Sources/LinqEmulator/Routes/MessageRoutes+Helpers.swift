@@ -163,14 +163,16 @@ extension MessageRoutes {
         }
     }
 
-    /// Sends `content` into `chat`: checks the blocklist (2026), the chat-bound rules, `reply_to`
-    /// (unknown → 404/2002, another chat or part → 1005) and the rate limit, stores the message
-    /// (delivered) and the chat (`updated_at`, `_outbound_messages`), and returns the stored row.
+    /// Sends `content` into `chat`: checks the recipients (blocked 2026, opted out 2024 unless
+    /// `overrideOptOut`, sandbox 2008: `checkRecipients`), the chat-bound rules, `reply_to`
+    /// (unknown → 404/2002, another chat or part → 1005) and the rate limits (per chat, and a
+    /// sandbox account's day), stores the message (delivered) and the chat (`updated_at`,
+    /// `_outbound_messages`), and returns the stored row.
     static func send(
         _ content: MessageContent, in chat: JSONObject, _ context: RouteContext, _ store: inout EmulatorStore,
-        extraKeys: [String] = []
+        extraKeys: [String] = [], overrideOptOut: Bool = false
     ) throws(APIFailure) -> JSONObject {
-        try checkNotBlocked(chat, context, store)
+        try checkRecipients(chat, context, store, overrideOptOut: overrideOptOut)
         let parts = try content.responseParts(in: chat, partnerID: context.partner.id, store: store)
         if let target = content.replyTo["message_id"]?.stringValue {
             let original = try ownMessage(target, context, store)
@@ -180,6 +182,7 @@ extension MessageRoutes {
             guard index < max(count, 1) else { throw APIFailure(1005) }
         }
         try checkRate(chat, context, store)
+        try checkSandboxDailyLimit(context, store)
         var row = messageRow(
             id: Identifiers.uuid(), chat: chat, parts: parts, content: content, time: context.now,
             partnerID: context.partner.id)
@@ -210,6 +213,7 @@ extension MessageRoutes {
         current["_outbound_messages"] = .int((current["_outbound_messages"]?.intValue ?? 0) + 1)
         store[table: "chats"][chatID] = current
         store[table: "messages"][row["id"]?.stringValue ?? ""] = row
+        countSandboxSend(partner: row["_partner"]?.stringValue ?? "", now: now, &store)
         if isNew { store.emit("chat.created", chat: current, now: now, data: WebhookPayloads.chatCreated(current)) }
         store.emitMessage(row, chat: current, stage: .sent, now: now)
         if let failure {
@@ -321,10 +325,11 @@ extension MessageRoutes {
         return flag
     }
 
-    /// An optional non-negative integer member (wrong type → 1003, negative → 1005).
+    /// An optional non-negative integer member (an integral float counts: `Validate.integer`; wrong
+    /// type → 1003, negative → 1005).
     static func optionalInt(_ body: JSONObject, _ key: String) throws(APIFailure) -> Int? {
         guard let value = MessageContent.present(body[key]) else { return nil }
-        guard let number = value.intValue else { throw APIFailure(1003) }
+        guard let number = Validate.integer(value) else { throw APIFailure(1003) }
         guard number >= 0 else { throw APIFailure(1005) }
         return number
     }

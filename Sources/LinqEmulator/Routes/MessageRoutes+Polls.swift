@@ -20,8 +20,10 @@ extension MessageRoutes {
         }
         try ensureActive(chat)
         guard chat["service"]?.stringValue == "iMessage" else { throw APIFailure(2017) }
-        try checkNotBlocked(chat, context, store)
+        // A poll has no `override_optout`: an opted-out recipient refuses it (2024).
+        try checkRecipients(chat, context, store, overrideOptOut: false)
         try checkRate(chat, context, store)
+        try checkSandboxDailyLimit(context, store)
         let me = meHandle(chat)
         var row = messageRow(
             id: Identifiers.uuid(), chat: chat, parts: [], content: MessageContent(), time: context.now,

@@ -70,7 +70,7 @@ enum MessageRoutes {
         let line = try Validate.ownLine(from, context)
         let to = try recipients(body["to"])
         if to.contains(from) { throw APIFailure(1005) }
-        try optionalBool(body, "override_optout")
+        let overrideOptOut = try optionalBool(body, "override_optout") ?? false
         let content = try MessageContent.parse(body["message"], context, store)
         if let original = try replay(content.idempotencyKey, context, store),
             let chat = store[table: "chats"][original["_chat"]?.stringValue ?? ""]
@@ -89,7 +89,7 @@ enum MessageRoutes {
             if content.containsLink || !content.replyTo.isNull || !content.effect.isNull { throw APIFailure(1005) }
             chat = newChat(line: line, to: to, context)
         }
-        let row = try send(content, in: chat, context, &store)
+        let row = try send(content, in: chat, context, &store, overrideOptOut: overrideOptOut)
         chat = store[table: "chats"][chat["id"]?.stringValue ?? ""] ?? chat
         return .json(201, ["chat": chatSummary(chat, message: sentMessage(row, queued: true))])
     }
@@ -106,13 +106,13 @@ enum MessageRoutes {
     static func sendToChat(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         let chat = try ownChat(context.param("chatId"), context, store)
         let body = try context.body()
-        try optionalBool(body, "override_optout")
+        let overrideOptOut = try optionalBool(body, "override_optout") ?? false
         let content = try MessageContent.parse(body["message"], context, store)
         if let original = try replay(content.idempotencyKey, context, store) {
             return .json(202, ["chat_id": original["chat_id"] ?? .null, "message": sentMessage(original)])
         }
         try ensureActive(chat)
-        let row = try send(content, in: chat, context, &store)
+        let row = try send(content, in: chat, context, &store, overrideOptOut: overrideOptOut)
         return .json(202, ["chat_id": chat["id"] ?? .null, "message": sentMessage(row, queued: true)])
     }
 
@@ -123,7 +123,7 @@ enum MessageRoutes {
     static func create(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         let body = try context.body()
         let to = try recipients(body["to"])
-        try optionalBool(body, "override_optout")
+        let overrideOptOut = try optionalBool(body, "override_optout") ?? false
         let excluded = try excludedLines(body)
         if let continuation = MessageContent.present(body["continuation_message"]) {
             guard let object = continuation.objectValue else { throw APIFailure(1003) }
@@ -137,7 +137,7 @@ enum MessageRoutes {
         let (chat, reason) = try chooseChat(to: to, excluded: excluded, context, store)
         var keys: [String] = []
         if let header { keys.append(header) }
-        var row = try send(content, in: chat, context, &store, extraKeys: keys)
+        var row = try send(content, in: chat, context, &store, extraKeys: keys, overrideOptOut: overrideOptOut)
         row["_selection"] = ["reason": .string(reason), "created_new_chat": .bool(reason != "reused_active_chat")]
         store[table: "messages"][row["id"]?.stringValue ?? ""] = row
         let current = store[table: "chats"][chat["id"]?.stringValue ?? ""] ?? chat
@@ -295,7 +295,8 @@ enum MessageRoutes {
     /// Adds this resource's seed records (see `SeedData`): an earlier outbound text in each chat
     /// 1…5 (`IDs.message(n)`), a text (`IDs.message(9)`) and a poll (`IDs.pollMessage`, two
     /// options, one vote by a member) in the group chat, and a sticker your line peeled onto
-    /// `IDs.message(1)` (`IDs.stickerReaction`). All delivered.
+    /// `IDs.message(1)` (`IDs.stickerReaction`). All delivered. On the sandbox account (Globex) the
+    /// contact of each seeded chat counts as having written to the line first (`noteInbound`).
     static func seed(_ store: inout EmulatorStore, now: Double) {
         var chats = store[table: "chats"]
         var messages = store[table: "messages"]
@@ -326,6 +327,10 @@ enum MessageRoutes {
                 ]
             }
             messages[SeedData.IDs.message(n)] = row
+            noteInbound(
+                from: SeedData.contact(n), line: chat["_line"]?.stringValue ?? "", partner: partnerID,
+                now: now - 86_400,
+                &store)
         }
         if var group = chats[SeedData.IDs.groupChat], let partnerID = group["_partner"]?.stringValue {
             messages[SeedData.IDs.message(9)] = messageRow(

@@ -566,10 +566,11 @@ enum PaymentRoutes {
 
     // MARK: Helpers
 
-    /// An optional integer member: absent or null → `nil`; not an integer → 1003.
+    /// An optional integer member: absent or null → `nil`; not an integer (an integral float such as
+    /// `2500.0` counts: `Validate.integer`) → 1003.
     static func int(_ body: JSONObject, _ key: String) throws(APIFailure) -> Int? {
         guard let value = body[key], !value.isNull else { return nil }
-        guard let number = value.intValue else { throw APIFailure(1003) }
+        guard let number = Validate.integer(value) else { throw APIFailure(1003) }
         return number
     }
 

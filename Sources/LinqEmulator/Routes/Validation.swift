@@ -25,6 +25,17 @@ enum Validate {
         return text
     }
 
+    /// A JSON number as an integer: written as one (`145`), or as an integral float (`145.0`,
+    /// `1.45e2`) the way a lax JSON schema reads an integer field; `nil` for a fraction (`145.5`),
+    /// a value beyond ±2⁵³ (not exact as a float) or anything that is not a number.
+    static func integer(_ value: JSONValue) -> Int? {
+        if let exact = value.intValue { return exact }
+        guard let number = value.doubleValue, number.isFinite, number == number.rounded(),
+            abs(number) <= 9_007_199_254_740_992
+        else { return nil }
+        return Int(number)
+    }
+
     /// An E.164 number → the number, else 1002.
     static func e164(_ text: String) throws(APIFailure) -> String {
         guard isE164(text) else { throw APIFailure(1002) }
