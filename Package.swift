@@ -30,6 +30,8 @@ let package = Package(
         // The emulator's connection guard sits in the NIO pipeline (both already dependencies of Hummingbird).
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
+        // The emulator's state, request log, delivery log and snapshots: SQLite, vendored (nothing to install).
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
     ],
     targets: [
         // libedit's native API through a header-only shim (libedit's el_set/history are variadic).
@@ -55,6 +57,7 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: strict),
         .target(

@@ -21,8 +21,8 @@ public final class Emulator: Sendable {
         routes: ContactCardRoutes.routes + ChatRoutes.routes + MessageRoutes.routes + AttachmentRoutes.routes
             + NumberRoutes.routes + BlockedHandleRoutes.routes + CapabilityRoutes.routes + WebhookRoutes.routes
             + ExperienceRoutes.routes + PaymentRoutes.routes)
-    /// The state file shared with other processes, when there is one.
-    let file: StateFile?
+    /// The state database shared with other processes, when there is one (used under `store`'s lock).
+    let database: StateDatabase?
     /// Transactions wait for the file lock and fsync: they run here, off Swift's few cooperative threads.
     private let queue = DispatchQueue(label: "linq.emulator.state")
 
@@ -36,22 +36,28 @@ public final class Emulator: Sendable {
     /// A fresh emulator with the seed data, or the state saved in `stateFile` when it exists. A
     /// damaged state file throws an error that names the file and the field. Tests pass
     /// `EmulatorClock.manual()` as `clock` to make time move only when they move it.
-    public init(stateFile: String? = nil, clock: EmulatorClock = EmulatorClock()) throws {
+    /// `legacyState` is a JSON state file of the previous format to import into a new database
+    /// (the zero-config shell's old `emulator.json`).
+    public init(stateFile: String? = nil, legacyState: String? = nil, clock: EmulatorClock = EmulatorClock()) throws {
         self.clock = clock
         webhooks = WebhookDispatcher(clock: clock)
         self.stateFile = stateFile
-        var initial = SeedData.store(now: clock.now())
         if let stateFile {
-            let file = try StateFile(path: stateFile)
-            if let saved = try file.load(orCreate: initial.json(clockOffset: 0)) {
-                initial = saved.store
-                clock.currentOffset = saved.clockOffset
+            let opened = try StateDatabase.open(path: stateFile, legacy: legacyState) {
+                SeedData.store(now: clock.now())
             }
-            self.file = file
+            clock.currentOffset = opened.clockOffset
+            database = opened.database
+            store = Mutex(opened.store)
         } else {
-            file = nil
+            database = nil
+            store = Mutex(SeedData.store(now: clock.now()))
         }
-        store = Mutex(initial)
+    }
+
+    /// The state as a state file of the previous format (one JSON document) would hold it.
+    func legacyStateDocument() -> String {
+        store.withLock { $0.json(clockOffset: clock.currentOffset).formatted(.pretty) + "\n" }
     }
 
     /// The partners and their keys and lines.
@@ -81,10 +87,9 @@ public final class Emulator: Sendable {
         faults.withLock { $0 = [] }
         stats.withLock { $0 = RequestStats() }
         webhooks.reset()
-        return transaction(writing: true) { store in
+        return replaceState { store in
             clock.currentOffset = 0
             store = SeedData.store(now: clock.now())
-            return ((), save: true)
         }
     }
 
@@ -199,45 +204,65 @@ public final class Emulator: Sendable {
 
     // MARK: Transactions
 
-    /// Runs `body` on the state, holding the store lock. With a state file: a `writing` transaction
-    /// also holds the file lock (other processes wait); the file is re-read first when another
-    /// process changed it; and when `body` asks to save, the new state is written before this
-    /// returns. A failed save rolls the change back and is returned as the failure.
+    /// Runs `body` on the state, holding the store lock. With a state database: a `writing`
+    /// transaction holds the database's write lock (other processes wait); what other processes
+    /// committed is applied first; when `body` asks to save, what it changed is committed before
+    /// this returns. A failed commit rolls the change back and is returned as the failure.
     func transaction<T: Sendable>(writing: Bool, _ body: (inout EmulatorStore) -> (T, save: Bool))
         -> Result<T, StateFailure>
     {
         store.withLock { store -> Result<T, StateFailure> in
-            guard let file else {
+            guard let database else {
                 let value = body(&store).0
                 dispatchOutbox(&store)
                 return .success(value)
             }
-            func run() -> Result<T, StateFailure> {
-                do {
-                    if let saved = try file.readIfChanged() {
-                        store = saved.store
-                        clock.currentOffset = saved.clockOffset
-                    }
-                } catch {
-                    return .failure(StateFailure(description: error.description))
+            let before = (store, clock.currentOffset)
+            do throws(SQLiteDatabase.Failure) {
+                if writing { try database.beginWrite() }
+                // Another process's clock move is taken; a move made here (in process) is kept.
+                let clockBefore = database.clockOffset
+                if try database.refresh(&store) || database.clockOffset != clockBefore {
+                    clock.currentOffset = database.clockOffset
                 }
-                let (before, offset) = (store, clock.currentOffset)
                 let (value, save) = body(&store)
-                guard save else {
+                guard writing else {
                     store.outbox = []
                     return .success(value)
                 }
-                do {
-                    try file.save(store.json(clockOffset: clock.currentOffset))
-                } catch {
-                    store = before
-                    clock.currentOffset = offset
-                    return .failure(StateFailure(description: error.description))
+                if save {
+                    try database.writeChanges(of: &store, clockOffset: clock.currentOffset)
+                } else {
+                    store.discardChanges()
+                    store.outbox = []
                 }
+                try database.commit()
                 dispatchOutbox(&store)
                 return .success(value)
+            } catch {
+                if writing { database.rollback() }
+                (store, clock.currentOffset) = before
+                store.discardChanges()
+                return .failure(StateFailure(description: error.description))
             }
-            return writing ? file.locked(run) : run()
+        }
+    }
+
+    /// Replaces the whole state (reset, restore) and saves it as a new epoch.
+    func replaceState(_ change: (inout EmulatorStore) -> Void) -> Result<Void, StateFailure> {
+        store.withLock { store -> Result<Void, StateFailure> in
+            change(&store)
+            store.outbox = []
+            guard let database else {
+                store.discardChanges()
+                return .success(())
+            }
+            do throws(SQLiteDatabase.Failure) {
+                try database.replace(&store, clockOffset: clock.currentOffset)
+                return .success(())
+            } catch {
+                return .failure(StateFailure(description: error.description))
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -68,7 +69,7 @@ public final class EmulatorClock: Sendable {
     }
 
     static func realNow() -> Double {
-        var ts = timespec()
+        var ts = Glibc.timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }

@@ -18,20 +18,38 @@ public struct EmulatedLine: Sendable, Hashable {
 
 /// Records of one resource kind, kept in insertion order. Each record is the resource's JSON as
 /// the API returns it, plus internal members whose keys start with `_` (stripped on output).
+/// Every change is noted (`changed`), so a transaction writes only the records it touched.
 struct Table: Sendable {
     private(set) var order: [String] = []
     private var rows: [String: JSONObject] = [:]
+    /// Ids set or removed since the changes were last taken.
+    private(set) var changed: Set<String> = []
 
     subscript(id: String) -> JSONObject? {
         get { rows[id] }
         set {
-            if let newValue {
-                if rows.updateValue(newValue, forKey: id) == nil { order.append(id) }
-            } else if rows.removeValue(forKey: id) != nil {
-                order.removeAll { $0 == id }
-            }
+            changed.insert(id)
+            place(id, newValue)
         }
     }
+
+    /// Sets or removes a record without noting it as changed (what another process wrote).
+    mutating func place(_ id: String, _ row: JSONObject?) {
+        if let row {
+            if rows.updateValue(row, forKey: id) == nil { order.append(id) }
+        } else if rows.removeValue(forKey: id) != nil {
+            order.removeAll { $0 == id }
+        }
+    }
+
+    /// The ids changed since the last call, forgotten.
+    mutating func takeChanges() -> Set<String> {
+        defer { changed = [] }
+        return changed
+    }
+
+    /// Forgets the changes (they were written some other way).
+    mutating func clearChanges() { changed = [] }
 
     /// All records in insertion order.
     var all: [JSONObject] { order.compactMap { rows[$0] } }
@@ -53,13 +71,15 @@ extension JSONObject {
 
 /// Everything the emulator remembers. Serialised whole to the `--state` file.
 struct EmulatorStore: Sendable {
-    var partners: [EmulatedPartner]
+    var partners: [EmulatedPartner] { didSet { partnersChanged = true } }
     /// Resource tables by name (`contact_cards` keyed by phone number, `chats` by id, …).
     var tables: [String: Table] = [:]
     /// Emulated times of contact-card POST/PATCH calls per phone number (the 3-per-10-minutes budget).
-    var cardCalls: [String: [Double]] = [:]
+    var cardCalls = Tracked<[Double]>()
     /// Emulated time of the last contact-card share per chat (1 per 5 minutes).
-    var lastShare: [String: Double] = [:]
+    var lastShare = Tracked<Double>()
+    /// Set when a partner or line changed (a line's forwarding number).
+    var partnersChanged = false
     /// Webhook deliveries queued by the current transaction (`emit`); never saved, drained by the
     /// emulator after the transaction (deliveries belong to the process that made the change).
     var outbox: [WebhookJob] = []
@@ -69,6 +89,14 @@ struct EmulatorStore: Sendable {
     var emittedTypes: [String] = []
 
     func partner(forKey key: String) -> EmulatedPartner? { partners.first { $0.apiKey == key } }
+
+    /// Forgets which records changed (nothing is to be written of them).
+    mutating func discardChanges() {
+        for name in tables.keys { tables[name]?.clearChanges() }
+        _ = cardCalls.takeChanges()
+        _ = lastShare.takeChanges()
+        partnersChanged = false
+    }
 
     /// The line with this number if `partner` owns it.
     func line(_ number: String, of partner: EmulatedPartner) -> EmulatedLine? {
@@ -117,4 +145,34 @@ struct EmulatorStore: Sendable {
     }
 
     init(partners: [EmulatedPartner]) { self.partners = partners }
+}
+
+/// A dictionary that notes which keys were set, so that only they are written.
+struct Tracked<Value: Sendable>: Sendable, Sequence {
+    private(set) var values: [String: Value] = [:]
+    private(set) var changed: Set<String> = []
+
+    subscript(key: String) -> Value? {
+        get { values[key] }
+        set {
+            changed.insert(key)
+            values[key] = newValue
+        }
+    }
+
+    /// Sets a value without noting it (what another process wrote).
+    mutating func place(_ key: String, _ value: Value?) { values[key] = value }
+
+    /// The keys changed since the last call, forgotten.
+    mutating func takeChanges() -> Set<String> {
+        defer { changed = [] }
+        return changed
+    }
+
+    func makeIterator() -> Dictionary<String, Value>.Iterator { values.makeIterator() }
+    func sorted(by order: ((key: String, value: Value), (key: String, value: Value)) -> Bool) -> [(
+        key: String, value: Value
+    )] {
+        values.sorted(by: order)
+    }
 }

@@ -1,50 +1,15 @@
 import LinqJSON
-import Synchronization
 
-/// The `--state` file, shared safely by every process that names it (several `linq` shells on the
-/// zero-config `$XDG_STATE_HOME/linq/emulator.json`, or `linq emulator` processes):
-///
-/// - Writers take an advisory lock (`flock` on `<file>.lock`, next to it) around the whole
-///   read–change–save of one request, so two processes never interleave their changes.
-/// - Before applying a change (and before answering a read), a process compares the file's bytes
-///   with the ones it last read or wrote; when another process changed the file, it loads that
-///   state first. So every acknowledged write of every process survives.
-/// - Saves are atomic (`AtomicFile.replace`: unique temporary file, fsync, rename, folder fsync)
-///   and finish before the response is sent.
-final class StateFile: Sendable {
-    let path: String
-    private let lock: FileLock
-    /// The file's bytes as this process last read or wrote them (`nil`: none yet).
-    private let seen = Mutex<[UInt8]?>(nil)
+#if canImport(Glibc)
+    import Glibc
+#endif
 
-    /// A state read back from the file.
-    struct Saved {
-        var store: EmulatorStore
-        var clockOffset: Double
-    }
-
-    /// Opens (creating if needed) the lock file `<path>.lock`.
-    init(path: String) throws(JSONFile.Failure) {
-        self.path = path
-        lock = try FileLock(path: path + ".lock")
-    }
-
-    /// At start: removes temporary files that killed processes left, and reads the saved state.
-    /// Without a file yet, writes `initial` (the seed) and answers `nil`: every process that starts
-    /// on the same new file then shares one seed.
-    func load(orCreate initial: JSONValue) throws(JSONFile.Failure) -> Saved? {
-        try lock.withLock { () throws(JSONFile.Failure) -> Saved? in
-            AtomicFile.removeStaleTemporaries(of: path)
-            if let saved = try readIfChanged() { return saved }
-            try save(initial)
-            return nil
-        }
-    }
-
-    /// The saved state when the file differs from what this process last read or wrote; `nil` when
-    /// it is unchanged or missing (a deleted file is written again by the next change).
-    func readIfChanged() throws(JSONFile.Failure) -> Saved? {
-        guard let bytes = try AtomicFile.read(path), bytes != seen.withLock({ $0 }) else { return nil }
+/// Reading a state file of the previous format (`linq-emulator-state/1`: the whole state as one
+/// JSON document): checked field by field, so that a damaged file is refused with the field
+/// named. The emulator imports such a file once into its database (see `StateDatabase.open`).
+enum StateFile {
+    /// The store and clock offset of a JSON state document, or a one-line failure naming the file.
+    static func decode(_ bytes: [UInt8], path: String) throws(JSONFile.Failure) -> (EmulatorStore, Double) {
         let json: JSONValue
         do {
             json = try JSONValue.parse(bytes)
@@ -53,8 +18,7 @@ final class StateFile: Sendable {
         }
         do {
             let (store, offset) = try EmulatorStore.decode(json)
-            seen.withLock { $0 = bytes }
-            return Saved(store: store, clockOffset: offset)
+            return (store, offset)
         } catch {
             if error.field.isEmpty || error.field == "format" {
                 throw JSONFile.Failure(description: "\(path) is not an emulator state file (\(error))")
@@ -63,16 +27,14 @@ final class StateFile: Sendable {
         }
     }
 
-    /// Runs `body` holding the file lock (other processes' changes wait, and this one waits for theirs).
-    func locked<T: Sendable>(_ body: () -> T) -> T {
-        lock.withLock(body)
-    }
-
-    /// Saves `document` (the caller holds the lock), unless the file already holds exactly it.
-    func save(_ document: JSONValue) throws(JSONFile.Failure) {
-        let bytes = Array((document.formatted(.pretty) + "\n").utf8)
-        guard bytes != seen.withLock({ $0 }) else { return }
-        try AtomicFile.replace(path, with: bytes)
-        seen.withLock { $0 = bytes }
+    /// Whether a non-empty file at `path` is not an SQLite database: a state of the previous
+    /// format (or something else, which its import then names).
+    static func isLegacy(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 16)
+        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        return n > 0 && !(n == 16 && head == Array("SQLite format 3\0".utf8))
     }
 }

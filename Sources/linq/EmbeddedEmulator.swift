@@ -8,9 +8,9 @@ enum EmbeddedEmulator {
     nonisolated(unsafe) static var handle: EmulatorHandle?
 
     /// Starts (once) the emulator on `stateFile`; `fresh` first resets it to the seed data.
-    static func start(stateFile: String?, fresh: Bool = false) throws -> EmulatorHandle {
+    static func start(stateFile: String?, legacyState: String? = nil, fresh: Bool = false) throws -> EmulatorHandle {
         if let running = handle { return running }
-        let emulator = try Emulator(stateFile: stateFile)
+        let emulator = try Emulator(stateFile: stateFile, legacyState: legacyState)
         if fresh { emulator.reset() }
         let result = Blocking.run { () async -> Result<EmulatorServer, any Error> in
             do {

@@ -108,7 +108,7 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         name: .customLong("emulator-state"),
-        help: "State file of the built-in emulator (default: $XDG_STATE_HOME/linq/emulator.json).")
+        help: "State database of the built-in emulator (default: $XDG_STATE_HOME/linq/emulator.sqlite).")
     var emulatorState: String?
 
     func check() throws {
@@ -188,9 +188,11 @@ enum Launcher {
         Signals.countInterrupts()
         let output = StandardOutput()
         let statePath = connection.emulatorState ?? Paths.emulatorState(environment: environment)
+        // The zero-config state of earlier versions (one JSON document) is imported once.
+        let legacy = connection.emulatorState == nil ? Paths.legacyEmulatorState(environment: environment) : nil
         let fresh = connection.fresh
         let startEmulator: @Sendable () throws -> EmulatorHandle = {
-            try EmbeddedEmulator.start(stateFile: statePath, fresh: fresh)
+            try EmbeddedEmulator.start(stateFile: statePath, legacyState: legacy, fresh: fresh)
         }
         let profilePath = ProfileStore.defaultPath(environment: environment)
         var session = makeSession(
@@ -283,10 +285,15 @@ enum Paths {
         return dir + "/history"
     }
 
-    /// `$XDG_STATE_HOME/linq/emulator.json`; the folder is created (0700) if missing.
+    /// `$XDG_STATE_HOME/linq/emulator.sqlite`; the folder is created (0700) if missing.
     static func emulatorState(environment: [String: String]) -> String {
         let dir = stateHome(environment: environment) + "/linq"
         JSONFile.makeDirectories(dir)
-        return dir + "/emulator.json"
+        return dir + "/emulator.sqlite"
+    }
+
+    /// `$XDG_STATE_HOME/linq/emulator.json`: the zero-config state before the database.
+    static func legacyEmulatorState(environment: [String: String]) -> String {
+        stateHome(environment: environment) + "/linq/emulator.json"
     }
 }

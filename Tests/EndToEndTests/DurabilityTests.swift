@@ -27,7 +27,7 @@ import Testing
     @Test func sixteenWritersKilledAtRandomMomentsLoseNoAcknowledgedWrite() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }
-        let state = dir.file("state.json")
+        let state = dir.file("state.sqlite")
         let environment = LinqBinary.environment(home: dir.path)
         let tally = Tally()
         for trial in 0..<10 {
@@ -44,13 +44,16 @@ import Testing
             await onThreads(18) { index in
                 switch index {
                 case 16:
-                    // A reader of the file itself: every read is a whole, valid state document.
+                    // A reader of the database itself (another program: Python's sqlite3): every
+                    // read sees a whole, valid state.
                     while !stop.withLock({ $0 }) {
-                        guard let text = readTextFile(state) else { continue }
-                        if (try? JSONValue.parse(Array(text.utf8)))?["format"] == "linq-emulator-state/1" {
+                        let rows = try? sqliteQuery(
+                            state,
+                            "SELECT (SELECT value FROM meta WHERE key = 'format'), (SELECT count(*) FROM partners)")
+                        if rows == [["linq-emulator-state/2", "2"]] {
                             tally.goodReads.withLock { $0 += 1 }
                         } else {
-                            tally.badReads.withLock { $0.append(String(text.prefix(80))) }
+                            tally.badReads.withLock { $0.append("\(String(describing: rows))") }
                         }
                     }
                 case 17:
@@ -81,7 +84,7 @@ import Testing
         let acknowledged = tally.acknowledged.withLock { $0 }
         #expect(acknowledged.count >= 100, "the writers got going (\(acknowledged.count) writes)")
         #expect(Set(acknowledged).subtracting(present).isEmpty, "every acknowledged write survived")
-        #expect(tally.badReads.withLock { $0 }.isEmpty, "no reader saw a partial file")
+        #expect(tally.badReads.withLock { $0 }.isEmpty, "no reader saw a partial state")
         #expect(tally.goodReads.withLock { $0 } > 0)
         // The restart removed what the killed processes were writing.
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp.") }

@@ -86,7 +86,7 @@ import Testing
         let home = TempDirectory()
         defer { home.remove() }
         let env = LinqBinary.environment(home: home.path)
-        let emulator = try LinqBinary.EmulatorProcess(extra: ["--state", home.file("emu.json")], environment: env)
+        let emulator = try LinqBinary.EmulatorProcess(extra: ["--state", home.file("emu.sqlite")], environment: env)
         defer { emulator.stop() }
         #expect(emulator.banner.contains("LINQ_API_V3_API_KEY=linq-emulator-acme"))
         #expect(emulator.banner.contains("+15551230001"))
@@ -98,6 +98,8 @@ import Testing
         let foreign = try LinqBinary.run(["-c", "card create --first Gail --number +15551230001"], environment: client)
         #expect(foreign.status == 1)
         #expect(foreign.stderr.contains("403"))
-        #expect(readTextFile(home.file("emu.json"))?.contains("Gail") == true)
+        let names = try sqliteQuery(
+            home.file("emu.sqlite"), "SELECT json_extract(body, '$.first_name') FROM contact_cards")
+        #expect(names.contains(["Gail"]), "\(names)")
     }
 }

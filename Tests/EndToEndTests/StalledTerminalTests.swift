@@ -39,7 +39,7 @@ import Testing
         let stdout = ChildProcess.pipe()
         let child = try ChildProcess(
             LinqBinary.path,
-            ["--api-key", "linq-test-key", "--base-url", server.baseURL, "--timeout", "3", "-c", "card get"],
+            ["--api-key", "linq-test-key", "--base-url", server.baseURL, "--timeout", "10", "-c", "card get"],
             environment: LinqBinary.environment(home: home.path), stdout: stdout.write, stderr: stderr.write)
         close(stdout.write)
         close(stderr.write)

@@ -1,12 +1,13 @@
 import Foundation
-import LinqEmulator
 import LinqJSON
 import TestSupport
 import Testing
 
-/// The `--state` file: checked field by field when loaded, shared by several emulators (each with
-/// its own lock descriptor, as separate processes have), saved before the answer, cleaned of
-/// temporary files that a killed process left.
+@testable import LinqEmulator
+
+/// The `--state` database: shared by several emulators (each with its own connection, as separate
+/// processes have), written before the answer, readable with `sqlite3`; a state file of the
+/// previous format (one JSON document) is checked field by field and imported once.
 @Suite struct StateFileTests {
     func request(_ method: String, _ target: String, _ body: String = "") -> EmulatorRequest {
         EmulatorRequest(
@@ -58,12 +59,13 @@ import Testing
         }
     }
 
-    @Test func aNewStateFileStartsWithTheSeedSoEveryProcessSharesOne() async throws {
+    @Test func aNewStateStartsWithTheSeedSoEveryProcessSharesOne() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }
-        let path = dir.file("state.json")
+        let path = dir.file("state.sqlite")
         let first = try Emulator(stateFile: path)
-        #expect(readTextFile(path)?.contains(SeedData.acmeKey) == true, "written at start")
+        let keys = try sqliteQuery(path, "SELECT api_key FROM partners ORDER BY position").map { $0[0] }
+        #expect(keys.contains(SeedData.acmeKey), "written at start: \(keys)")
         let second = try Emulator(stateFile: path)
         let created = { (emulator: Emulator) async in
             await emulator.handle(self.request("GET", "/v3/chats/\(SeedData.chatID(1))")).json?["created_at"]
@@ -71,16 +73,36 @@ import Testing
         #expect(await created(first) == created(second))
     }
 
-    @Test func anAcknowledgedWriteIsOnDiskBeforeTheAnswer() async throws {
+    @Test func anAcknowledgedWriteIsInTheDatabaseBeforeTheAnswer() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }
-        let path = dir.file("state.json")
+        let path = dir.file("state.sqlite")
         let emulator = try Emulator(stateFile: path)
         let answer = await emulator.handle(request("POST", "/v3/blocked_handles", #"{"handle":"+15550001234"}"#))
         #expect(answer.status == 200)
-        // Read the file as another process would, right after the answer.
-        #expect(readTextFile(path)?.contains("+15550001234") == true)
-        #expect(fileMode(path) == 0o600)
+        // Another connection (another process: Python's sqlite3) sees it at once.
+        let rows = try sqliteQuery(path, "SELECT json_extract(body, '$.handle') FROM blocked_handles")
+        #expect(rows.contains(["+15550001234"]), "\(rows)")
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            #expect(fileMode(file) == 0o600, "\(file)")
+        }
+    }
+
+    /// "Where did my message go?": the state answers with `sqlite3`, one view per resource.
+    @Test func theDatabaseSaysWhereAMessageWent() async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.sqlite")
+        let emulator = try Emulator(stateFile: path)
+        let sent = await emulator.handle(
+            request(
+                "POST", "/v3/chats/\(SeedData.chatID(1))/messages",
+                #"{"message":{"parts":[{"type":"text","value":"where am I"}]}}"#))
+        #expect(sent.status == 202)
+        let rows = try sqliteQuery(
+            path,
+            "SELECT id, json_extract(body, '$.chat_id') FROM messages WHERE body LIKE '%where am I%'")
+        #expect(rows.count == 1 && rows[0].last == SeedData.chatID(1), "\(rows)")
     }
 
     @Test func twoEmulatorsOnOneFileSeeEachOthersWrites() async throws {
@@ -119,43 +141,44 @@ import Testing
         #expect(await blocked(restarted).isSuperset(of: handles))
     }
 
+    /// A write that cannot be committed (another process holds the database's write lock past
+    /// the 10-s wait) is answered 500/3006 naming the file and rolled back in memory.
     @Test func aFailedSaveIsNotAcknowledgedAndIsRolledBack() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }
-        let folder = dir.file("sub")
-        mkdir(folder, 0o700)
-        let emulator = try Emulator(stateFile: folder + "/state.json")
+        let path = dir.file("state.sqlite")
+        let emulator = try Emulator(stateFile: path)
         #expect(
             await emulator.handle(request("POST", "/v3/blocked_handles", #"{"handle":"+15550000001"}"#)).status == 200)
-        // The folder disappears: the next save cannot create its temporary file.
-        _ = system("rm -rf '\(folder)'")
+        let holder = try DatabaseLockHolder(path: path)
+        defer { holder.release() }
         let failed = await emulator.handle(request("POST", "/v3/blocked_handles", #"{"handle":"+15550000002"}"#))
+        holder.release()
         #expect(failed.status == 500)
         #expect(failed.json?["error"]?["code"] == 3006)
-        #expect(failed.json?["error"]?["message"]?.stringValue?.contains("state.json") == true)
+        #expect(failed.json?["error"]?["message"]?.stringValue?.contains("state.sqlite") == true)
         let after = await blocked(emulator)
         #expect(after.contains("+15550000001"))
         #expect(!after.contains("+15550000002"), "the change was rolled back")
     }
 
-    @Test func staleTemporaryFilesAreRemovedAtStartAndAPlantedSymlinkIsNotFollowed() throws {
+    /// A state file of the previous format is imported once into the database; the JSON is kept.
+    @Test func aJSONStateOfThePreviousFormatIsImportedAndKept() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }
         let path = dir.file("state.json")
-        // A pid that certainly ran and is gone: a child that has exited.
-        let child = try ChildProcess("/bin/true", environment: [:])
-        child.waitUntilExit()
-        let dead = child.processIdentifier
-        writeTextFile("\(path).tmp.\(dead).0123456789abcdef", "{\"half\":")
-        writeTextFile("\(path).tmp.\(dead)", "older naming")
-        let target = dir.file("victim.txt")
-        writeTextFile(target, "untouched")
-        symlink(target, "\(path).tmp.\(getpid())")
-        writeTextFile(dir.file("unrelated.tmp.1"), "kept")
-        _ = try Emulator(stateFile: path)
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(left == ["state.json", "state.json.lock", "unrelated.tmp.1", "victim.txt"])
-        #expect(readTextFile(target) == "untouched")
+        // The previous format, as written by the emulator before the database: the seed plus a handle.
+        let old = try Emulator()
+        _ = await old.handle(request("POST", "/v3/blocked_handles", #"{"handle":"+15550009999"}"#))
+        writeTextFile(path, old.legacyStateDocument())
+        let original = readTextFile(path)
+        let imported = try Emulator(stateFile: path)
+        #expect(await blocked(imported).contains("+15550009999"), "the old state is there")
+        #expect(readTextFile(path + ".json-backup") == original, "and kept as it was")
+        let header = try #require(readTextFile(path).map { String($0.prefix(15)) })
+        #expect(header == "SQLite format 3")
+        // Opened again, it is the database (not imported twice).
+        #expect(await blocked(try Emulator(stateFile: path)).contains("+15550009999"))
     }
 
     @Test func aSymlinkedStateFileIsNotFollowedOnRead() throws {
@@ -164,5 +187,40 @@ import Testing
         writeTextFile(dir.file("elsewhere.json"), "{}")
         symlink(dir.file("elsewhere.json"), dir.file("state.json"))
         #expect(throws: (any Error).self) { try Emulator(stateFile: dir.file("state.json")) }
+        #expect(readTextFile(dir.file("elsewhere.json")) == "{}", "untouched")
+    }
+}
+
+/// Another process holding an SQLite database's write lock (Python's sqlite3, `BEGIN EXCLUSIVE`)
+/// until released.
+final class DatabaseLockHolder: @unchecked Sendable {
+    private let child: ChildProcess
+    private let input: Int32
+
+    init(path: String) throws {
+        let program = """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN EXCLUSIVE")
+            print("locked", flush=True)
+            sys.stdin.read()
+            """
+        let stdin = ChildProcess.pipe()
+        let stdout = ChildProcess.pipe()
+        child = try ChildProcess(
+            "/usr/bin/python3", ["-c", program, path], environment: ["PATH": "/usr/bin:/bin"], stdin: stdin.read,
+            stdout: stdout.write)
+        close(stdin.read)
+        close(stdout.write)
+        input = stdin.write
+        var byte: UInt8 = 0
+        while read(stdout.read, &byte, 1) == 1 && byte != UInt8(ascii: "\n") {}
+        close(stdout.read)
+    }
+
+    /// Ends the holder (its stdin closes; idempotent).
+    func release() {
+        close(input)
+        child.waitUntilExit()
     }
 }
