@@ -60,9 +60,22 @@ struct Route: Sendable {
             part.hasPrefix("{") && part.hasSuffix("}")
                 ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
-        self.handler = handler
+        self.handler = method == "GET" ? handler : Self.applyingDueChanges(handler)
         self.handlesFaults = handlesFaults
         self.sends = sends
+    }
+
+    /// `handler`, then — when it succeeded — the changes that fell due as emulated time passed
+    /// (payment requests expiring, with their `payment.expired`). They wait for a successful write
+    /// because a read saves nothing and sends no webhooks, and a failed write drops its webhooks.
+    static func applyingDueChanges(
+        _ handler: @escaping @Sendable (RouteContext, inout EmulatorStore) throws(APIFailure) -> Reply
+    ) -> @Sendable (RouteContext, inout EmulatorStore) throws(APIFailure) -> Reply {
+        { context, store throws(APIFailure) in
+            let reply = try handler(context, &store)
+            PaymentRoutes.expireDueRequests(now: context.now, &store)
+            return reply
+        }
     }
 
     /// The path parameters if `pathSegments` (already percent-decoded) fit the pattern.

@@ -9,6 +9,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pydantic
 import pytest
 
 from conftest import ACME_CHAT, ACME_LINE, ACME_LINE_2
@@ -76,8 +77,26 @@ def model_for(event_type):
     return getattr(module, name)
 
 
+def undeclared(value, path="data"):
+    """Members of a parsed SDK model (recursively) that its model does not declare: the SDK's models
+    allow extra members, so this is how a payload is held to `extra='forbid'`."""
+    found = []
+    if isinstance(value, pydantic.BaseModel):
+        found += [f"{path}.{key}" for key in (value.model_extra or {})]
+        for name in type(value).model_fields:
+            found += undeclared(getattr(value, name), f"{path}.{name}")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found += undeclared(item, f"{path}[{i}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += undeclared(item, f"{path}.{key}")
+    return found
+
+
 def check_delivery(client, secret, headers, body):
-    """unwrap() must accept it, and the typed model must validate it strictly."""
+    """unwrap() must accept it, and the typed model must validate it strictly: every member of the
+    payload is one the model declares."""
     event = client.webhooks.unwrap(body, headers=headers, key=secret)
     payload = json.loads(body)
     assert event.event_type == payload["event_type"] == headers["X-Webhook-Event"]
@@ -87,6 +106,8 @@ def check_delivery(client, secret, headers, body):
         model = model_for(payload["event_type"])
         typed = model.model_validate(payload)
         assert not isinstance(typed.data, dict)
+        extra = undeclared(typed.data)
+        assert extra == [], f"{payload['event_type']}: members the SDK's model does not have: {extra}"
     return payload
 
 
@@ -159,6 +180,40 @@ def test_state_changes_deliver_signed_typed_events(client, emu, receiver):
     assert len(expected) >= 20
     for _, headers, body in receiver.wait_for(0):
         check_delivery(client, secret, headers, body)
+
+
+def test_payment_flows_deliver_strictly_typed_events(client, emu, receiver):
+    payment_types = ["payment.succeeded", "payment.canceled", "payment.expired", "payment.declined",
+                     "payment.authorized", "connection.created", "connection.revoked"]
+    subscription = client.webhook_subscriptions.create(target_url=receiver.url, subscribed_events=payment_types)
+
+    # A handle connection: connect (nothing yet), verify → connection.created, revoke → connection.revoked.
+    pending = client.payment_handles.connect("pat@example.com")
+    client.payment_handles.verify("pat@example.com", code="123456", connect_id=pending.connect_id)
+    client.payment_handles.revoke("pat@example.com")
+    # An agent payment: minted → payment.authorized, canceled → payment.canceled.
+    payment = client.payments.create(amount_cents=1999, currency="usd", handle=CONTACT, description="Sneakers")
+    client.payments.cancel(payment.id)
+    # A payment request canceled, and one that runs out (stored, with its event, by the next write).
+    canceled = client.payment_requests.create(amount=2500, currency="usd", description="Dinner")
+    client.payment_requests.cancel(canceled.id)
+    expiring = client.payment_requests.create(amount=100, currency="usd")
+    emu.advance(86_401)
+    assert client.payment_requests.retrieve(expiring.id).status == "expired"
+    client.chats.mark_as_read(ACME_CHAT)
+
+    expected = ["connection.created", "connection.revoked", "payment.authorized", "payment.canceled",
+                "payment.canceled", "payment.expired", "payment.expired"]  # + the seeded request expiring
+    deliveries = receiver.wait_for(len(expected))
+    assert sorted(receiver.types()) == sorted(expected)
+    payloads = [check_delivery(client, subscription.signing_secret, h, b) for _, h, b in deliveries]
+    by_id = {(p["event_type"], p["data"]["id"]): p["data"] for p in payloads}
+    assert by_id[("payment.authorized", payment.id)]["amount"] == 1999
+    assert by_id[("payment.canceled", canceled.id)]["status"] == "canceled"
+    assert "expires_at" not in by_id[("payment.canceled", canceled.id)]
+    assert by_id[("payment.expired", expiring.id)]["status"] == "expired"
+    connection = [p["data"] for p in payloads if p["event_type"].startswith("connection.")]
+    assert [c["metadata"]["handle"] for c in connection] == ["pat@example.com"] * 2
 
 
 def test_every_event_type_can_be_triggered_and_parses(client, emu, receiver):

@@ -24,6 +24,24 @@ import LinqJSON
 ///   first invoice 0. Members that do not apply are omitted (`paid_at` until paid, `natural` on
 ///   the Stripe rail, subscription members in payment mode).
 /// - Success statuses not stated anywhere are 200.
+///
+/// Events (reference §E.4–E.5; the SDK's models give every `payment.*` and `connection.*` event the
+/// payment-request shape, and only its members are sent — not a request's `expires_at`/`paid_at`):
+/// - `payment.canceled` when a payment request is canceled; `payment.expired` when one runs out
+///   unpaid. The expiry is seen at once by reads, but stored — and its event sent — after the next
+///   successful write request of any partner (`Route.applyingDueChanges`): a read saves nothing
+///   and sends no webhooks. Its `updated_at` is the `expires_at`.
+/// - `connection.created` when `verify` completes the ceremony (the SDK: the webhook fires "once
+///   the customer completes it"; `connect` alone sends nothing); `connection.revoked` when a
+///   connected handle is revoked (revoking a pending or unknown one sends nothing). `data`: the
+///   connection's id, `object: "payment_handle_connection"`, `amount` 0, `currency` usd, a
+///   connection page as `checkout_url`, `status` `succeeded` / `canceled`, `metadata.handle`.
+/// - `payment.authorized` when `POST /v3/payments` mints the card (`ready`, also on the idempotent
+///   re-send that advances a `needs_connection` payment); `payment.canceled` when a payment is
+///   canceled. `data`: the payment's `id`, `object: "payment"`, `amount` = `amount_cents`, the page
+///   the customer would approve on as `checkout_url`, `status` `succeeded` / `canceled`.
+/// - Nothing in the emulator pays or declines, so `payment.succeeded` and `payment.declined` come
+///   only from `POST /_emulator/trigger`.
 enum PaymentRoutes {
     static let routes: [Route] = [
         Route("POST", "/v3/payment_requests", createRequest),
@@ -208,11 +226,9 @@ enum PaymentRoutes {
     {
         let partner = context.partner.id
         let now = EmulatorClock.iso8601(context.now)
-        let slug = partner.hasPrefix("partner-") ? String(partner.dropFirst("partner-".count)) : partner
         let subscription = draft.subscription
         var row: JSONObject = [
-            "id": .string(id), "amount": .int(draft.amount),
-            "checkout_url": .string("https://zero.linqapp.com/pay/\(slug)?session=\(token("tok_"))"),
+            "id": .string(id), "amount": .int(draft.amount), "checkout_url": .string(checkoutURL(partner: partner)),
             "created_at": .string(now), "currency": .string(draft.currency), "mode": .string(draft.mode),
             "object": "payment_request", "status": "requested",
             "description": draft.description.map { .string($0) } ?? .null,
@@ -280,10 +296,7 @@ enum PaymentRoutes {
         row["status"] = "canceled"
         row["updated_at"] = .string(EmulatorClock.iso8601(context.now))
         store[table: requestsTable][id] = row
-        store.emit(
-            WebhookEvent(
-                type: "payment.canceled", partnerID: context.partner.id, line: nil, chatID: nil, data: row.publicView),
-            now: context.now)
+        emitPaymentEvent("payment.canceled", row, partner: context.partner.id, now: context.now, &store)
         return .json(200, row.publicView)
     }
 
@@ -304,19 +317,54 @@ enum PaymentRoutes {
         return id
     }
 
-    /// The request with `expired` applied when its `expires_at` has passed unpaid (and stored).
+    /// The request as it stands now: `expired` once its `expires_at` has passed unpaid. Only the
+    /// answer shows it; the change is stored, with its `payment.expired`, by `expireDueRequests`.
     static func refreshedRequest(_ id: String, _ context: RouteContext, _ store: inout EmulatorStore)
         throws(APIFailure) -> JSONObject
     {
-        guard var row = store[table: requestsTable][id] else { throw APIFailure(2021) }
-        if row["status"]?.stringValue == "requested", let expires = row["expires_at"]?.stringValue,
-            let deadline = parseISO8601(expires), context.now >= deadline
-        {
-            row["status"] = "expired"
-            row["updated_at"] = .string(expires)
-            store[table: requestsTable][id] = row
-        }
+        guard let row = store[table: requestsTable][id] else { throw APIFailure(2021) }
+        return expired(row, now: context.now) ?? row
+    }
+
+    /// `row` turned `expired` (at its `expires_at`) when it is `requested` and that time has come;
+    /// else `nil`.
+    static func expired(_ row: JSONObject, now: Double) -> JSONObject? {
+        guard row["status"]?.stringValue == "requested", let expires = row["expires_at"]?.stringValue,
+            let deadline = parseISO8601(expires), now >= deadline
+        else { return nil }
+        var row = row
+        row["status"] = "expired"
+        row["updated_at"] = .string(expires)
         return row
+    }
+
+    /// Stores every payment request (of any partner) whose time ran out as `expired` and emits its
+    /// `payment.expired`. Runs after every successful write request (`Route`): a read neither
+    /// saves nor sends webhooks, so it only shows the expiry.
+    static func expireDueRequests(now: Double, _ store: inout EmulatorStore) {
+        let table = store[table: requestsTable]
+        for id in table.order {
+            guard let row = table[id], let due = expired(row, now: now) else { continue }
+            store[table: requestsTable][id] = due
+            emitPaymentEvent("payment.expired", due, partner: due["_partner"]?.stringValue ?? "", now: now, &store)
+        }
+    }
+
+    /// Emits a `payment.*`/`connection.*` event of `partner` (not tied to a line or chat) whose `data`
+    /// is `record` in the payment-request shape (`WebhookPayloads.paymentEvent`).
+    static func emitPaymentEvent(
+        _ type: String, _ record: JSONObject, partner: String, now: Double, _ store: inout EmulatorStore
+    ) {
+        store.emit(
+            WebhookEvent(
+                type: type, partnerID: partner, line: nil, chatID: nil, data: WebhookPayloads.paymentEvent(record)),
+            now: now)
+    }
+
+    /// A checkout URL of the API's form (`https://zero.linqapp.com/pay/{slug}?session=…`).
+    static func checkoutURL(partner: String) -> String {
+        let slug = partner.hasPrefix("partner-") ? String(partner.dropFirst("partner-".count)) : partner
+        return "https://zero.linqapp.com/pay/\(slug)?session=\(token("tok_"))"
     }
 
     // MARK: Providers
@@ -398,7 +446,12 @@ enum PaymentRoutes {
             row["_connect_id"]?.stringValue == connectID, code == verificationCode,
             let expires = row["_code_expires"]?.doubleValue, context.now <= expires
         else { throw APIFailure(1005) }
-        store[table: handlesTable][key] = ["handle": .string(handle), "status": "connected"]
+        let connection: JSONObject = [
+            "handle": .string(handle), "status": "connected", "_connection_id": .string(Identifiers.uuid()),
+            "_connected_at": .string(EmulatorClock.iso8601(context.now)),
+        ]
+        store[table: handlesTable][key] = connection
+        emitConnectionEvent("connection.created", connection, context, &store)
         return .json(200, ["handle": .string(handle), "status": "connected"])
     }
 
@@ -409,11 +462,43 @@ enum PaymentRoutes {
         return .json(200, ["handle": .string(handle), "status": .string(status)])
     }
 
-    /// `DELETE /v3/payments/handles/{handle}/connection` → `revoked` (idempotent).
+    /// `DELETE /v3/payments/handles/{handle}/connection` → `revoked` (idempotent); revoking a
+    /// connected handle emits `connection.revoked`.
     static func revokeConnection(_ context: RouteContext, _ store: inout EmulatorStore) throws(APIFailure) -> Reply {
         let handle = try validHandle(context.param("handle"))
-        store[table: handlesTable][handleKey(handle, context)] = ["handle": .string(handle), "status": "revoked"]
+        let key = handleKey(handle, context)
+        if var connection = store[table: handlesTable][key], connection["status"]?.stringValue == "connected" {
+            connection["status"] = "revoked"
+            emitConnectionEvent("connection.revoked", connection, context, &store)
+        }
+        store[table: handlesTable][key] = ["handle": .string(handle), "status": "revoked"]
         return .json(200, ["handle": .string(handle), "status": "revoked"])
+    }
+
+    /// `connection.created` / `connection.revoked` for a handle connection, in the payment-request
+    /// shape the SDK's models give these events: the connection's id, `object:
+    /// "payment_handle_connection"`, `amount: 0` usd, the ceremony's page as `checkout_url`, when it
+    /// was connected, `status` `succeeded` (created) or `canceled` (revoked), and the handle in
+    /// `metadata.handle`.
+    static func emitConnectionEvent(
+        _ type: String, _ connection: JSONObject, _ context: RouteContext, _ store: inout EmulatorStore
+    ) {
+        let handle = connection["handle"]?.stringValue ?? ""
+        let id =
+            connection["_connection_id"]?.stringValue
+            ?? Identifiers.stableHashUUID("connection " + handleKey(handle, context))
+        let slug =
+            context.partner.id.hasPrefix("partner-")
+            ? String(context.partner.id.dropFirst("partner-".count)) : context.partner.id
+        let record: JSONObject = [
+            "id": .string(id), "amount": 0,
+            "checkout_url": .string("https://zero.linqapp.com/payments/\(slug)/connections/\(id)"),
+            "created_at": connection["_connected_at"] ?? .string(EmulatorClock.iso8601(context.now)),
+            "currency": "usd", "object": "payment_handle_connection",
+            "status": type == "connection.revoked" ? "canceled" : "succeeded",
+            "metadata": ["handle": .string(handle)], "updated_at": .string(EmulatorClock.iso8601(context.now)),
+        ]
+        emitPaymentEvent(type, record, partner: context.partner.id, now: context.now, &store)
     }
 
     /// An email (`x@y`, no spaces) or an E.164 number; a bad email → 1005, a bad number → 1002.
@@ -453,6 +538,8 @@ enum PaymentRoutes {
             {
                 mint(&row, internalID)
                 store[table: paymentsTable][internalID] = row
+                emitPaymentEvent(
+                    "payment.authorized", paymentRecord(row, context), partner: partner, now: context.now, &store)
             }
             return .json(200, row.publicView)
         }
@@ -476,10 +563,16 @@ enum PaymentRoutes {
             "id": nil, "amount_cents": .int(amount), "currency": .string(currency.lowercased()),
             "description": description.map { .string($0) } ?? .null, "handle": .string(handle), "merchant": merchant,
             "metadata": metadata, "status": "needs_connection", "_partner": .string(partner),
+            "_created_at": .string(EmulatorClock.iso8601(context.now)),
+            "_checkout_url": .string(checkoutURL(partner: partner)),
         ]
         if let key { row["_idempotency_key"] = .string(key) }
         if handleConnected(handle, context, store) { mint(&row, internalID) }
         store[table: paymentsTable][internalID] = row
+        if row["status"]?.stringValue == "ready" {
+            emitPaymentEvent(
+                "payment.authorized", paymentRecord(row, context), partner: partner, now: context.now, &store)
+        }
         return .json(200, row.publicView)
     }
 
@@ -494,7 +587,23 @@ enum PaymentRoutes {
         guard openPaymentStatuses.contains(row["status"]?.stringValue ?? "") else { throw APIFailure(2015) }
         row["status"] = "canceled"
         store[table: paymentsTable][context.param("paymentId")] = row
+        emitPaymentEvent(
+            "payment.canceled", paymentRecord(row, context), partner: context.partner.id, now: context.now, &store)
         return .json(200, row.publicView)
+    }
+
+    /// An agent payment in the payment-request shape of the `payment.*` events: `amount` is
+    /// `amount_cents`, `object: "payment"`, `checkout_url` the page the customer would approve on,
+    /// `status` `succeeded` for a minted card (`payment.authorized`) or `canceled`.
+    static func paymentRecord(_ row: JSONObject, _ context: RouteContext) -> JSONObject {
+        let now = JSONValue.string(EmulatorClock.iso8601(context.now))
+        return [
+            "id": row["id"] ?? .null, "amount": row["amount_cents"] ?? 0,
+            "checkout_url": row["_checkout_url"] ?? .string(checkoutURL(partner: context.partner.id)),
+            "created_at": row["_created_at"] ?? now, "currency": row["currency"] ?? "usd", "object": "payment",
+            "status": row["status"]?.stringValue == "canceled" ? "canceled" : "succeeded",
+            "description": row["description"] ?? .null, "metadata": row["metadata"] ?? .null, "updated_at": now,
+        ]
     }
 
     /// `GET /v3/payments/{paymentId}/credentials` → `{handoff: {card_ref, fetch_url, provider,

@@ -130,10 +130,9 @@ extension EmulatorStore {
         let reason = EmulatorErrors.table[code]?.message ?? "Delivery failed"
         let failedAt = JSONValue.string(EmulatorClock.iso8601(now))
         if row["_poll"] != nil {
-            var data = WebhookPayloads.poll(row, chat: chat, stage: .sent).objectValue ?? [:]
-            data["failed_at"] = failedAt
-            data["error"] = ["code": .int(code), "message": .string(reason)]
-            emit("poll.failed", chat: chat, now: now, data: .object(data))
+            emit(
+                "poll.failed", chat: chat, now: now,
+                data: WebhookPayloads.pollFailed(row, chat: chat, code: code, message: reason, at: now))
         } else {
             emit(
                 "message.failed", chat: chat, now: now,

@@ -96,25 +96,63 @@ enum WebhookPayloads {
         (chat["handles"]?.arrayValue ?? []).first { $0["is_me"]?.boolValue != true }?["handle"]?.stringValue
     }
 
-    /// `poll.sent/delivered/read/received` from a poll-definition message.
+    /// `poll.sent/delivered/read/received` from a poll-definition message: each stage carries the
+    /// timestamps its SDK model has (`poll.received`: `received_at`, no `sent_at`).
     static func poll(_ row: JSONObject, chat: JSONObject, stage: Stage) -> JSONValue {
+        let sentAt = row["sent_at"] ?? row["created_at"] ?? .null
+        var data: JSONObject = [
+            "chat": chatRef(chat), "created_at": row["created_at"] ?? .null,
+            "direction": row["is_from_me"]?.boolValue == true ? "outbound" : "inbound",
+            "message_id": row["id"] ?? .null, "poll": pollSnapshot(row), "service": row["service"] ?? .null,
+            "updated_at": row["updated_at"] ?? .null, "sender_handle": row["from_handle"] ?? .null,
+        ]
+        if stage == .received {
+            data["received_at"] = sentAt
+        } else {
+            data["sent_at"] = sentAt
+        }
+        if stage == .delivered || stage == .read { data["delivered_at"] = sentAt }
+        if stage == .read { data["read_at"] = sentAt }
+        return .object(data)
+    }
+
+    /// `poll.failed` (the SDK's model: no `created_at`, `updated_at` or `sent_at`; `sender_handle`
+    /// null, "the send never landed").
+    static func pollFailed(_ row: JSONObject, chat: JSONObject, code: Int, message: String, at time: Double)
+        -> JSONValue
+    {
+        [
+            "chat": chatRef(chat), "direction": row["is_from_me"]?.boolValue == false ? "inbound" : "outbound",
+            "error": ["code": .int(code), "message": .string(message)],
+            "failed_at": .string(EmulatorClock.iso8601(time)), "message_id": row["id"] ?? .null,
+            "poll": pollSnapshot(row), "service": row["service"] ?? .null, "sender_handle": nil,
+        ]
+    }
+
+    /// `{options, total_voters}` of a poll-definition message.
+    static func pollSnapshot(_ row: JSONObject) -> JSONValue {
         let options = row["_poll"]?["options"]?.arrayValue ?? []
         var voters: Set<String> = []
         for option in options {
             for voter in option["voters"]?.arrayValue ?? [] { voters.insert(voter["handle"]?.stringValue ?? "") }
         }
-        let sentAt = row["sent_at"] ?? row["created_at"] ?? .null
-        var data: JSONObject = [
-            "chat": chatRef(chat), "created_at": row["created_at"] ?? .null,
-            "direction": row["is_from_me"]?.boolValue == true ? "outbound" : "inbound",
-            "message_id": row["id"] ?? .null,
-            "poll": ["options": .array(options), "total_voters": .int(voters.count)],
-            "service": row["service"] ?? .null,
-            "updated_at": row["updated_at"] ?? .null, "sender_handle": row["from_handle"] ?? .null, "sent_at": sentAt,
-        ]
-        if stage == .delivered || stage == .read { data["delivered_at"] = sentAt }
-        if stage == .read { data["read_at"] = sentAt }
-        if stage == .received { data["received_at"] = sentAt }
+        return ["options": .array(options), "total_voters": .int(voters.count)]
+    }
+
+    /// The members of `payment.*` and `connection.*` data (the SDK's models: the payment-request
+    /// shape, reference §E.5), in the SDK's order. A payment request's `expires_at` and `paid_at`
+    /// are not among them.
+    static let paymentEventMembers = [
+        "id", "amount", "checkout_url", "created_at", "currency", "object", "status", "description", "discount",
+        "interval", "interval_count", "metadata", "mode", "natural", "price_id", "quantity", "rail", "stripe",
+        "trial_end", "updated_at",
+    ]
+
+    /// A `payment.*`/`connection.*` `data` from a record in the payment-request shape: only the
+    /// members the SDK's model has.
+    static func paymentEvent(_ record: JSONObject) -> JSONValue {
+        var data = JSONObject()
+        for key in paymentEventMembers { if let value = record[key] { data[key] = value } }
         return .object(data)
     }
 

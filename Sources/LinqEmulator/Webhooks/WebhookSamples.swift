@@ -86,10 +86,11 @@ enum WebhookSamples {
             }
             return (WebhookPayloads.poll(row, chat: chat, stage: stage), nil)
         case "poll.failed":
-            var data = WebhookPayloads.poll(samplePoll(chat, now: now), chat: chat, stage: .sent).objectValue ?? [:]
-            data["failed_at"] = sample.stamp
-            data["error"] = ["code": 4001, "message": "The poll could not be delivered"]
-            return (.object(data), nil)
+            return (
+                WebhookPayloads.pollFailed(
+                    samplePoll(chat, now: now), chat: chat, code: 4001, message: "The poll could not be delivered",
+                    at: now), nil
+            )
         case "poll.updated":
             let row = samplePoll(chat, now: now)
             return (
@@ -263,7 +264,8 @@ enum WebhookSamples {
         return row
     }
 
-    /// The payment-request shape of `payment.*` and `connection.*` (reference §E.5).
+    /// The payment-request shape of `payment.*` and `connection.*` (reference §E.5): a payment
+    /// request with a UUID `id` (as the API's ids are) and a checkout URL of the API's form.
     static func samplePayment(_ type: String, partner: EmulatedPartner, now: Double) -> JSONValue {
         let status: String
         switch type {
@@ -272,10 +274,10 @@ enum WebhookSamples {
         case "payment.declined": status = "failed"
         default: status = "succeeded"
         }
-        let id = "pr_" + Identifiers.stableHash(Identifiers.uuid())
-        return [
+        let id = Identifiers.uuid()
+        return WebhookPayloads.paymentEvent([
             "id": .string(id), "object": "payment_request", "amount": 2500, "currency": "usd",
-            "checkout_url": .string("https://pay.linqapp.com/checkout/\(id)"),
+            "checkout_url": .string(PaymentRoutes.checkoutURL(partner: partner.id)),
             "created_at": .string(EmulatorClock.iso8601(now - 600)), "status": .string(status), "mode": "payment",
             "description": "Order #1042", "metadata": ["order": "1042"], "rail": "stripe",
             "stripe": [
@@ -283,7 +285,7 @@ enum WebhookSamples {
                 "subscription_id": nil,
             ],
             "updated_at": .string(EmulatorClock.iso8601(now)),
-        ]
+        ])
     }
 
     /// An account event's `data` with the object its type is about.
