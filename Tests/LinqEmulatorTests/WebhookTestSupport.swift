@@ -14,7 +14,11 @@ final class WebhookReceiver: Sendable {
     var url: String { "http://127.0.0.1:\(server.port)/hooks/linq" }
     var requests: [ReceivedRequest] { server.requests }
 
-    init(statuses: @escaping @Sendable (Int) -> Int = { _ in 200 }) throws {
+    /// `headers` gives extra response headers for the delivery's number (e.g. a routing token).
+    init(
+        statuses: @escaping @Sendable (Int) -> Int = { _ in 200 },
+        headers: @escaping @Sendable (Int) -> [(String, String)] = { _ in [] }
+    ) throws {
         let count = Mutex(0)
         server = try HostileServer { connection, _ in
             let n = count.withLock { c -> Int in
@@ -22,7 +26,9 @@ final class WebhookReceiver: Sendable {
                 return c
             }
             let status = statuses(n)
-            _ = connection.write("HTTP/1.1 \(status) X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            let extra = headers(n).map { "\($0.0): \($0.1)\r\n" }.joined()
+            _ = connection.write(
+                "HTTP/1.1 \(status) X\r\n\(extra)Content-Length: 2\r\nConnection: close\r\n\r\nok")
         }
     }
 

@@ -12,16 +12,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pydantic
 import pytest
 
-from conftest import ACME_CHAT, ACME_LINE, ACME_LINE_2
+from conftest import ACME_CHAT, ACME_CHAT_2, ACME_LINE, ACME_LINE_2
 
 GROUP_CHAT = "7b3c3a10-0001-4c2e-9a51-000000000009"
 CONTACT = "+15557770001"  # the contact of ACME_CHAT
 
 
 class Receiver:
-    """A webhook endpoint on loopback that records every delivery and answers `status(n)`."""
+    """A webhook endpoint on loopback that records every delivery and answers `status(n)`, with the
+    extra response headers `headers(n)`."""
 
-    def __init__(self, status=lambda n: 200):
+    def __init__(self, status=lambda n: 200, headers=lambda n: {}):
         self.deliveries = []
         self.lock = threading.Lock()
         receiver = self
@@ -34,6 +35,8 @@ class Receiver:
                     n = len(receiver.deliveries)
                 code = status(n)
                 self.send_response(code)
+                for name, value in headers(n).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -247,6 +250,20 @@ def test_legacy_version_payload_unwraps(client, emu, receiver):
     assert event.event_type == "message.received"
 
 
+def test_the_routing_token_of_a_2xx_is_sent_back_for_that_chat(client, emu):
+    routed = Receiver(headers=lambda n: {"X-Route": "cluster-7"} if n == 1 else {})
+    try:
+        client.webhook_subscriptions.create(target_url=routed.url, subscribed_events=["message.sent"],
+                                            routing_key_header="X-Route")
+        for chat in (ACME_CHAT, ACME_CHAT, ACME_CHAT_2):
+            client.chats.messages.send(chat, message={"parts": [{"type": "text", "value": "hi"}]})
+        deliveries = routed.wait_for(3)
+        assert [(h.get("Linq-Chat-Id"), h.get("X-Route")) for _, h, _ in deliveries] == [
+            (ACME_CHAT, None), (ACME_CHAT, "cluster-7"), (ACME_CHAT_2, None)]
+    finally:
+        routed.close()
+
+
 def test_retries_follow_the_emulated_clock_and_4xx_is_permanent(client, emu):
     flaky = Receiver(status=lambda n: 500 if n <= 2 else 200)
     broken = Receiver(status=lambda n: 410)
@@ -273,6 +290,8 @@ def test_retries_follow_the_emulated_clock_and_4xx_is_permanent(client, emu):
         assert [(d["attempt"], d["status"], d["outcome"]) for d in mine] == [
             (1, 500, "retrying"), (2, 500, "retrying"), (3, 200, "delivered")]
         assert [(d["status"], d["outcome"]) for d in attempts if d["url"] == broken.url] == [(410, "failed")]
+        assert [d["error_code"] for d in attempts if d["url"] == broken.url] == [4003]
+        assert [d["error_code"] for d in mine] == [None, None, None]
     finally:
         flaky.close()
         broken.close()

@@ -88,6 +88,12 @@ def test_subscription_create_errors(client):
         client.webhook_subscriptions.create(target_url="https://example.com/hook",
                                             subscribed_events=["message.teleported"])
     assert caught.value.code == 1005
+    for version in ("2099-01-01", "2025-13-45"):
+        with pytest.raises(linq.BadRequestError) as caught:
+            client.webhook_subscriptions.create(target_url="https://example.com/hook?version=" + version,
+                                                subscribed_events=["message.sent"])
+        assert caught.value.code == 1005
+        assert "2025-01-01 or 2026-02-03" in caught.value.body["message"]
     with pytest.raises(linq.PermissionDeniedError) as caught:
         client.webhook_subscriptions.create(target_url="https://example.com/hook",
                                             subscribed_events=["message.sent"], phone_numbers=[GLOBEX_LINE])

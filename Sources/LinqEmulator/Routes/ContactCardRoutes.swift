@@ -6,10 +6,22 @@ import LinqJSON
 ///
 /// A line the caller does not own is `403/2005` (`Access denied - insufficient permissions for this
 /// resource`) on POST, GET and PATCH, as the contact-card page documents (other routes say 2006).
+///
+/// Two writes racing (`500/2022`, "apply did not complete", §C.5): a write's apply to the line
+/// counts as in flight for `applyWindow` (10 µs) of emulated time after it began. A POST or PATCH
+/// of the same card within that window — the same emulated instant — finds it in flight: its
+/// values are stored but the card is left inactive and the answer is `500/2022` (retry the same
+/// call). It still spends the budget, and it starts no apply of its own, so writes keep failing
+/// until emulated time moves past the first one's window. This is deterministic on a manual clock
+/// (`EmulatorClock.manual()` stands still, each reading 1 µs after the last: two writes without an
+/// advance between them race). On the real clock sequential writes are hundreds of µs apart and
+/// never race; only requests handled back to back, as concurrent ones are, could.
 enum ContactCardRoutes {
     static let budgetCalls = 3
     static let budgetWindow = 600.0
     static let shareInterval = 300.0
+    /// How long (emulated seconds) a write's apply counts as in flight: the same instant.
+    static let applyWindow = 0.000_01
 
     static let routes: [Route] = [
         Route("POST", "/v3/contact_card", handlesFaults: [2022, 4004], create),
@@ -29,6 +41,7 @@ enum ContactCardRoutes {
         try spendBudget(number, context, &store)
         var cards = store[table: "contact_cards"]
         if let existing = cards[number], existing["is_active"]?.boolValue == true { throw APIFailure(2014) }
+        let previousApply = cards[number]?["_applied_at"]?.doubleValue
         var hosted: JSONValue = .null
         if let image { hosted = .string(try rehost(image, context)) }
         var card: JSONObject = [
@@ -40,7 +53,7 @@ enum ContactCardRoutes {
         if let image { card["_image_source"] = .string(image) }
         cards[number] = card
         store[table: "contact_cards"] = cards
-        try apply(&card, context, &store)
+        try apply(&card, context, &store, previousApply: previousApply)
         store.emitAccount(
             "contact_card.created", partner: context.partner.id, now: context.now,
             data: WebhookPayloads.account(
@@ -101,7 +114,7 @@ enum ContactCardRoutes {
             }
         }
         card["is_active"] = false
-        try apply(&card, context, &store)
+        try apply(&card, context, &store, previousApply: previous["_applied_at"]?.doubleValue)
         var change = JSONObject()
         for key in ["first_name", "last_name", "image_url"] where (previous[key] ?? .null) != (card[key] ?? .null) {
             change[key] = ["from": previous[key] ?? .null, "to": card[key] ?? .null]
@@ -150,18 +163,25 @@ enum ContactCardRoutes {
         store.cardCalls[number] = calls
     }
 
-    /// Applies the stored (inactive) card to the line: activates it, or leaves it inactive and
-    /// throws when a 2022/4004 fault was injected for this request.
-    static func apply(_ card: inout JSONObject, _ context: RouteContext, _ store: inout EmulatorStore)
-        throws(APIFailure)
-    {
+    /// Applies the stored (inactive) card to the line: activates it (noting when, `_applied_at`), or
+    /// leaves it inactive and throws when a 2022/4004 fault was injected for this request, or —
+    /// 2022 — when the previous write's apply (`previousApply`) is still in flight (`applyWindow`).
+    static func apply(
+        _ card: inout JSONObject, _ context: RouteContext, _ store: inout EmulatorStore, previousApply: Double?
+    ) throws(APIFailure) {
         let number = card["phone_number"]?.stringValue ?? ""
-        if let code = context.fault?.code {
+        var failure = context.fault?.code.map { APIFailure($0, retryAfter: context.fault?.retryAfter) }
+        if failure == nil, let previousApply, (0..<applyWindow).contains(context.now - previousApply) {
+            failure = APIFailure(2022)
+        }
+        if let failure {
             card["is_active"] = false
+            card["_applied_at"] = previousApply.map { .number(String($0)) }
             store[table: "contact_cards"][number] = card
-            throw APIFailure(code, retryAfter: context.fault?.retryAfter)
+            throw failure
         }
         card["is_active"] = true
+        card["_applied_at"] = .number(String(context.now))
         store[table: "contact_cards"][number] = card
     }
 

@@ -12,6 +12,19 @@ import LinqJSON
 /// routing header names must be HTTP tokens (`1005`); besides https, plain http to a loopback host
 /// is accepted (with an `X-Emulator-Note` header) so local receivers work. Deliveries: see
 /// `WebhookDispatcher`; every change here also emits its `webhook_subscription.*` account event.
+///
+/// `?version=` on `target_url` pins the payload format; only the documented versions `2025-01-01`
+/// and `2026-02-03` are accepted (the reference names no error: `400/1005` naming them).
+///
+/// Delivery affinity (`routing_key_header`, reference §E.1 and the SDK's text): every delivery of
+/// an event about a chat carries `routing_id_header` (default `Linq-Chat-Id`) with the chat id, for
+/// the receiver's edge to hash-route on until a token is learned. The token is the receiver's: a
+/// 2xx answer carrying the `routing_key_header` header (non-empty) sets the chat's token for this
+/// subscription, and every later delivery for that chat carries it (a later 2xx with another value
+/// replaces it; a 2xx without the header or a failed attempt keeps it). Before one is learned, no
+/// routing-key header is sent. Changing `routing_key_header` (to another name, `null` or `""`)
+/// drops the stored tokens. Tokens live in the running emulator's memory (a restart or
+/// `POST /_emulator/reset` forgets them).
 enum WebhookRoutes {
     static let routes: [Route] = [
         Route("GET", "/v3/webhook-events", events),
@@ -185,8 +198,9 @@ enum WebhookRoutes {
         return .object(out)
     }
 
-    /// An https URL with a host (an optional `?version=` must look like `YYYY-MM-DD`), else 1005.
-    /// The emulator also takes plain http to a loopback host (see `isLoopbackHTTP`).
+    /// An https URL with a host, else 1005. The emulator also takes plain http to a loopback host
+    /// (see `isLoopbackHTTP`). A `?version=` must be one of the documented webhook versions
+    /// (`WebhookVersion.documented`), else 1005 naming them.
     static func targetURL(_ text: String) throws(APIFailure) -> String {
         guard text.lowercased().hasPrefix("https://") || isLoopbackHTTP(text), Validate.isHTTPURL(text) else {
             throw APIFailure(
@@ -195,12 +209,15 @@ enum WebhookRoutes {
                     + "http://localhost or http://[::1])")
         }
         if let q = text.firstIndex(of: "?") {
-            for pair in text[text.index(after: q)...].split(separator: "&") where pair.hasPrefix("version=") {
-                let date = Array(pair.dropFirst("version=".count).utf8)
-                let digits = [0, 1, 2, 3, 5, 6, 8, 9]
-                guard date.count == 10, date[4] == UInt8(ascii: "-"), date[7] == UInt8(ascii: "-"),
-                    digits.allSatisfy({ date[$0] >= UInt8(ascii: "0") && date[$0] <= UInt8(ascii: "9") })
-                else { throw APIFailure(1005) }
+            let query = text[text.index(after: q)...].prefix { $0 != "#" }
+            for pair in query.split(separator: "&") where pair.hasPrefix("version=") {
+                let version = String(pair.dropFirst("version=".count))
+                guard WebhookVersion.documented.contains(version) else {
+                    throw APIFailure(
+                        1005,
+                        message: "target_url's ?version= must be a webhook version: "
+                            + WebhookVersion.documented.joined(separator: " or ") + " (not \(version))")
+                }
             }
         }
         return text
@@ -250,8 +267,11 @@ enum WebhookRoutes {
         return name
     }
 
-    /// Stores the routing headers: the chat-id header shows only while affinity is on.
+    /// Stores the routing headers: the chat-id header shows only while affinity is on. A change
+    /// of the routing-key header (on, off, or another name) starts a new routing epoch: the tokens
+    /// receivers returned before are dropped (`WebhookJob.Affinity`).
     static func setRouting(_ row: inout JSONObject, key: String?, id: String?) {
+        if row["routing_key_header"]?.stringValue != key { row["_routing_epoch"] = .string(Identifiers.uuid()) }
         row["routing_key_header"] = key.map { .string($0) } ?? .null
         row["routing_id_header"] = key == nil ? .null : .string(id ?? defaultRoutingIDHeader)
         row["_routing_id_header"] = id.map { .string($0) }

@@ -21,13 +21,28 @@ struct DeliveryAttempt: Sendable {
     /// Emulated time of the next attempt, while `retrying`.
     var nextRetryAt: Double?
 
+    /// Why the delivery was given up, as a Linq code, on its last attempt (`failed`): `3007`
+    /// (`Maximum delivery attempts exceeded`) when the receiver failed every attempt with a
+    /// retryable answer (5xx, 429, no answer) until none was left; `4003` (`Webhook delivery
+    /// failed`) when it gave a permanent answer (another 4xx, a 3xx). The reference names no
+    /// response or event that reports a failing endpoint (and no disabling of its subscription), so
+    /// this record is where the two codes appear.
+    var failureCode: Int? {
+        guard outcome == "failed" else { return nil }
+        let retryable = status.map { $0 >= 500 || $0 == 429 } ?? true
+        return retryable ? 3007 : 4003
+    }
+
     var json: JSONValue {
-        [
+        let code = failureCode
+        return [
             "subscription_id": .string(subscriptionID), "url": .string(url), "event_type": .string(eventType),
             "event_id": .string(eventID), "webhook_id": .string(webhookID), "attempt": .int(attempt),
             "status": status.map { .int($0) } ?? .null, "error": error.map { .string($0) } ?? .null,
             "outcome": .string(outcome), "at": .string(EmulatorClock.iso8601(at)),
             "next_retry_at": nextRetryAt.map { .string(EmulatorClock.iso8601($0)) } ?? .null,
+            "error_code": code.map { .int($0) } ?? .null,
+            "error_message": code.flatMap { EmulatorErrors.table[$0]?.message }.map { .string($0) } ?? .null,
         ]
     }
 }

@@ -51,6 +51,9 @@ final class WebhookDispatcher: Sendable {
         /// `message.delivered`). Retries go when due, as with the real API.
         var lanes: [String: [WebhookJob]] = [:]
         var busyLanes: Set<String> = []
+        /// Routing tokens receivers returned, per subscription: its routing epoch and the token of
+        /// each chat (`WebhookJob.Affinity`).
+        var routingTokens: [String: (epoch: String, tokens: [String: String])] = [:]
     }
 
     init(clock: EmulatorClock) { self.clock = clock }
@@ -118,6 +121,7 @@ final class WebhookDispatcher: Sendable {
             s.waiting = []
             s.attempts = []
             s.lanes = [:]
+            s.routingTokens = [:]
         }
     }
 
@@ -235,17 +239,26 @@ final class WebhookDispatcher: Sendable {
         return hit ? name : nil
     }
 
-    /// One real POST to the receiver.
+    /// One real POST to the receiver, with the chat's routing token when one was learned; a 2xx
+    /// answer's routing-key header sets the token for the next deliveries (`WebhookJob.Affinity`).
     private func send(_ job: WebhookJob) async -> Outcome {
         var request = HTTPClientRequest(url: job.url)
         request.method = .POST
         for (name, value) in Self.headers(for: job, timestamp: Int(EmulatorClock.realNow())) {
             request.headers.add(name: name, value: value)
         }
+        if let affinity = job.affinity, let token = routingToken(job.subscriptionID, affinity) {
+            request.headers.add(name: affinity.header, value: token)
+        }
         request.body = .bytes(ByteBuffer(bytes: job.body))
         do {
             let response = try await Self.client.execute(request, timeout: Self.timeout)
             _ = try? await response.body.collect(upTo: 1 << 20)
+            if let affinity = job.affinity, (200...299).contains(response.status.code),
+                let token = response.headers.first(name: affinity.header), !token.isEmpty
+            {
+                learn(token, job.subscriptionID, affinity)
+            }
             return .status(Int(response.status.code))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             return .failure("timed out after 10 s")
@@ -261,10 +274,29 @@ final class WebhookDispatcher: Sendable {
         }
     }
 
+    /// The routing token learned for the job's chat in the subscription's current routing epoch.
+    private func routingToken(_ subscriptionID: String, _ affinity: WebhookJob.Affinity) -> String? {
+        state.withLock { s in
+            guard let kept = s.routingTokens[subscriptionID], kept.epoch == affinity.epoch else { return nil }
+            return kept.tokens[affinity.chatID]
+        }
+    }
+
+    /// Keeps `token` for the chat (a new routing epoch drops the tokens of the previous one).
+    private func learn(_ token: String, _ subscriptionID: String, _ affinity: WebhookJob.Affinity) {
+        state.withLock { s in
+            var kept = s.routingTokens[subscriptionID] ?? (affinity.epoch, [:])
+            if kept.epoch != affinity.epoch { kept = (affinity.epoch, [:]) }
+            kept.tokens[affinity.chatID] = token
+            s.routingTokens[subscriptionID] = kept
+        }
+    }
+
     /// The headers of one attempt (reference §E.2): Standard Webhooks `webhook-id`,
     /// `webhook-timestamp`, `webhook-signature`; the legacy `X-Webhook-*` four (legacy signature: hex
     /// HMAC-SHA256 of `"{timestamp}.{body}"` keyed by the secret string's bytes, as the docs'
-    /// examples do); and the routing headers when affinity is on.
+    /// examples do); and the chat-id routing header when affinity is on (the routing token is added
+    /// by `send`, once the receiver returned one).
     static func headers(for job: WebhookJob, timestamp: Int) -> [(String, String)] {
         let key = Base64.decode(String(job.secret.dropFirst("whsec_".count))) ?? []
         let signed = Array("\(job.eventID).\(timestamp).".utf8) + job.body

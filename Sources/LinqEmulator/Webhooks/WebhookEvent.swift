@@ -27,14 +27,28 @@ struct WebhookJob: Sendable {
     /// The envelope's `event_id`, also sent as `webhook-id` on every attempt.
     var eventID: String
     var body: [UInt8]
-    /// Extra headers: the routing key and chat id when the subscription asked for affinity.
+    /// Extra headers: the chat id when the subscription asked for affinity.
     var routingHeaders: [(name: String, value: String)] = []
+    /// Delivery affinity, when the subscription asked for it and the event is about a chat: the
+    /// routing token the receiver returned for this chat is sent in `header` (`WebhookDispatcher`).
+    var affinity: Affinity?
+
+    /// Where a chat's routing token is sent and kept: the subscription's `routing_key_header`, the
+    /// chat, and the subscription's routing epoch (a new one whenever that header changes, so the
+    /// tokens learned before are dropped).
+    struct Affinity: Sendable {
+        var header: String
+        var chatID: String
+        var epoch: String
+    }
 }
 
 /// The two payload formats (reference §E.1 "Versions").
 enum WebhookVersion {
     static let current = "2026-02-03"
     static let legacy = "2025-01-01"
+    /// The versions a `?version=` may name (reference §E.1).
+    static let documented = [legacy, current]
 
     /// The version a subscription receives: `?version=` on its target URL, else by creation date
     /// (before 2026-02-03 → 2025-01-01).
@@ -83,9 +97,9 @@ extension EmulatorStore {
                 body: envelope.compactBytes)
             if let keyHeader = subscription["routing_key_header"]?.stringValue, let chatID = event.chatID {
                 let idHeader = subscription["routing_id_header"]?.stringValue ?? WebhookRoutes.defaultRoutingIDHeader
-                job.routingHeaders = [
-                    (keyHeader, "rk_" + Identifiers.stableHash(event.partnerID + " " + chatID)), (idHeader, chatID),
-                ]
+                job.routingHeaders = [(idHeader, chatID)]
+                job.affinity = WebhookJob.Affinity(
+                    header: keyHeader, chatID: chatID, epoch: subscription["_routing_epoch"]?.stringValue ?? "")
             }
             outbox.append(job)
         }
