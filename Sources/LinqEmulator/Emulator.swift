@@ -17,6 +17,10 @@ public final class Emulator: Sendable {
     let stats = Mutex<RequestStats>(RequestStats())
     /// Sends (and retries) the webhook deliveries that state changes emit.
     let webhooks: WebhookDispatcher
+    /// Every API request served (and, with a database, every delivery attempt).
+    let log: RequestLog
+    /// Snapshots of an emulator without a database: state, clock offset, when saved.
+    let memorySnapshots = Mutex<[String: (EmulatorStore, Double, Double)]>([:])
     let router = Router(
         routes: ContactCardRoutes.routes + ChatRoutes.routes + MessageRoutes.routes + AttachmentRoutes.routes
             + NumberRoutes.routes + BlockedHandleRoutes.routes + CapabilityRoutes.routes + WebhookRoutes.routes
@@ -40,9 +44,9 @@ public final class Emulator: Sendable {
     /// (the zero-config shell's old `emulator.json`).
     public init(stateFile: String? = nil, legacyState: String? = nil, clock: EmulatorClock = EmulatorClock()) throws {
         self.clock = clock
-        webhooks = WebhookDispatcher(clock: clock)
         self.stateFile = stateFile
         if let stateFile {
+            // The state first: it makes the file (0600) or imports one of the previous format.
             let opened = try StateDatabase.open(path: stateFile, legacy: legacyState) {
                 SeedData.store(now: clock.now())
             }
@@ -53,6 +57,9 @@ public final class Emulator: Sendable {
             database = nil
             store = Mutex(SeedData.store(now: clock.now()))
         }
+        let log = try RequestLog(databasePath: stateFile)
+        self.log = log
+        webhooks = WebhookDispatcher(clock: clock, onAttempt: log.deliveryRecorder)
     }
 
     /// The state as a state file of the previous format (one JSON document) would hold it.
@@ -96,9 +103,32 @@ public final class Emulator: Sendable {
     /// Answers one request.
     public func handle(_ request: EmulatorRequest) async -> EmulatorResponse {
         let traceID = Identifiers.traceID()
+        let started = ContinuousClock.now
         var response = await respond(request, traceID: traceID)
         response.headers.append(("X-Trace-ID", traceID))
+        if !Self.isControl(request.path) { logRequest(request, response, traceID: traceID, since: started) }
         return response
+    }
+
+    /// Whether a path is the control API's (not logged: it is how the log is read).
+    static func isControl(_ path: String) -> Bool {
+        path.hasPrefix("/_emulator") || path.hasPrefix("/api/partner/_emulator")
+    }
+
+    /// Notes a served request in the request log.
+    private func logRequest(
+        _ request: EmulatorRequest, _ response: EmulatorResponse, traceID: String,
+        since started: ContinuousClock.Instant
+    ) {
+        let elapsed = ContinuousClock.now - started
+        let code = response.status >= 400 ? response.json?["error"]?["code"]?.intValue : nil
+        log.record(
+            LoggedRequest(
+                at: EmulatorClock.realNow(), client: request.client, method: request.method,
+                target: request.target ?? request.path, status: response.status, code: code,
+                milliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
+                traceID: traceID, requestBody: RequestLog.text(request.body),
+                responseBody: RequestLog.text(response.body)))
     }
 
     private func respond(_ request: EmulatorRequest, traceID: String) async -> EmulatorResponse {

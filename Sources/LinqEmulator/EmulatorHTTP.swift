@@ -12,6 +12,8 @@ public struct EmulatorRequest: Sendable {
     /// Whether this request may use the control API (`/_emulator…`): always in process; over HTTP
     /// only when the server listens on loopback or was started with `--control-on-all-interfaces`.
     public var allowsControl = true
+    /// Who sent it (`127.0.0.1:52344`), for the request log; `nil` in process.
+    public var client: String?
 
     public init(
         method: String, path: String, query: [(name: String, value: String)] = [],
@@ -33,7 +35,11 @@ public struct EmulatorRequest: Sendable {
             query = Self.parseQuery(String(target[target.index(after: q)...]))
         }
         self.init(method: method, path: path, query: query, headers: headers, body: body)
+        self.target = target
     }
+
+    /// The path and query as sent (for the request log).
+    public var target: String?
 
     /// The first value of a header (case-insensitive).
     public func header(_ name: String) -> String? {

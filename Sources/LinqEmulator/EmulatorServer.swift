@@ -153,7 +153,7 @@ private final class BoundPort: Sendable {
 
 /// Converts Hummingbird requests to `EmulatorRequest` and back; a body over the limit is a `413`.
 struct EmulatorResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = EmulatorRequestContext
     let emulator: Emulator
     let limits: HTTPLimits
     let servesControl: Bool
@@ -179,6 +179,7 @@ struct EmulatorResponder: HTTPResponder {
         if let authority = request.head.authority { headers.append(("Host", authority)) }
         var incoming = EmulatorRequest(method: request.method.rawValue, target: target, headers: headers, body: bytes)
         incoming.allowsControl = servesControl
+        incoming.client = context.remoteAddress.map(Self.describe)
         return Self.answer(await emulator.handle(incoming))
     }
 
@@ -203,4 +204,23 @@ struct EmulatorResponder: HTTPResponder {
     }
 
     struct DroppedConnection: Error {}
+
+    /// `127.0.0.1:52344` of a client (the request log's `client`).
+    static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress else { return "\(address)" }
+        let port = address.port.map { ":\($0)" } ?? ""
+        return ip.contains(":") ? "[\(ip)]\(port)" : ip + port
+    }
+}
+
+/// The request context of the emulator's server: Hummingbird's basic one plus the client's
+/// address (the request log says who sent each request).
+struct EmulatorRequestContext: RequestContext, RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LinqJSON
+import Synchronization
 import TestSupport
 import Testing
 
@@ -195,7 +196,9 @@ import Testing
 /// until released.
 final class DatabaseLockHolder: @unchecked Sendable {
     private let child: ChildProcess
-    private let input: Int32
+    /// The holder's stdin; -1 once released (closing a descriptor twice would close whatever
+    /// took its number meanwhile — another test's socket).
+    private let input: Mutex<Int32>
 
     init(path: String) throws {
         let program = """
@@ -212,7 +215,7 @@ final class DatabaseLockHolder: @unchecked Sendable {
             stdout: stdout.write)
         close(stdin.read)
         close(stdout.write)
-        input = stdin.write
+        input = Mutex(stdin.write)
         var byte: UInt8 = 0
         while read(stdout.read, &byte, 1) == 1 && byte != UInt8(ascii: "\n") {}
         close(stdout.read)
@@ -220,7 +223,12 @@ final class DatabaseLockHolder: @unchecked Sendable {
 
     /// Ends the holder (its stdin closes; idempotent).
     func release() {
-        close(input)
+        let fd = input.withLock { fd -> Int32 in
+            defer { fd = -1 }
+            return fd
+        }
+        guard fd >= 0 else { return }
+        close(fd)
         child.waitUntilExit()
     }
 }

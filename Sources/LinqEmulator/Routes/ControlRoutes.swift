@@ -16,6 +16,7 @@ import Synchronization
 /// | `GET /_emulator/deliveries[?event_type=T&subscription_id=S]` | webhook delivery attempts (`{deliveries, pending}`) |
 /// | `POST /_emulator/inbound` `{"from":"+1555…","to":LINE,"text":"hi"}` | the other side acts in a chat (see `InboundControl`) |
 /// | `POST /_emulator/trigger` `{"event":"message.received"}` | a sample event of any type to matching subscriptions |
+/// | `/_emulator/logs…`, `/_emulator/snapshots…` | the request log and stage snapshots (see `ControlRoutes+Logs.swift`) |
 enum ControlRoutes {
     static func handle(_ request: EmulatorRequest, path: String, emulator: Emulator, traceID: String)
         -> EmulatorResponse
@@ -53,6 +54,9 @@ enum ControlRoutes {
                 if case .failure(let error) = emulator.resetState() { throw stateFailure(error) }
                 return EmulatorResponse(status: 204)
             default:
+                if let answer = try logsAndSnapshots(request, method: method, path: path, emulator: emulator) {
+                    return answer
+                }
                 throw APIFailure(2001, message: "Resource not found", status: 404)
             }
         } catch {

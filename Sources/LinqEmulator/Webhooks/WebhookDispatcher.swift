@@ -56,7 +56,13 @@ final class WebhookDispatcher: Sendable {
         var routingTokens: [String: (epoch: String, tokens: [String: String])] = [:]
     }
 
-    init(clock: EmulatorClock) { self.clock = clock }
+    /// Told every attempt (the delivery log in the state database).
+    let onAttempt: (@Sendable (DeliveryAttempt) -> Void)?
+
+    init(clock: EmulatorClock, onAttempt: (@Sendable (DeliveryAttempt) -> Void)? = nil) {
+        self.clock = clock
+        self.onAttempt = onAttempt
+    }
 
     /// Starts the first attempt of each job, in order per subscription (returns at once).
     func enqueue(_ jobs: [WebhookJob]) {
@@ -174,6 +180,7 @@ final class WebhookDispatcher: Sendable {
                 s.waiting.append((job, attempt + 1, due))
             }
             s.attempts.append(record)
+            onAttempt?(record)
             if s.attempts.count > Self.historyLimit { s.attempts.removeFirst(s.attempts.count - Self.historyLimit) }
         }
         if record.nextRetryAt != nil { ensurePolling() }

@@ -1,0 +1,264 @@
+import Dispatch
+import LinqJSON
+import Synchronization
+
+/// One API request the emulator served, to any client (a user's own app included).
+public struct LoggedRequest: Sendable {
+    public var id: Int64 = 0
+    /// Real time, seconds since 1970.
+    public var at: Double
+    /// Who sent it (`127.0.0.1:52344`), `nil` in process.
+    public var client: String?
+    public var method: String
+    /// The path and query as sent.
+    public var target: String
+    public var status: Int
+    /// The Linq code of an error answer.
+    public var code: Int?
+    public var milliseconds: Double
+    public var traceID: String?
+    /// Bodies up to `RequestLog.bodyLimit` bytes of text (longer ones cut and said so).
+    public var requestBody: String?
+    public var responseBody: String?
+
+    /// As the control API shows it (`bodies`: with the request and response bodies).
+    func json(bodies: Bool) -> JSONValue {
+        var object: JSONObject = [
+            "id": .int(Int(id)), "at": .string(EmulatorClock.iso8601(at)),
+            "client": client.map(JSONValue.string) ?? .null,
+            "method": .string(method), "path": .string(target), "status": .int(status),
+            "code": code.map { .int($0) } ?? .null, "ms": EmulatorStore.number((milliseconds * 10).rounded() / 10),
+            "trace_id": traceID.map(JSONValue.string) ?? .null,
+        ]
+        if bodies {
+            object["request_body"] = requestBody.map(JSONValue.string) ?? .null
+            object["response_body"] = responseBody.map(JSONValue.string) ?? .null
+        }
+        return .object(object)
+    }
+}
+
+/// Which logged requests to list: after an id, by status (`404` or a class `4xx`), method and
+/// path prefix (`/v3/chats`), at most `limit`, oldest first.
+public struct RequestFilter: Sendable {
+    public var after: Int64 = 0
+    public var status: String?
+    public var method: String?
+    public var path: String?
+    public var limit = 100
+
+    public init() {}
+
+    func matches(_ entry: LoggedRequest) -> Bool {
+        guard entry.id > after else { return false }
+        if let method, entry.method.uppercased() != method.uppercased() { return false }
+        if let path, !entry.target.hasPrefix(path) { return false }
+        if let status {
+            let text = String(entry.status)
+            if status.count == 3 && status.hasSuffix("xx") {
+                guard text.first == status.first else { return false }
+            } else if text != status {
+                return false
+            }
+        }
+        return true
+    }
+}
+
+/// The emulator's request log: every API request served, bounded to the last `limit`. With a
+/// state database it lives there (table `requests`, shared by every process on the state and
+/// readable with `sqlite3`), written in small batches off the request path; without one, in memory.
+final class RequestLog: Sendable {
+    /// How many requests are kept.
+    static let limit: Int64 = 10_000
+    /// How much of a body is kept (bytes of text).
+    static let bodyLimit = 65_536
+
+    private let memory = Mutex<[LoggedRequest]>([])
+    private let nextID = Atomic<Int64>(1)
+    private let store: LogDatabase?
+
+    init(databasePath: String?) throws(SQLiteDatabase.Failure) {
+        store = try databasePath.map { path throws(SQLiteDatabase.Failure) in try LogDatabase(path: path) }
+    }
+
+    /// Notes one request (returns at once).
+    func record(_ entry: LoggedRequest) {
+        if let store {
+            store.append(entry)
+            return
+        }
+        var entry = entry
+        entry.id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        memory.withLock { list in
+            list.append(entry)
+            if list.count > Int(Self.limit) { list.removeFirst(list.count - Int(Self.limit)) }
+        }
+    }
+
+    /// The requests that match, oldest first (what was recorded before this call included).
+    func entries(_ filter: RequestFilter) -> [LoggedRequest] {
+        if let store { return store.requests(filter) }
+        return Array(memory.withLock { $0.filter(filter.matches) }.prefix(filter.limit))
+    }
+
+    /// Where delivery attempts go: the database's log, when there is one (the dispatcher keeps
+    /// its own recent history in memory for `GET /_emulator/deliveries`).
+    var deliveryRecorder: (@Sendable (DeliveryAttempt) -> Void)? {
+        guard let store else { return nil }
+        return { attempt in store.append(attempt) }
+    }
+
+    /// Forgets every request (`POST /_emulator/reset`).
+    func clear() {
+        memory.withLock { $0 = [] }
+        store?.clear()
+    }
+
+    /// A body as the log keeps it: text up to `bodyLimit` bytes, `nil` when empty.
+    static func text(_ bytes: [UInt8]) -> String? {
+        guard !bytes.isEmpty else { return nil }
+        guard bytes.count > bodyLimit else { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: bytes.prefix(bodyLimit), as: UTF8.self) + "… (\(bytes.count) bytes, cut)"
+    }
+}
+
+/// The logs' own connection to the state database, used on a queue of its own: entries are
+/// written in batches (every 100 ms, or at 256) so that a request pays for an append to memory only.
+final class LogDatabase: @unchecked Sendable {
+    private let db: SQLiteDatabase
+    private let queue = DispatchQueue(label: "linq.emulator.logs")
+    private let pending = Mutex<(requests: [LoggedRequest], deliveries: [DeliveryAttempt], scheduled: Bool)>(
+        ([], [], false))
+    private var flushes = 0
+
+    init(path: String) throws(SQLiteDatabase.Failure) {
+        db = try SQLiteDatabase(path: path)
+        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        try db.execute(StateDatabase.schema)
+    }
+
+    func append(_ entry: LoggedRequest) { enqueue { $0.requests.append(entry) } }
+
+    func append(_ attempt: DeliveryAttempt) { enqueue { $0.deliveries.append(attempt) } }
+
+    private func enqueue(
+        _ add: (inout (requests: [LoggedRequest], deliveries: [DeliveryAttempt], scheduled: Bool)) -> Void
+    ) {
+        let (schedule, now) = pending.withLock { state -> (Bool, Bool) in
+            add(&state)
+            let full = state.requests.count + state.deliveries.count >= 256
+            guard !state.scheduled else { return (false, false) }
+            state.scheduled = true
+            return (true, full)
+        }
+        guard schedule else { return }
+        if now {
+            queue.async { self.flush() }
+        } else {
+            queue.asyncAfter(deadline: .now() + .milliseconds(100)) { self.flush() }
+        }
+    }
+
+    /// Writes what is pending in one transaction (on `queue`); logs are best effort: a failure
+    /// drops the batch rather than stopping the emulator.
+    private func flush() {
+        let (requests, deliveries) = pending.withLock { state -> ([LoggedRequest], [DeliveryAttempt]) in
+            defer { state = ([], [], false) }
+            return (state.requests, state.deliveries)
+        }
+        guard !requests.isEmpty || !deliveries.isEmpty else { return }
+        do throws(SQLiteDatabase.Failure) {
+            try db.execute("BEGIN IMMEDIATE")
+            for entry in requests { try insert(entry) }
+            for attempt in deliveries { try insert(attempt) }
+            flushes += 1
+            if flushes % 20 == 0 {
+                try db.run(
+                    "DELETE FROM requests WHERE id <= (SELECT MAX(id) FROM requests) - ?", [.integer(RequestLog.limit)])
+                try db.run(
+                    "DELETE FROM deliveries WHERE id <= (SELECT MAX(id) FROM deliveries) - ?",
+                    [.integer(RequestLog.limit)])
+            }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+        }
+    }
+
+    private func insert(_ entry: LoggedRequest) throws(SQLiteDatabase.Failure) {
+        try db.run(
+            """
+            INSERT INTO requests(at, client, method, path, status, code, ms, trace_id, request_body, response_body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .real(entry.at), entry.client.map { .text($0) } ?? .null, .text(entry.method), .text(entry.target),
+                .integer(Int64(entry.status)), entry.code.map { .integer(Int64($0)) } ?? .null,
+                .real(entry.milliseconds),
+                entry.traceID.map { .text($0) } ?? .null, entry.requestBody.map { .text($0) } ?? .null,
+                entry.responseBody.map { .text($0) } ?? .null,
+            ])
+    }
+
+    private func insert(_ attempt: DeliveryAttempt) throws(SQLiteDatabase.Failure) {
+        try db.run(
+            """
+            INSERT INTO deliveries(at, subscription_id, url, event_type, event_id, webhook_id, attempt, status, error,
+                outcome, ms, next_retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .real(attempt.at), .text(attempt.subscriptionID), .text(attempt.url), .text(attempt.eventType),
+                .text(attempt.eventID), .text(attempt.webhookID), .integer(Int64(attempt.attempt)),
+                attempt.status.map { .integer(Int64($0)) } ?? .null, attempt.error.map { .text($0) } ?? .null,
+                .text(attempt.outcome), .null, attempt.nextRetryAt.map { .real($0) } ?? .null,
+            ])
+    }
+
+    /// The requests that match (what is pending is written first).
+    func requests(_ filter: RequestFilter) -> [LoggedRequest] {
+        queue.sync {
+            flush()
+            var out: [LoggedRequest] = []
+            var sql =
+                "SELECT id, at, client, method, path, status, code, ms, trace_id, request_body, response_body FROM requests WHERE id > ?"
+            var parameters: [SQLiteDatabase.Value] = [.integer(filter.after)]
+            if let method = filter.method {
+                sql += " AND method = ?"
+                parameters.append(.text(method.uppercased()))
+            }
+            if let path = filter.path {
+                sql += " AND substr(path, 1, ?) = ?"
+                parameters += [.integer(Int64(path.utf8.count)), .text(path)]
+            }
+            if let status = filter.status {
+                if status.hasSuffix("xx"), let first = Int64(status.prefix(1)) {
+                    sql += " AND status / 100 = ?"
+                    parameters.append(.integer(first))
+                } else {
+                    sql += " AND status = ?"
+                    parameters.append(.integer(Int64(status) ?? -1))
+                }
+            }
+            sql += " ORDER BY id LIMIT ?"
+            parameters.append(.integer(Int64(filter.limit)))
+            try? db.run(sql, parameters) { row in
+                out.append(
+                    LoggedRequest(
+                        id: row.integer(0), at: row.real(1), client: row.text(2), method: row.text(3) ?? "",
+                        target: row.text(4) ?? "", status: Int(row.integer(5)),
+                        code: row[6] == .null ? nil : Int(row.integer(6)), milliseconds: row.real(7),
+                        traceID: row.text(8), requestBody: row.text(9), responseBody: row.text(10)))
+            }
+            return out
+        }
+    }
+
+    /// Empties both logs.
+    func clear() {
+        queue.sync {
+            pending.withLock { $0 = ([], [], false) }
+            try? db.execute("DELETE FROM requests; DELETE FROM deliveries;")
+        }
+    }
+}
