@@ -24,13 +24,13 @@ import Testing
         let goodReads = Mutex(0)
     }
 
-    @Test func sixteenWritersKilledAtRandomMomentsLoseNoAcknowledgedWrite() async throws {
+    @Test func sixteenWritersKilledTwentyTimesAtRandomMomentsLoseNoAcknowledgedWrite() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }
         let state = dir.file("state.sqlite")
         let environment = LinqBinary.environment(home: dir.path)
         let tally = Tally()
-        for trial in 0..<10 {
+        for trial in 0..<20 {
             // Every restart loads the state left by a SIGKILL (the banner only prints once it has).
             let emulator = try LinqBinary.EmulatorProcess(extra: ["--state", state], environment: environment)
             let port = RawConnection.port(of: emulator.baseURL)
@@ -90,7 +90,7 @@ import Testing
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp.") }
         #expect(left.isEmpty, "temporary files left: \(left)")
         print(
-            "durability: \(acknowledged.count) acknowledged writes over 10 SIGKILLs, all present; "
+            "durability: \(acknowledged.count) acknowledged writes over 20 SIGKILLs, all present; "
                 + "\(tally.goodReads.withLock { $0 }) whole file reads")
     }
 

@@ -47,6 +47,7 @@ final class StateDatabase: @unchecked Sendable {
         CREATE TABLE IF NOT EXISTS records(tbl TEXT NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL,
             body TEXT NOT NULL, PRIMARY KEY(tbl, id)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS records_order ON records(tbl, position);
+        CREATE INDEX IF NOT EXISTS records_position ON records(position);
         CREATE TABLE IF NOT EXISTS partners(id TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL,
             api_key TEXT NOT NULL, lines TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS card_calls(phone_number TEXT PRIMARY KEY, times TEXT NOT NULL);

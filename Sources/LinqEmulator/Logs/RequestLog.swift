@@ -92,14 +92,15 @@ final class RequestLog: Sendable {
         entry.id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         memory.withLock { list in
             list.append(entry)
-            if list.count > Int(Self.limit) { list.removeFirst(list.count - Int(Self.limit)) }
+            // Trimmed in chunks: dropping one entry per request would move the whole array each time.
+            if list.count > Int(Self.limit) + 1000 { list.removeFirst(list.count - Int(Self.limit)) }
         }
     }
 
     /// The requests that match, oldest first (what was recorded before this call included).
     func entries(_ filter: RequestFilter) -> [LoggedRequest] {
         if let store { return store.requests(filter) }
-        return Array(memory.withLock { $0.filter(filter.matches) }.prefix(filter.limit))
+        return Array(memory.withLock { $0.suffix(Int(Self.limit)).filter(filter.matches) }.prefix(filter.limit))
     }
 
     /// Where delivery attempts go: the database's log, when there is one (the dispatcher keeps
