@@ -59,7 +59,7 @@ import Testing
         await send(emulator, Self.chat1)  // message.sent, message.delivered
         await send(emulator, Self.chat2)
         var requests = try await settled(emulator, receiver)
-        #expect(requests.count == 4)
+        try #require(requests.count == 4)
         #expect(requests.map { $0.header("Linq-Chat-Id") } == [Self.chat1, Self.chat1, Self.chat2, Self.chat2])
         // Before a token is learned only the chat id goes; after, the chat's token goes back.
         #expect(requests.map { $0.header("X-Route") } == [nil, "cluster-7", nil, nil], "the token is per chat")
@@ -74,7 +74,7 @@ import Testing
                 == 200)
         await send(emulator, Self.chat1)
         requests = try await settled(emulator, receiver)
-        #expect(requests.count == 8)
+        try #require(requests.count == 8)
         #expect(requests[4...5].allSatisfy { $0.header("X-Route") == nil && $0.header("Linq-Chat-Id") == nil })
         #expect(requests[6...7].allSatisfy { $0.header("X-Route") == nil && $0.header("Linq-Chat-Id") == Self.chat1 })
     }
