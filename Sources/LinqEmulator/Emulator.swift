@@ -115,6 +115,15 @@ public final class Emulator: Sendable {
         path.hasPrefix("/_emulator") || path.hasPrefix("/api/partner/_emulator")
     }
 
+    /// The base path the API is served under (`http://HOST:PORT/api/partner`).
+    static let basePath = "/api/partner"
+
+    /// A request's target as the log keeps it: relative to the base URL (`/v3/chats?limit=1`), as
+    /// the shell's `request` command and the reference write paths.
+    static func logTarget(_ target: String) -> String {
+        target.hasPrefix(basePath + "/") ? String(target.dropFirst(basePath.count)) : target
+    }
+
     /// Notes a served request in the request log.
     private func logRequest(
         _ request: EmulatorRequest, _ response: EmulatorResponse, traceID: String,
@@ -125,7 +134,7 @@ public final class Emulator: Sendable {
         log.record(
             LoggedRequest(
                 at: EmulatorClock.realNow(), client: request.client, method: request.method,
-                target: request.target ?? request.path, status: response.status, code: code,
+                target: Self.logTarget(request.target ?? request.path), status: response.status, code: code,
                 milliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
                 traceID: traceID, requestBody: RequestLog.text(request.body),
                 responseBody: RequestLog.text(response.body)))

@@ -14,7 +14,10 @@ enum StateFile {
         do {
             json = try JSONValue.parse(bytes)
         } catch {
-            throw JSONFile.Failure(description: "\(path) is not an emulator state file (not valid JSON: \(error))")
+            throw JSONFile.Failure(
+                description:
+                    "\(path) is not an emulator state (neither an SQLite database nor a JSON state file: \(error)); "
+                    + "name a new file, or delete it to start from the seed")
         }
         do {
             let (store, offset) = try EmulatorStore.decode(json)

@@ -170,7 +170,7 @@ import Testing
         #expect {
             try Emulator(stateFile: dir.file("bad.json"))
         } throws: { error in
-            "\(error)".contains("not an emulator state file")
+            "\(error)".contains("is not an emulator state (neither an SQLite database nor a JSON state file")
         }
     }
 

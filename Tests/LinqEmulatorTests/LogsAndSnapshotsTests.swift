@@ -32,15 +32,17 @@ import Testing
         _ = await emulator.handle(request("GET", "/v3/chats?limit=1"))
         _ = await emulator.handle(request("POST", "/v3/blocked_handles", #"{"handle":"+15550001111"}"#))
         _ = await emulator.handle(request("GET", "/v3/nowhere"))
+        // Over HTTP the target carries the base path; the log keeps it relative to the base URL.
+        _ = await emulator.handle(request("GET", "/api/partner/v3/phone_numbers"))
         _ = await control(emulator, "GET", "/_emulator/faults")
         let all = await control(emulator, "GET", "/_emulator/logs?bodies=true")
         let logged = all.json?["requests"]?.arrayValue ?? []
         #expect(
             logged.map { $0["path"]?.stringValue ?? "" } == [
-                "/v3/chats?limit=1", "/v3/blocked_handles", "/v3/nowhere",
+                "/v3/chats?limit=1", "/v3/blocked_handles", "/v3/nowhere", "/v3/phone_numbers",
             ],
             "control requests are not logged: \(logged)")
-        #expect(logged.map { $0["status"]?.intValue ?? 0 } == [200, 200, 404])
+        #expect(logged.map { $0["status"]?.intValue ?? 0 } == [200, 200, 404, 200])
         #expect(logged[2]["code"] == 2001)
         #expect(logged[1]["request_body"]?.stringValue?.contains("+15550001111") == true)
         let failed = await control(emulator, "GET", "/_emulator/logs?status=4xx")
@@ -48,7 +50,12 @@ import Testing
         let posts = await control(emulator, "GET", "/_emulator/logs?method=post&path=/v3/blocked")
         #expect(posts.json?["requests"]?.arrayValue?.count == 1)
         let after = await control(emulator, "GET", "/_emulator/logs?after=\(logged[1]["id"]?.intValue ?? 0)")
-        #expect(after.json?["requests"]?.arrayValue?.map { $0["path"]?.stringValue } == ["/v3/nowhere"])
+        #expect(
+            after.json?["requests"]?.arrayValue?.map { $0["path"]?.stringValue } == [
+                "/v3/nowhere", "/v3/phone_numbers",
+            ])
+        let phones = await control(emulator, "GET", "/_emulator/logs?path=/v3/phone")
+        #expect(phones.json?["requests"]?.arrayValue?.count == 1)
     }
 
     @Test func theDatabaseLogIsSharedAndReadableWithSQLite() async throws {

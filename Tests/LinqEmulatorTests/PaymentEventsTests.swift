@@ -151,6 +151,21 @@ import Testing
         #expect(await call(emulator, "POST", "/v3/payment_requests/\(id)/cancel").status == 409)
     }
 
+    @Test func movingTheClockPastAnExpiryEmitsPaymentExpiredAtOnce() async throws {
+        let receiver = try WebhookReceiver()
+        let emulator = try await subscribed(receiver)
+        let created = await call(emulator, "POST", "/v3/payment_requests", #"{"amount":2500,"currency":"usd"}"#)
+        let id = try #require(created.json?["id"]?.stringValue)
+        let moved = await emulator.handle(
+            EmulatorRequest(method: "POST", target: "/_emulator/clock", body: Array(#"{"advance_seconds":86401}"#.utf8))
+        )
+        #expect(moved.status == 200)
+        // No other request: the clock move itself applied the expiry and sent its events.
+        let events = try await delivered(emulator, receiver)
+        try #require(types(events) == ["payment.expired", "payment.expired"])
+        #expect(events.contains { $0["data"]?["id"] == .string(id) && $0["data"]?["status"] == "expired" })
+    }
+
     @Test func pollEventsCarryOnlyTheirModelsTimestamps() async throws {
         let receiver = try WebhookReceiver()
         let emulator = try await subscribed(receiver)

@@ -80,7 +80,8 @@ enum ControlRoutes {
         return .json(201, fault.json)
     }
 
-    /// `POST /_emulator/clock {"advance_seconds": N}` → 200 with the clock moved; missing → 1001,
+    /// `POST /_emulator/clock {"advance_seconds": N}` → 200 with the clock moved (and what fell due
+    /// applied, as after a write); missing → 1001,
     /// not a number → 1003, beyond 100 years of real time → 1005.
     private static func advanceClock(_ request: EmulatorRequest, emulator: Emulator) throws(APIFailure)
         -> EmulatorResponse
@@ -91,9 +92,12 @@ enum ControlRoutes {
         guard let seconds = value.doubleValue else {
             throw APIFailure(1003, message: "advance_seconds must be a number of seconds")
         }
-        let outcome = emulator.transaction(writing: true) { _ -> (Bool, save: Bool) in
+        let outcome = emulator.transaction(writing: true) { store -> (Bool, save: Bool) in
             guard emulator.clock.canAdvance(by: seconds) else { return (false, save: false) }
             emulator.clock.advance(by: seconds)
+            // What fell due in the time skipped happens now, with its events (a demo that moves
+            // the clock past a payment request's expiry sees `payment.expired` at once).
+            PaymentRoutes.expireDueRequests(now: emulator.clock.now(), &store)
             return (true, save: true)
         }
         switch outcome {
