@@ -15,6 +15,8 @@ public struct Expander {
     /// The shell's own variables (`$number`, `$base_url`, `$profile`, `$events`, `$event`),
     /// looked up when `variables` has no such name.
     public var shellVariables: [String: JSONValue] = [:]
+    /// The session's timeline: `$t7` is entry 7's JSON (when no variable is named `t7`).
+    public var timeline: Timeline?
 
     public init(
         variables: [String: JSONValue], lastJSON: JSONValue?, lastStatus: Int?, environment: [String: String]
@@ -77,6 +79,10 @@ public struct Expander {
             guard let lastStatus else { throw ShellError.usage("$status is not set: no response yet") }
             root = .int(lastStatus)
         default:
+            if variables[path.root] == nil, let timeline, let number = Self.timelineNumber(path.root) {
+                root = try Self.timelineJSON(number, in: timeline)
+                break
+            }
             guard let value = variables[path.root] ?? shellVariables[path.root] else {
                 let names = Array(variables.keys) + Array(shellVariables.keys) + ["last", "status"]
                 throw ShellError.usage(
@@ -85,6 +91,25 @@ public struct Expander {
             root = value
         }
         return try path.resolve(in: root, name: reference)
+    }
+
+    /// `7` for `t7` (a timeline reference), else `nil`.
+    static func timelineNumber(_ name: String) -> Int? {
+        guard name.count > 1, name.hasPrefix("t"), name.dropFirst().allSatisfy(\.isASCII),
+            let number = Int(name.dropFirst()), number > 0
+        else { return nil }
+        return number
+    }
+
+    /// Timeline entry `number`'s JSON, or an error saying why there is none.
+    static func timelineJSON(_ number: Int, in timeline: Timeline) throws(ShellError) -> JSONValue {
+        guard let entry = timeline.entry(number) else {
+            throw ShellError.usage("$t\(number): " + timeline.missing(number))
+        }
+        guard let json = entry.json else {
+            throw ShellError.usage("$t\(number) is not set: #\(number) has no JSON body (inspect \(number) shows it)")
+        }
+        return json
     }
 
     /// How a value reads as an argument: strings as themselves, other JSON as compact text.

@@ -118,6 +118,7 @@ extension Interpreter {
         let mailbox = Mailbox.current
         client.onRetry = { event in mailbox.post { notice.write(event.line) } }
         let sender = client
+        let reserved = session.timeline.reserve()
         let result = Blocking.run(on: EventLoopExecutor.shared) { () async -> Result<LinqResponse, LinqError> in
             do throws(LinqError) {
                 return .success(try await sender.send(request, idempotent: idempotent))
@@ -127,8 +128,10 @@ extension Interpreter {
         }
         switch result {
         case .success(let response):
-            session.lastResponse = response
-            session.lastError = nil
+            session.timeline.record(
+                Exchange(
+                    command: position.command, operation: operation, request: response.request, response: response,
+                    error: nil), reserved: reserved)
             // A key that works is no longer a rejected one (a recording must not write it down).
             if let key = session.apiKey.value, !recording.rejectedKeys.isEmpty { recording.rejectedKeys.remove(key) }
             // Only completion uses them: a script or pipe does not pay for the walk (or the parse).
@@ -137,19 +140,22 @@ extension Interpreter {
             if timing && session.timing.value { output.writeErr(timingLine(response)) }
             return response
         case .failure(let error):
+            session.timeline.record(
+                Exchange(
+                    command: position.command, operation: operation,
+                    request: error.response?.request ?? error.request ?? request, response: error.response,
+                    error: error), reserved: reserved)
             if let response = error.response {
-                session.lastResponse = response
                 if session.verbose.value { output.writeErr(errorRenderer.responseHead(response)) }
                 if timing && session.timing.value { output.writeErr(timingLine(response)) }
             } else {
-                // No response at all: `$last` and `$status` must not describe an older one.
-                session.lastResponse = nil
+                // No response at all: `$last` and `$status` do not describe an older one (the
+                // newest exchange has none).
                 if session.verbose.value {
                     let lines = errorRenderer.attempts(error.attemptLog)
                     if !lines.isEmpty { output.writeErr(lines.joined(separator: "\n") + "\n") }
                 }
             }
-            session.lastError = error
             if error.status == 401, let key = session.apiKey.value { recording.rejectedKeys.insert(key) }
             throw ShellError(.request, error.message, linqError: error)
         }
@@ -159,8 +165,9 @@ extension Interpreter {
     /// is asked about at the prompt (`send … to production? [y/N]`) and refused in scripts unless
     /// the run said yes (`--yes`, or a `require target production` line).
     func confirmProduction(_ request: HTTPRequestData) throws(ShellError) {
+        // The request's own URL decides (a replay goes where it first went, whatever the base now).
         guard request.method != "GET", request.method != "HEAD", !options.productionConfirmed,
-            case .production = session.target
+            case .production = Target.classify(request.url, emulatorURL: session.emulatorURL)
         else { return }
         let path = request.url.firstRange(of: "/v3/").map { String(request.url[$0.lowerBound...]) } ?? request.url
         let what = "\(request.method) \(path)"

@@ -9,7 +9,7 @@ extension Interpreter {
     public func stopListener() {
         guard let listener = webhooks.listener else { return }
         webhooks.listener = nil
-        webhooks.stoppedEvents = listener.received
+        webhooks.stoppedFrom = listener.firstNumber
         listener.stop()
         // Forwards under way finish (each within its own 10-s limit) and print their line.
         _ = Blocking.wait(upTo: 15) { listener.forwardsInFlight == 0 }
@@ -26,5 +26,8 @@ extension Interpreter {
     }
 
     /// The events received so far (of the running listener, or the last one stopped).
-    var receivedEvents: [ReceivedEvent] { webhooks.listener?.received ?? webhooks.stoppedEvents }
+    var receivedEvents: [ReceivedEvent] {
+        if let listener = webhooks.listener { return listener.received }
+        return webhooks.stoppedFrom.map { session.timeline.events(from: $0) } ?? []
+    }
 }

@@ -290,6 +290,7 @@ public final class Interpreter {
             variables: session.variables, lastJSON: session.lastResponse?.json,
             lastStatus: session.lastResponse?.status, environment: environment.variables)
         expander.shellVariables = shellVariables
+        expander.timeline = session.timeline
         expander.placeholders = dryRun.placeholders
         return expander
     }

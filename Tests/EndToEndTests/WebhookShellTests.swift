@@ -32,7 +32,8 @@ import Testing
         let result = try LinqBinary.run(["--fresh", script], environment: f.env)
         #expect(result.status == 0, "\(result.stderr)")
         // Deliveries are concurrent: sent and delivered may arrive in either order.
-        #expect(result.stderr.contains("← #1 message."), "\(result.stderr)")
+        // Numbered in the timeline: the subscription (#1) and the chat (#2) came first.
+        #expect(result.stderr.contains("← #3 message."), "\(result.stderr)")
         #expect(result.stderr.contains(" message.sent "))
         #expect(result.stderr.contains("✓ signed"))
         #expect(!result.stderr.contains("BAD SIGNATURE"))

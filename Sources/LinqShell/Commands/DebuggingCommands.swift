@@ -77,15 +77,18 @@ enum DebuggingCommands {
     static let lastBody = CommandParameter.flag("body", help: "the body (the default when no part is named)")
     static let curl = CommandParameter.flag("curl", help: "a curl command that repeats the request")
     static let httpie = CommandParameter.flag("httpie", help: "an HTTPie command that repeats the request")
+    static let copyAs = CommandParameter.flag(
+        "as", type: .enumeration(CopyAs.languages),
+        help: "the request as code that repeats it: " + CopyAs.languages.joined(separator: ", "))
     static let timing = CommandParameter.flag(
         "timing", help: "how long the exchange took: time to first byte, body, total")
 
     static let last = CommandSpec(
         ["last"], group: .debugging, summary: "Print the last response again (or parts of the exchange)",
-        parameters: [lastHeaders, lastRequest, lastBody, curl, httpie, timing, output],
+        parameters: [lastHeaders, lastRequest, lastBody, curl, httpie, copyAs, timing, output],
         examples: [
             "card get; last --headers", "card get; last --output raw", "card get; last --curl",
-            "card get; last --timing",
+            "card get; last --as python", "card get; last --timing",
         ], traits: [.notRecorded, .needsResponse],
         run: { context throws(ShellError) in
             guard let response = context.session.lastResponse else {
@@ -99,11 +102,14 @@ enum DebuggingCommands {
                 renderer.output = mode
             }
             let arguments = context.arguments
-            let copies = [curl, httpie].filter { arguments.flag($0) }
-            for tool in copies {
+            var copies = [curl, httpie].filter { arguments.flag($0) }.map(\.name)
+            if let language = arguments[copyAs] { copies.append(language) }
+            let operation = context.session.timeline.lastExchange?.resolvedOperation
+            for language in copies {
                 context.out(
                     CopyAs.command(
-                        tool.name, for: response.request, session: context.session, secrets: context.knownKeys) + "\n")
+                        language, for: response.request, operation: operation, session: context.session,
+                        secrets: context.knownKeys) + "\n")
             }
             if arguments.flag(timing) { context.out(CopyAs.timing(response) + "\n") }
             let parts = [lastRequest, lastHeaders, lastBody].filter { arguments.flag($0) }

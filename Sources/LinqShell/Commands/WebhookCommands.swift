@@ -158,7 +158,7 @@ enum WebhookCommands {
         do {
             listener = try WebhookListener(
                 port: port, secret: secret, forwardTo: arguments[Listen.forwardTo], events: Set(events),
-                transport: context.environment.transport,
+                transport: context.environment.transport, timeline: context.session.timeline,
                 announce: { event in
                     let text = line(for: event, renderer: color)
                     mailbox.post { notify(text) }

@@ -40,7 +40,8 @@ final class Recording {
 /// readable), and how a line from another thread reaches the terminal.
 final class WebhookState {
     var listener: WebhookListener?
-    var stoppedEvents: [ReceivedEvent] = []
+    /// The first timeline number the last stopped listener could use (its events stay `$events`).
+    var stoppedFrom: Int?
     /// Prints a line above the line being edited (the editor's notices), else on stderr. Run on
     /// the thread that owns the terminal (other threads post to its mailbox).
     var notify: @Sendable (String) -> Void = { text in StandardOutput.write(2, text + "\n") }

@@ -185,8 +185,10 @@ public struct CommandContext {
     public func perform(_ call: BoundCall) throws(ShellError) { try shell.perform(call) }
 
     /// Sends a request and prints the response.
-    public func send(_ request: HTTPRequestData, idempotent: Bool, output: OutputMode? = nil) throws(ShellError) {
-        try shell.send(request, idempotent: idempotent, output: output, operation: nil)
+    public func send(
+        _ request: HTTPRequestData, idempotent: Bool, output: OutputMode? = nil, operation: APIOperation? = nil
+    ) throws(ShellError) {
+        try shell.send(request, idempotent: idempotent, output: output, operation: operation)
     }
 
     /// Sends a request without printing its body; `nil` in a dry run.

@@ -24,7 +24,7 @@ public enum CommandRegistry {
         AttachmentUploadCommand.commands + SessionCommands.commands + ProfileCommands.commands
         + ScriptingCommands.commands + DebuggingCommands.commands + HelpCommand.commands
         + EmulatorCommands.commands + WebhookCommands.commands + WatchCommand.commands + GuardCommands.commands
-        + HistoryCommand.commands + DoctorCommands.commands
+        + HistoryCommand.commands + DoctorCommands.commands + TimelineCommands.commands
 
     /// The special forms, by first word (`let`, `expect`, `try`).
     static let specialForms: [String: CommandSpec] = {

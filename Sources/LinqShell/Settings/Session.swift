@@ -104,9 +104,12 @@ public struct Session: Sendable {
     public var emulatorKey: String?
     /// Variables set with `let` or `-v name=value`.
     public var variables: [String: JSONValue] = [:]
-    /// The last response (success or API error) and the error, if it failed.
-    public var lastResponse: LinqResponse?
-    public var lastError: LinqError?
+    /// Every exchange and webhook delivery of the session (shared by copies of the session).
+    public let timeline = Timeline()
+    /// The last response (success or API error): the timeline's newest exchange's.
+    public var lastResponse: LinqResponse? { timeline.lastExchange?.response }
+    /// The newest exchange's failure, if it failed.
+    public var lastError: LinqError? { timeline.lastExchange?.error }
     /// Ids seen in responses, newest last, per kind (for completion).
     public var seenIDs: [IdentifierKind: [String]] = [:]
     /// The user's own numbers (the emulator's lines, numbers seen in responses), for completion.

@@ -8,15 +8,12 @@ import Synchronization
 /// `webhook listen`: an HTTP receiver on 127.0.0.1 inside the shell process. Each POST's
 /// Standard Webhooks signature is checked (when the secret is known) before anything is kept: a
 /// forged delivery is answered 400 and dropped, a `webhook-id` seen before is answered 200 and
-/// flagged as a replay, not kept again. What is kept is bounded (count and bytes); connections
-/// are capped and closed when idle or half-sent, so no sender can exhaust the shell's memory or
-/// descriptors. Each kept delivery is optionally forwarded as is, then announced through
-/// `announce` (one line, with the forward's answer; called on any thread).
+/// flagged as a replay, not kept again. What is kept goes into the session's timeline (bounded
+/// in count and bytes); connections are capped and closed when idle or half-sent, so no sender
+/// can exhaust the shell's memory or descriptors. Each kept delivery is optionally forwarded as
+/// is, then announced through `announce` (one line, with the forward's answer; called on any
+/// thread).
 public final class WebhookListener: Sendable {
-    /// At most this many deliveries are kept (the oldest are dropped)…
-    static let limit = 1000
-    /// …and at most this many bytes of bodies.
-    static let maxKeptBytes = 16 * 1_048_576
     /// The largest body accepted (the API's events are a few KiB).
     static let maxBody = 1_048_576
     /// Open connections at once; more are closed at once.
@@ -35,8 +32,10 @@ public final class WebhookListener: Sendable {
     let events: Set<String>
     let transport: any LinqTransport
     let announce: @Sendable (ReceivedEvent) -> Void
+    /// Where kept deliveries go, and the number of its first entry that can be this listener's.
+    let timeline: Timeline
+    let firstNumber: Int
     private let state = Mutex(Kept())
-    private let counter = Atomic<Int>(0)
     /// Forwards sent and not yet answered.
     private let forwarding = Atomic<Int>(0)
     private let channel: any Channel
@@ -45,10 +44,8 @@ public final class WebhookListener: Sendable {
     /// The subscription made for this listener (deleted when it stops), if one was.
     let subscription = Mutex<String?>(nil)
 
-    /// What is kept: the deliveries (oldest first), their bytes, and recent ids for replays.
+    /// Recent ids (to recognise replays) and the refusals being counted.
     struct Kept {
-        var events: [ReceivedEvent] = []
-        var bytes = 0
         var seenIDs: [String] = []
         var seenSet: Set<String> = []
         /// Deliveries refused for a bad signature since the last one announced.
@@ -61,8 +58,10 @@ public final class WebhookListener: Sendable {
     /// Binds `127.0.0.1:port` (0: any free port) and starts receiving.
     init(
         port: Int, secret: String?, forwardTo: String?, events: Set<String>, transport: any LinqTransport,
-        announce: @escaping @Sendable (ReceivedEvent) -> Void
+        timeline: Timeline, announce: @escaping @Sendable (ReceivedEvent) -> Void
     ) throws {
+        self.timeline = timeline
+        firstNumber = timeline.nextNumber
         self.secret = Mutex(secret)
         self.forwardTo = forwardTo
         self.events = events
@@ -94,8 +93,8 @@ public final class WebhookListener: Sendable {
     /// The local URL deliveries go to.
     public var url: String { "http://127.0.0.1:\(port)\(path)" }
 
-    /// Every delivery kept so far, oldest first.
-    public var received: [ReceivedEvent] { state.withLock { $0.events } }
+    /// Every delivery this listener kept (still in the timeline), oldest first.
+    public var received: [ReceivedEvent] { timeline.events(from: firstNumber) }
 
     /// Forwards (`--forward-to`) still waiting for their answer.
     public var forwardsInFlight: Int { forwarding.load(ordering: .relaxed) }
@@ -148,23 +147,18 @@ public final class WebhookListener: Sendable {
             method: method, path: path, headers: headers, body: body, json: json, verification: .unchecked)
     }
 
-    /// Keeps a delivery (numbered, within the bounds); false when its `webhook-id` was seen before.
+    /// Keeps a delivery (numbered in the timeline); false when its `webhook-id` was seen before.
     private func keep(_ event: inout ReceivedEvent, webhookID: String) -> Bool {
-        return state.withLock { kept in
-            if !webhookID.isEmpty {
-                if kept.seenSet.contains(webhookID) { return false }
-                kept.seenSet.insert(webhookID)
-                kept.seenIDs.append(webhookID)
-                if kept.seenIDs.count > Self.rememberedIDs { kept.seenSet.remove(kept.seenIDs.removeFirst()) }
-            }
-            event.number = counter.wrappingAdd(1, ordering: .relaxed).newValue
-            kept.events.append(event)
-            kept.bytes += event.body.count
-            while kept.events.count > Self.limit || kept.bytes > Self.maxKeptBytes {
-                kept.bytes -= kept.events.removeFirst().body.count
-            }
+        let fresh = state.withLock { kept in
+            guard !webhookID.isEmpty else { return true }
+            if kept.seenSet.contains(webhookID) { return false }
+            kept.seenSet.insert(webhookID)
+            kept.seenIDs.append(webhookID)
+            if kept.seenIDs.count > Self.rememberedIDs { kept.seenSet.remove(kept.seenIDs.removeFirst()) }
             return true
         }
+        if fresh { event = timeline.record(event) }
+        return fresh
     }
 
     /// A forged delivery: not kept; at most 5 announced every 5 s (a flood is one line per
@@ -206,15 +200,13 @@ public final class WebhookListener: Sendable {
             } catch {
                 outcome = "no answer (\(error))"
             }
-            let updated = state.withLock { kept -> ReceivedEvent in
-                guard let index = kept.events.firstIndex(where: { $0.number == event.number }) else {
+            let updated =
+                timeline.update(event: event.number) { $0.forwarded = outcome }
+                ?? {
                     var copy = event
                     copy.forwarded = outcome
                     return copy
-                }
-                kept.events[index].forwarded = outcome
-                return kept.events[index]
-            }
+                }()
             // Counted down first: whoever waits for the forwards sees them done when the line comes.
             forwarding.subtract(1, ordering: .relaxed)
             announce(updated)
