@@ -58,6 +58,19 @@ extension Interpreter {
         guard let response else { return }
         defer { if session.timing.value { output.writeErr(timingLine(response)) } }
         try show(response, renderer: renderer, pick: pick)
+        if session.checksShapes, !bodiesHidden {
+            warnShape(response, operation: operation ?? APICatalog.operation(method: request.method, url: request.url))
+        }
+    }
+
+    /// `⚠ shape: …` under the body (stderr), one line per way the response departs from the
+    /// operation's documented shape.
+    func warnShape(_ response: LinqResponse, operation: APIOperation?) {
+        guard let deviations = ShapeWarnings.deviations(of: response, operation: operation), !deviations.isEmpty
+        else { return }
+        output.writeErr(
+            deviations.map { errorRenderer.yellow("⚠ shape: " + TerminalText.escape($0, keepLayout: false)) + "\n" }
+                .joined())
     }
 
     /// Prints a response as `send` does (nothing while `let` binds it).

@@ -121,24 +121,27 @@ enum ScriptingCommands {
             expect $var.path missing   the path is absent
             expect event TYPE [where $event.path OP VALUE] within 10s
                                        a webhook event arrived (webhook listen; TYPE may be message.*)
+            expect shape               the last response has its operation's documented shape (every \
+            required field, type, value of a list and null where allowed)
             An API error followed at once by expect status/error is claimed by it: the run goes on \
             and the error is shown as (expected). A failed expectation exits 3 (and with \
             --keep-going the run goes on).
             """,
         parameters: [
             .positional(
-                "subject", completion: .values(["status", "error", "$last", "$status"]), help: "what to check"),
+                "subject", completion: .values(["status", "error", "shape", "$last", "$status"]), help: "what to check"),
             .positional("condition", variadic: true, help: "operator and value"),
         ],
         examples: [
             "card get; expect status 200", "card get; expect $last.contact_cards exists",
-            "chat list; expect $last.chats length >= 1", "card get; expect status 2xx",
+            "chat list; expect $last.chats length >= 1", "card get; expect status 2xx", "chat list; expect shape",
         ],
-        synopsis: "expect status N|2xx | error CODE|none | $var.path [length] OP VALUE | $var.path exists|missing",
+        synopsis:
+            "expect status N|2xx | error CODE|none | shape | $var.path [length] OP VALUE | $var.path exists|missing",
         grammar: FormGrammar(
             ownCompletions: { words, variables in
                 switch (words.count, words.first) {
-                case (0, _): ["status", "error", "event", "$last", "$status"] + variables
+                case (0, _): ["status", "error", "event", "shape", "$last", "$status"] + variables
                 case (1, "error"?): ["none"]
                 case (1, let subject?) where subject.hasPrefix("$"):
                     ["==", "!=", "<", "<=", ">", ">=", "contains", "matches", "length", "exists", "missing"]
@@ -154,6 +157,10 @@ enum ScriptingCommands {
                 ?? "expect " + context.words.map(\.display).joined(separator: " ")
             if context.words.first?.literal == "event" {
                 try expectEvent(context, source: source)
+                return
+            }
+            if context.words.first?.literal == "shape" {
+                try expectShape(context, source: source)
                 return
             }
             let expectation = try Expectation(context.words, source: source)
@@ -184,6 +191,41 @@ enum ScriptingCommands {
         if context.renderer.output == .quiet || (context.terminal.stderrIsTTY && context.location == nil) {
             context.err(context.errorRenderer.dim("✓ \(source)") + "\n")
         }
+    }
+
+    /// `expect shape`: the last response against its operation's documented shape.
+    static func expectShape(_ context: CommandContext, source: String) throws(ShellError) {
+        guard context.words.count == 1 else {
+            throw ShellError.usage("expect shape takes nothing more: it checks the last response")
+        }
+        if context.isDryRun {
+            context.err(context.errorRenderer.dim("(dry run, not checked) \(source)") + "\n")
+            return
+        }
+        let expected = "expected: the documented shape"
+        guard let exchange = context.session.timeline.lastExchange, let response = exchange.response else {
+            let why = context.session.lastError?.message ?? "nothing sent yet"
+            try settle(context, source, failed: [expected, "actual:   no response (\(why))"])
+            return
+        }
+        guard let deviations = ShapeWarnings.deviations(of: response, operation: exchange.resolvedOperation) else {
+            let why =
+                exchange.resolvedOperation == nil
+                ? "the request is no operation of the catalog"
+                : response.isSuccess
+                    ? "\(exchange.resolvedOperation!.id) documents no body" : "an error answer (\(response.status))"
+            try settle(context, source, failed: [expected, "actual:   nothing to check: \(why)"])
+            return
+        }
+        guard deviations.isEmpty else {
+            let id = exchange.resolvedOperation?.id ?? ""
+            try settle(
+                context, source,
+                failed: ["expected: the documented shape of \(id)"]
+                    + deviations.enumerated().map { ($0.offset == 0 ? "actual:   " : "          ") + $0.element })
+            return
+        }
+        try settle(context, source, failed: nil)
     }
 
     /// `expect event …`: waits for a webhook event received by `webhook listen`.

@@ -26,7 +26,7 @@ struct Expectation {
 
     static let operators = ["==", "!=", "contains", "<", "<=", ">", ">=", "matches"]
     static let usage =
-        "usage: expect status N|2xx | expect error CODE|none | expect $var.path [length] (== != < <= > >= contains matches) VALUE | expect $var.path exists|missing"
+        "usage: expect status N|2xx | expect error CODE|none | expect shape | expect $var.path [length] (== != < <= > >= contains matches) VALUE | expect $var.path exists|missing"
 
     init(_ words: [Word], source: String) throws(ShellError) {
         self.source = source

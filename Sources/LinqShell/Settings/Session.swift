@@ -30,6 +30,14 @@ public enum OutputMode: String, Sendable, CaseIterable {
     case quiet
 }
 
+/// When responses are checked against their documented shapes (`set check`).
+public enum ShapeCheckMode: String, Sendable {
+    /// On unless the session is on the built-in emulator (whose answers the tests hold to the shapes).
+    case auto
+    case on
+    case off
+}
+
 /// What the session talks to, for the prompt and banner.
 public enum Target: Sendable, Equatable {
     /// The built-in emulator, started in this process.
@@ -98,6 +106,8 @@ public struct Session: Sendable {
     public var headers: Sourced<Bool> = Sourced(false, .default)
     /// Describe requests (and their curl lines) instead of sending them.
     public var dryRun: Sourced<Bool> = Sourced(false, .default)
+    /// Warn when a response departs from its documented shape (`auto`: unless on the emulator).
+    public var check: Sourced<ShapeCheckMode> = Sourced(.auto, .default)
     public var profile: String?
     /// The in-process emulator's base URL and key, when one runs.
     public var emulatorURL: String?
@@ -133,6 +143,15 @@ public struct Session: Sendable {
         self.color = color
         self.verbose = verbose
         self.timing = timing
+    }
+
+    /// Whether responses are checked against their documented shapes now.
+    public var checksShapes: Bool {
+        switch check.value {
+        case .on: true
+        case .off: false
+        case .auto: if case .emulator = target { false } else { true }
+        }
     }
 
     /// What the session talks to.

@@ -16,6 +16,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case retries
     case headers
     case dryRun = "dry-run"
+    case check
 
     /// The name as typed after `set` (`base-url`).
     public var name: String { rawValue }
@@ -30,6 +31,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .timeout: ["timeouts"]
         case .retries: ["retry"]
         case .dryRun: ["dryrun", "dry_run"]
+        case .check: ["shape-check", "shapes"]
         case .output, .verbose, .timing, .headers: []
         }
     }
@@ -51,6 +53,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .retries: "how many times a failed request may be re-sent when that is safe (0-10, default 2)"
         case .headers: "print the status line and headers with every response: on or off"
         case .dryRun: "print requests and curl lines instead of sending them: on or off (the prompt shows [dry])"
+        case .check:
+            "warn when a response departs from the documented shape: on, off or auto (on unless on the emulator)"
         }
     }
 
@@ -86,6 +90,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .key: session.emulatorKey.map { [$0] } ?? []
         case .timeout: ["10", "30", "60", "120"]
         case .retries: ["0", "1", "2", "3"]
+        case .check: ["auto", "on", "off"]
         }
     }
 
@@ -103,6 +108,10 @@ public enum Setting: String, CaseIterable, Sendable {
         case .retries: String(session.retries.value)
         case .headers: Self.onOff(session.headers.value)
         case .dryRun: Self.onOff(session.dryRun.value)
+        case .check:
+            session.check.value == .auto
+                ? "auto (\(Self.onOff(session.checksShapes)) for \(session.target.label))"
+                : session.check.value.rawValue
         }
     }
 
@@ -120,6 +129,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .retries: session.retries.source
         case .headers: session.headers.source
         case .dryRun: session.dryRun.source
+        case .check: session.check.source
         }
     }
 
@@ -169,6 +179,12 @@ public enum Setting: String, CaseIterable, Sendable {
             session.retries = Sourced(count, source)
         case .headers: session.headers = Sourced(try Self.parseSwitch(text, name: name), source)
         case .dryRun: session.dryRun = Sourced(try Self.parseSwitch(text, name: name), source)
+        case .check:
+            if text.lowercased() == "auto" {
+                session.check = Sourced(.auto, source)
+            } else {
+                session.check = Sourced(try Self.parseSwitch(text, name: name) ? .on : .off, source)
+            }
         }
     }
 
@@ -186,6 +202,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .retries: session.retries = initial.retries
         case .headers: session.headers = initial.headers
         case .dryRun: session.dryRun = initial.dryRun
+        case .check: session.check = initial.check
         }
     }
 
