@@ -116,7 +116,7 @@ import Testing
                 import LinqCore
                 import LinqJSON
 
-                var configuration = LinqConfiguration.fromEnvironment()  // the key from LINQ_API_V3_API_KEY
+                let configuration = LinqConfiguration.fromEnvironment()  // the key from LINQ_API_V3_API_KEY
                 let transport = AsyncHTTPTransport()
                 let client = LinqClient(configuration: configuration, transport: transport)
 

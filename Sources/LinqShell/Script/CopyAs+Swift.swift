@@ -41,6 +41,7 @@ extension CopyAs {
             lines.append("configuration.apiKey = \(swiftStyle.string(key))  // \(note)")
         }
         if let base = call.baseURL { lines.append("configuration.baseURL = \(swiftStyle.string(base))") }
+        if lines.count == 1 { lines[0] = "let" + lines[0].dropFirst(3) }  // nothing changes it
         return lines + [
             "let transport = AsyncHTTPTransport()",
             "let client = LinqClient(configuration: configuration, transport: transport)",
