@@ -1,26 +1,47 @@
 import LinqCore
 import LinqJSON
 
-/// `last --curl` / `last --httpie`: a command that repeats a request exactly as it was sent —
-/// its own headers, not the session's — when run as printed in another terminal. An
-/// `Authorization` carrying a key the session used is written as `$LINQ_API_V3_API_KEY` (the
-/// SDK's variable), except the built-in emulator's key, which is public and written out (with a
-/// note that its port lives only as long as this shell); any other value (a header given with
-/// `-H`) is written as it was sent.
+/// `last --as LANGUAGE` (and `--curl`, `--httpie`): the request exactly as it was sent — its own
+/// headers, not the session's — as a command or a program that repeats it when run as printed.
+/// An `Authorization` carrying a key the session used is never written: curl and HTTPie read
+/// `$LINQ_API_V3_API_KEY` (the SDK's variable), and the SDKs read it by themselves. The built-in
+/// emulator's key is public and written out (with a note that its port lives only as long as this
+/// shell); any other value (a header given with `-H`) is written as it was sent.
+///
+/// The languages: `curl`, `httpie`, `python` (linq-python), `node` (`@linqapp/sdk`), `go`
+/// (`github.com/linq-team/linq-go`) and `swift` (this repository's LinqCore). The SDK snippets call
+/// the operation's own method (`SDKNames`), each in its file (`CopyAs+Python.swift`, …).
 enum CopyAs {
-    static func command(_ tool: String, for request: HTTPRequestData, session: Session, secrets: Set<String>)
-        -> String
-    {
+    /// The languages `command` writes, in the order `help` shows them.
+    static let languages = ["curl", "httpie", "python", "node", "go", "swift"]
+
+    /// The request as `language` (one of `languages`; anything else gives curl). `operation` is
+    /// the catalog operation that sent it (`nil` for a request by hand): it picks the SDK method.
+    static func command(
+        _ language: String, for request: HTTPRequestData, operation: APIOperation? = nil, session: Session,
+        secrets: Set<String>
+    ) -> String {
         let onEmulator = if case .emulator = session.target { true } else { false }
         let keys = Keys(emulatorKey: onEmulator ? session.emulatorKey : nil, secrets: secrets)
-        var text = tool == "httpie" ? httpie(request, keys: keys) : curl(request, keys: keys)
-        if onEmulator {
-            text =
-                "# the built-in emulator's port lives as long as this shell; `linq emulator --port 4010` gives one that stays\n"
-                + text
+        let notes = onEmulator ? [emulatorNote] : []
+        switch language {
+        case "python", "node", "go", "swift":
+            let call = call(for: request, operation: operation, keys: keys)
+            switch language {
+            case "python": return python(call, notes: notes)
+            case "node": return node(call, notes: notes)
+            case "go": return go(call, notes: notes)
+            default: return swift(call, operation: operation, notes: notes)
+            }
+        default:
+            let text = language == "httpie" ? httpie(request, keys: keys) : curl(request, keys: keys)
+            return notes.map { "# " + $0 + "\n" }.joined() + text
         }
-        return text
     }
+
+    /// Said above a copy made on the built-in emulator.
+    static let emulatorNote =
+        "the built-in emulator's port lives as long as this shell; `linq emulator --port 4010` gives one that stays"
 
     /// The keys a copied request must not show, and the one it may.
     struct Keys {
