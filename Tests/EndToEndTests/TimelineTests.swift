@@ -136,4 +136,77 @@ import Testing
         #expect(
             run.stderr.contains("--set nothing: not a parameter of contactCard.get, a body field or a query parameter"))
     }
+
+    /// `value` with every ISO 8601 time replaced by its instant (seconds since 1970, to the ms).
+    static func instants(_ value: Any) -> Any {
+        if let object = value as? [String: Any] { return object.mapValues(instants) }
+        if let array = value as? [Any] { return array.map(instants) }
+        if let text = value as? String, text.count >= 20, text.dropFirst(10).first == "T" {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            var trimmed = text
+            // Microseconds are more than the formatter takes: keep milliseconds.
+            if let dot = text.firstIndex(of: "."), let zone = text.lastIndex(where: { $0 == "Z" || $0 == "+" }) {
+                trimmed = String(text[..<dot]) + String(text[dot..<zone].prefix(4)) + String(text[zone...])
+            }
+            if let date = formatter.date(from: trimmed) { return (date.timeIntervalSince1970 * 1000).rounded() }
+        }
+        return value
+    }
+
+    /// The repository's venv Python with linq-python (scripts/test makes it).
+    var sdkPython: String? {
+        let root = LinqBinary.path.components(separatedBy: "/.build").first ?? ""
+        let python = root + "/.venv/bin/python"
+        return FileManager.default.isExecutableFile(atPath: python) ? python : nil
+    }
+
+    @Test func lastAsPythonRunWithTheOfficialSDKGetsTheSameBody() throws {
+        let python = try #require(sdkPython, "the venv with linq-python (scripts/test makes it)")
+        let f = ScratchHome()
+        defer { f.home.remove() }
+        let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
+        defer { emulator.stop() }
+        let shown = try f.run(
+            ["--output", "json", "-c", "chat list --limit 2", "-c", "echo CODE:", "-c", "last --as python"],
+            extra: emulator.clientVariables)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let parts = shown.stdout.components(separatedBy: "CODE:\n")
+        try #require(parts.count == 2, "\(shown.stdout)")
+        #expect(parts[1].contains("client.chats.list_chats(limit=2)"), "the SDK's own method: \(parts[1])")
+        #expect(!parts[1].contains("linq-emulator-acme"), "the key is read from the environment")
+        let script = f.write("linq_snippet.py", parts[1])
+        var environment = ProcessInfo.processInfo.environment
+        environment["LINQ_API_V3_API_KEY"] = emulator.clientVariables["LINQ_API_V3_API_KEY"]
+        let ran = try LinqBinary.runExecutable(python, [script], environment: environment)
+        #expect(ran.status == 0, "\(ran.stderr)")
+        // The SDK's model prints times its own way (…53.505000Z for …53.505Z): compare instants.
+        let original = Self.instants(try JSONSerialization.jsonObject(with: Data(parts[0].utf8))) as? NSDictionary
+        let copied = Self.instants(try JSONSerialization.jsonObject(with: Data(ran.stdout.utf8))) as? NSDictionary
+        #expect(original != nil && copied == original, "the same body: \(ran.stdout)")
+    }
+
+    @Test func lastAsCurlAfterARequestWithItsOwnAuthorizationGetsTheSameStatus() throws {
+        let f = ScratchHome()
+        defer { f.home.remove() }
+        let emulator = try LinqBinary.EmulatorProcess(environment: f.env)
+        defer { emulator.stop() }
+        let shown = try f.run(
+            [
+                "--keep-going", "-c", "request GET /v3/contact_card -H 'Authorization: Bearer linq-emulator-globex'",
+                "-c", "last --as curl", "-c", "try request GET /v3/phone_numbers -H 'Authorization: Bearer wrong'",
+                "-c", "last --as curl",
+            ], extra: emulator.clientVariables)
+        let curls = shown.stdout.split(separator: "\n").filter { $0.hasPrefix("curl ") }
+        try #require(curls.count == 2, "\(shown.stdout)")
+        #expect(curls.allSatisfy { !$0.contains("linq-emulator-acme") && !$0.contains("$LINQ_API_V3_API_KEY") })
+        var environment = ProcessInfo.processInfo.environment
+        environment["LINQ_API_V3_API_KEY"] = "linq-emulator-acme"
+        let statuses = try curls.map { curl in
+            try LinqBinary.runExecutable(
+                "/bin/sh", ["-c", String(curl) + " -s -o /dev/null -w '%{http_code}'"], environment: environment
+            ).stdout
+        }
+        #expect(statuses == ["200", "401"], "the same statuses as the shell got")
+    }
 }
