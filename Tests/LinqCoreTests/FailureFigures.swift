@@ -62,7 +62,9 @@ struct FailureFigures {
             }
         }
         try await measure("silent server (GET)") { c, _ in c.pause(120) }
-        let port = try unusedLoopbackPort()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let transport = AsyncHTTPTransport()
         let clock = ContinuousClock()
         let start = clock.now

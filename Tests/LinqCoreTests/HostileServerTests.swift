@@ -365,7 +365,9 @@ func hostileClient(
     // MARK: One clear line per failure
 
     @Test func aRefusedConnectionNamesTheAddress() async throws {
-        let port = try unusedLoopbackPort()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let transport = AsyncHTTPTransport()
         let error = await linqError { () async throws(LinqError) in
             try await hostileClient("http://127.0.0.1:\(port)/api/partner", transport).request(
