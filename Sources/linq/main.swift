@@ -22,6 +22,13 @@ if arguments.first == "--generate-completion-script" {
     StandardOutput().writeOut(script)
     _exit(0)
 }
+// The conformance suite checks bodies against the catalog's shapes (see ShapeCheckEntry); hidden.
+if arguments.first == "--check-shape" {
+    let (out, err, status) = ShapeCheckEntry.run(Array(arguments.dropFirst()), input: ShapeCheckEntry.readInput())
+    StandardOutput().writeOut(out)
+    StandardOutput().writeErr(err)
+    _exit(status)
+}
 do {
     var command = try LinqCommand.parseAsRoot(ScriptArgument.rewrite(arguments))
     try command.run()
