@@ -210,10 +210,12 @@ enum ScriptingCommands {
         }
         guard let deviations = ShapeWarnings.deviations(of: response, operation: exchange.resolvedOperation) else {
             let why =
-                exchange.resolvedOperation == nil
-                ? "the request is no operation of the catalog"
-                : response.isSuccess
-                    ? "\(exchange.resolvedOperation!.id) documents no body" : "an error answer (\(response.status))"
+                if let operation = exchange.resolvedOperation {
+                    response.json == nil
+                        ? "the body is empty or not JSON (\(response.status))" : "\(operation.id) documents no body"
+                } else {
+                    "the request is no operation of the catalog"
+                }
             try settle(context, source, failed: [expected, "actual:   nothing to check: \(why)"])
             return
         }

@@ -4,11 +4,12 @@ import LinqJSON
 /// How a response departs from its operation's documented shape, one line each
 /// (`chats[0].service "Carrier" is not one of iMessage, SMS, RCS`).
 enum ShapeWarnings {
-    /// The deviations of a response to `operation`; `nil` when there is nothing to check against
-    /// (no operation, an error status, an operation without a documented body, a body not JSON).
+    /// The deviations of a response to `operation` (an error answer against the documented error
+    /// envelope); `nil` when there is nothing to check against (no operation, an operation
+    /// without a documented body, a body that is not JSON).
     static func deviations(of response: LinqResponse, operation: APIOperation?) -> [String]? {
-        guard let operation, response.isSuccess, let json = response.json else { return nil }
-        return check(json, operationID: operation.id, status: response.status)
+        guard let operation, let json = response.json else { return nil }
+        return ResponseShapes.check(json, operationID: operation.id, status: response.status)?.map(\.description)
     }
 
     /// The deviations of a timeline entry's response (none for deliveries and failures).
@@ -16,10 +17,5 @@ enum ShapeWarnings {
         guard case .exchange(let exchange) = entry.kind, let response = exchange.response, exchange.truncatedFrom == nil
         else { return [] }
         return deviations(of: response, operation: exchange.resolvedOperation) ?? []
-    }
-
-    /// The catalog's check (LinqCore's `ResponseShapes`).
-    static func check(_ json: JSONValue, operationID: String, status: Int) -> [String]? {
-        nil
     }
 }
