@@ -91,7 +91,7 @@ enum TimelineView {
             parts.append(renderer.cyan("event "))
             var text = "⇠ " + event.eventType
             if let id = event.subjectID { text += "  " + shortID(id) }
-            parts.append(pad(text, pathWidth + 8))
+            parts.append(pad(text, pathWidth))
             switch event.verification {
             case .valid: parts.append(renderer.dim("signed"))
             case .unchecked: parts.append(renderer.dim("signature not checked"))
