@@ -47,11 +47,12 @@ extension LineEditor {
         return "vi"
     }
 
-    /// Runs the editor on a temporary file holding `text`; returns the file's bytes afterwards.
-    static func runExternalEditor(on text: String) -> EditorOutcome {
+    /// Runs the editor on a temporary file holding `text` (named `linq-line-XXXXXX` + `suffix`,
+    /// which tells the editor the language); returns the file's bytes afterwards.
+    static func runExternalEditor(on text: String, suffix: String = ".linq") -> EditorOutcome {
         let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((folder + "/linq-line-XXXXXX.linq").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
+        var template = Array((folder + "/linq-line-XXXXXX" + suffix).utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
         guard fd >= 0 else { return .failure("cannot create a temporary file in \(folder)") }
         let path = String(cString: template)
         defer { unlink(path) }
@@ -65,8 +66,10 @@ extension LineEditor {
         let haveEditing = tcgetattr(0, &editing) == 0
         Terminal.restore()
         let status = runShell(editorCommand, argument: path)
-        if haveEditing { tcsetattr(0, TCSADRAIN, &editing) }
-        Terminal.setBracketedPaste(true)
+        if haveEditing {
+            tcsetattr(0, TCSADRAIN, &editing)
+            Terminal.setBracketedPaste(true)
+        }
         guard status == 0 else {
             return .failure(
                 status < 0 ? "cannot run \(editorCommand)" : "\(editorCommand) exited with status \(status)")
@@ -106,4 +109,22 @@ extension LineEditor {
         }
         return bytes
     }
+}
+
+/// Editing a text in the user's editor (`$VISUAL`, `$EDITOR`, else `vi`), for commands that
+/// change a payload before sending it (`webhook replay --edit`).
+public enum ExternalEditor {
+    /// The edited bytes, or why there are none (the editor failed, the file could not be read).
+    public static func edit(_ text: String, suffix: String) -> Result<[UInt8], ExternalEditorFailure> {
+        switch LineEditor.runExternalEditor(on: text, suffix: suffix) {
+        case .success(let bytes): .success(bytes)
+        case .failure(let message): .failure(ExternalEditorFailure(message: message))
+        }
+    }
+}
+
+/// Why the editor gave nothing back (one line).
+public struct ExternalEditorFailure: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }

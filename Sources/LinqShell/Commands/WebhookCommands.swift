@@ -6,7 +6,7 @@ import Synchronization
 /// emulator), `webhook listen stop`, `webhook received`, `webhook verify`. Scripts wait for events
 /// with `expect event` and read them as `$events` and `$event`.
 enum WebhookCommands {
-    static let commands: [CommandSpec] = [listen, listenStop, received, verify]
+    static let commands: [CommandSpec] = [listen, listenStop, received, WebhookReplay.replay, verify]
 
     /// Listed with the API's webhook commands.
     static let webhookGroup = CommandGroup.api(
@@ -229,6 +229,7 @@ enum WebhookCommands {
         case .invalid(let why): parts.append(renderer.red("✗ BAD SIGNATURE (answered 400): \(safe(why))"))
         case .unchecked: parts.append(renderer.dim("(signature not checked)"))
         }
+        if let original = event.replayOf { parts.append(renderer.yellow("↺ replay of #\(original)")) }
         if let forwarded = event.forwarded { parts.append("→ forwarded: \(safe(forwarded))") }
         return parts.joined(separator: "  ")
     }

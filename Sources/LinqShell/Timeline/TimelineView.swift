@@ -97,6 +97,7 @@ enum TimelineView {
             case .unchecked: parts.append(renderer.dim("signature not checked"))
             case .invalid: parts.append(renderer.red("bad signature"))
             }
+            if let original = event.replayOf { parts.append(renderer.yellow("↺ replay of #\(original)")) }
             if let forwarded = event.forwarded { parts.append("→ forwarded: \(forwarded)") }
         }
         return TerminalText.escape(parts.joined(separator: "  "), keepLayout: true)

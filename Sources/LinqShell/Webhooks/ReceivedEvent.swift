@@ -30,6 +30,14 @@ public struct ReceivedEvent: Sendable {
     public var replayed = false
     /// For a refused (forged) delivery: how many were refused since the last one shown.
     public var refusedCount = 0
+    /// The timeline number of the delivery this one replays (`webhook replay`), from its
+    /// `Linq-Replay-Of` header.
+    public var replayOf: Int? {
+        headers.value(for: ReceivedEvent.replayHeader).flatMap { Int($0.drop { $0 == "#" }) }
+    }
+
+    /// The header `webhook replay` marks its deliveries with (`#7`).
+    public static let replayHeader = "Linq-Replay-Of"
 
     /// The envelope as a script sees it (`$event`, `$events[0]`): the JSON body, or the text.
     public var value: JSONValue { json ?? .string(String(decoding: body, as: UTF8.self)) }
