@@ -182,40 +182,16 @@ import Testing
             ])
     }
 
-    @Test func everyOperationHasAnSDKMethodAndAShapeUnlessItAnswersWithNoBody() {
+    @Test func everyOperationHasAShapeUnlessItAnswersWithNoBody() {
         let ids = Set(APICatalog.operations.map(\.id))
         #expect(ids.count == 70)
         #expect(ResponseShapes.operationIDs == ids)
         for operation in APICatalog.operations {
-            #expect(operation.pythonSDKMethod != nil, "\(operation.id)")
             let hasBody = ResponseShapes.answersWithBody(operationID: operation.id)
             #expect(hasBody == !Self.bodiless.contains(operation.id), "\(operation.id)")
             if operation.successStatus == 204 { #expect(hasBody == false, "\(operation.id)") }
             #expect(
                 ResponseShapes.hasShape(operationID: operation.id, status: operation.successStatus ?? 200) == hasBody)
-        }
-    }
-
-    @Test func pythonMethodsAndTheirArguments() throws {
-        #expect(ResponseShapes.pythonMethod(for: "contactCard.create") == "contact_card.create")
-        #expect(ResponseShapes.pythonMethod(for: "message.send") == "chats.messages.send")
-        #expect(ResponseShapes.pythonMethod(for: "chat.nope") == nil)
-        #expect(ResponseShapes.pythonPathParameters(for: "message.send") == ["chatId": "chat_id"])
-        let create = try #require(ResponseShapes.pythonSDKMethod(for: "chat.create"))
-        #expect(create.argument(forAPIName: "from")?.pythonName == "from_")
-        #expect(create.argument(forAPIName: "from")?.location == .body)
-        let sticker = try #require(APICatalog.operation(id: "reaction.update").pythonSDKMethod)
-        #expect(sticker.method == "messages.update_sticker_placement")
-        #expect(sticker.arguments.filter(\.positional).map(\.pythonName) == ["reaction_id"])
-        #expect(sticker.pathParameters == ["reactionId": "reaction_id", "messageId": "message_id"])
-        let header = ResponseShapes.pythonSDKMethod(for: "message.create")?.argument(forAPIName: "Idempotency-Key")
-        #expect(header?.pythonName == "idempotency_key" && header?.location == .header)
-        // Every path placeholder of the catalog has its Python name.
-        for operation in APICatalog.operations {
-            let placeholders = operation.parameters.filter { $0.location == .path }.map(\.name)
-            #expect(
-                Set(ResponseShapes.pythonPathParameters(for: operation.id)?.keys ?? [:].keys) == Set(placeholders),
-                "\(operation.id)")
         }
     }
 

@@ -127,6 +127,32 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) failed:\n\(failures.joined(separator: "\n\n"))")
     }
 
+    /// The SDK method table (`SDKNames+Data.swift`): one method per catalog operation, its
+    /// arguments named as the SDK and the API name them; no body exactly where the shapes have none.
+    @Test func sdkMethodsAndTheirArguments() throws {
+        #expect(SDKNames.method(for: "contactCard.create")?.python == "contact_card.create")
+        #expect(SDKNames.method(for: "message.send")?.python == "chats.messages.send")
+        #expect(SDKNames.method(for: "chat.nope") == nil)
+        let from = SDKNames.method(for: "chat.create")?.arguments.first { $0.wire == "from" }
+        #expect(from?.python == "from_" && from?.location == .body)
+        let sticker = try #require(SDKNames.method(for: "reaction.update"))
+        #expect(sticker.python == "messages.update_sticker_placement")
+        #expect(sticker.arguments.filter(\.positional).map(\.python) == ["reaction_id"])
+        #expect(sticker.arguments.filter { $0.location == .path }.map(\.wire) == ["reactionId", "messageId"])
+        let header = SDKNames.method(for: "message.create")?.arguments.first { $0.wire == "Idempotency-Key" }
+        #expect(header?.python == "idempotency_key" && header?.location == .header)
+        for operation in APICatalog.operations {
+            let method = try #require(SDKNames.method(for: operation.id), "\(operation.id)")
+            let placeholders = operation.parameters.filter { $0.location == .path }.map(\.name)
+            #expect(
+                Set(method.arguments.filter { $0.location == .path }.map(\.wire)) == Set(placeholders),
+                "\(operation.id)")
+            #expect(
+                (method.returns == .nothing) == (ResponseShapes.answersWithBody(operationID: operation.id) == false),
+                "\(operation.id)")
+        }
+    }
+
     @Test func theSDKNameTableIsWhatTheSDKGives() throws {
         let python = Self.root + "/.venv/bin/python"
         guard fileMode(python) != nil else { return }

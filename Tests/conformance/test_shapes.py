@@ -1,11 +1,13 @@
 """Every catalog operation through the official SDK, against the emulator: its answer, as the emulator
 sent it, must (a) validate as the SDK's model of that method's return type, strictly (no member the
 model lacks), and (b) conform to the catalog's response shape (`linq --check-shape`, the shapes the
-shell checks real answers against). The SDK method and its argument names come from the catalog's
-generated data (Sources/LinqCore/Shapes/ResponseShapes+Data.swift), so calling them checks that data
+shell checks real answers against). The SDK method and its argument names come from the generated
+SDK method table (Sources/LinqShell/Script/SDKNames+Data.swift), whether there is a body from the
+generated shapes (Sources/LinqCore/Shapes/ResponseShapes+Data.swift), so calling them checks that data
 too. Operations the SDK types as returning None must answer with no body."""
 import json
 import os
+import re
 import subprocess
 import typing
 
@@ -15,7 +17,8 @@ from conftest import ACME_CHAT, ACME_CHAT_2, ACME_LINE, ACME_LINE_2, ACME_LINE_3
 from test_webhooks_delivery import undeclared
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATA = os.path.join(ROOT, "Sources", "LinqCore", "Shapes", "ResponseShapes+Data.swift")
+SHAPES = os.path.join(ROOT, "Sources", "LinqCore", "Shapes", "ResponseShapes+Data.swift")
+METHODS = os.path.join(ROOT, "Sources", "LinqShell", "Script", "SDKNames+Data.swift")
 
 GROUP_CHAT = "7b3c3a10-0001-4c2e-9a51-000000000009"
 MESSAGE_1 = "3e55a9e0-0001-4000-8000-000000000001"
@@ -32,10 +35,17 @@ CONNECTED_HANDLE = "+15557770001"
 
 
 def load_operations():
-    with open(DATA, encoding="utf-8") as f:
+    """Operation id → {"python": SDK method path, "args": its Python argument names, "response": the
+    shape of its success body, None when it answers with none}."""
+    with open(SHAPES, encoding="utf-8") as f:
         text = f.read()
-    document = text.split('#"""\n', 1)[1].rsplit('"""#', 1)[0]
-    return json.loads(document)["operations"]
+    responses = json.loads(text.split('#"""\n', 1)[1].rsplit('"""#', 1)[0])["responses"]
+    with open(METHODS, encoding="utf-8") as f:
+        table = f.read()
+    entries = re.findall(r'^        "([^"]+)": SDKMethod\(\s*"([^"]+)",(.*?)(?=^        "|^    \])', table, re.S | re.M)
+    assert {op_id for op_id, _, _ in entries} == set(responses)
+    return {op_id: {"python": python, "args": re.findall(r'SDKArgument\("(\w+)"', body), "response": responses[op_id]}
+            for op_id, python, body in entries}
 
 
 OPERATIONS = load_operations()
@@ -175,14 +185,14 @@ def test_answer_validates_strictly_and_conforms_to_the_catalog_shape(operation_i
     if isinstance(call, tuple):
         which, call = call
     kwargs = call(clients) if callable(call) else call
-    names = {arg[1] for arg in operation["args"]}
+    names = set(operation["args"])
     assert set(kwargs) <= names, f"arguments the data does not list for {operation['python']}: {set(kwargs) - names}"
 
     raw = resolve(getattr(clients, which).with_raw_response, operation["python"])(**kwargs)
     status, body = raw.status_code, raw.http_response.content
     assert 200 <= status < 300
 
-    if "response" not in operation:
+    if operation["response"] is None:
         assert body == b"", f"{operation_id} answers {status} with a body the SDK does not expect"
         code, _, said = check_shape(operation_id, status, b"{}")
         assert code == 2 and "no shape known" in said

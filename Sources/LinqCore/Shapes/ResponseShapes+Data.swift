@@ -2,9 +2,8 @@
 // run scripts/gen-shapes after changing the catalog or the SDK; `scripts/gen-shapes --check` (run by
 // ShapeTests) fails when this file is out of date.
 //
-// The document: {"definitions": {NAME: SHAPE}, "operations": {ID: OPERATION}}.
-// OPERATION: {"python": SDK method path, "args": [[API name, Python name, location, positional]],
-//   "response": SHAPE (absent when the operation answers with no body)}.
+// The document: {"definitions": {NAME: SHAPE}, "responses": {ID: SHAPE, or null when the operation
+//   answers with no body}}: every catalog operation's success body.
 // SHAPE: "string" | "integer" | "number" | "boolean" | "date-time" | "any" | "#NAME" (a definition)
 //   | {"enum": [VALUE]} | {"array": SHAPE} | {"map": SHAPE} (an object of any keys)
 //   | {"union": [SHAPE], "by": FIELD (the member is chosen by this field's value; optional)}
@@ -13,7 +12,7 @@
 // Members an object does not list are allowed (the SDK's models accept extra members).
 
 extension ResponseShapes {
-    /// The response shapes and Python SDK methods of every catalog operation (see the top of this file).
+    /// The response shape of every catalog operation (see the top of this file).
     static let document = #"""
         {
         "definitions": {
@@ -124,20 +123,17 @@ extension ResponseShapes {
             "subscribed_events": {"array": "#WebhookEventType"}, "target_url": "string", "updated_at": "date-time",
             "phone_numbers?": {"array": "string"}, "routing_id_header?": "string", "routing_key_header?": "string" } }
         },
-        "operations": {
-          "attachment.create": { "python": "attachments.create", "args": [
-            ["content_type", "content_type", "body", false], ["filename", "filename", "body", false],
-            ["size_bytes", "size_bytes", "body", false] ], "response": { "object": { "attachment_id": "string",
-            "download_url": "string", "expires_at": "date-time", "http_method": {"enum": ["PUT"]},
-            "required_headers": {"map": "string"}, "upload_url": "string" } } },
-          "attachment.get": { "python": "attachments.retrieve",
-            "args": [["attachmentId", "attachment_id", "path", true]], "response": { "object": { "id": "string",
-            "content_type": { "enum": [ "image/jpeg", "image/png", "image/gif", "image/heic", "image/heif",
-            "image/tiff", "image/bmp", "image/svg+xml", "image/webp", "image/x-icon", "video/mp4", "video/quicktime",
-            "video/mpeg", "video/mpeg2", "video/x-m4v", "video/x-msvideo", "video/3gpp", "audio/mpeg", "audio/mp3",
-            "audio/x-m4a", "audio/mp4", "audio/x-caf", "audio/x-wav", "audio/x-aiff", "audio/aiff", "audio/aac",
-            "audio/midi", "audio/amr", "application/pdf", "application/vnd.apple.pkpass", "text/plain", "text/markdown",
-            "text/vcard", "text/rtf", "text/csv", "text/html", "text/calendar", "application/msword",
+        "responses": {
+          "attachment.create": { "object": { "attachment_id": "string", "download_url": "string",
+            "expires_at": "date-time", "http_method": {"enum": ["PUT"]}, "required_headers": {"map": "string"},
+            "upload_url": "string" } },
+          "attachment.get": { "object": { "id": "string", "content_type": { "enum": [ "image/jpeg", "image/png",
+            "image/gif", "image/heic", "image/heif", "image/tiff", "image/bmp", "image/svg+xml", "image/webp",
+            "image/x-icon", "video/mp4", "video/quicktime", "video/mpeg", "video/mpeg2", "video/x-m4v",
+            "video/x-msvideo", "video/3gpp", "audio/mpeg", "audio/mp3", "audio/x-m4a", "audio/mp4", "audio/x-caf",
+            "audio/x-wav", "audio/x-aiff", "audio/aiff", "audio/aac", "audio/midi", "audio/amr", "application/pdf",
+            "application/vnd.apple.pkpass", "text/plain", "text/markdown", "text/vcard", "text/rtf", "text/csv",
+            "text/html", "text/calendar", "application/msword",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/vnd.ms-excel",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-powerpoint",
             "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -145,230 +141,112 @@ extension ResponseShapes {
             "application/x-iwork-keynote-sffkey", "application/epub+zip", "text/xml", "application/json",
             "application/zip", "application/x-gzip" ] }, "created_at": "date-time", "filename": "string",
             "size_bytes": "integer", "status": {"enum": ["pending", "complete", "failed"]}, "download_url?": "string" }
-            } },
-          "attachment.delete": { "python": "attachments.delete",
-            "args": [["attachmentId", "attachment_id", "path", true]] },
-          "number.list": { "python": "phone_numbers.list", "args": [], "response": { "object": { "phone_numbers": {
-            "array": { "object": { "id": "string", "phone_number": "string", "reputation": { "object": {
-            "doc_url": "string", "status": {"enum": ["HEALTHY", "AT_RISK", "CRITICAL"]} } },
-            "forwarding_number?": "string", "line_type?": {"enum": ["iMessage", "RCS"]} } } } } } },
-          "number.update": { "python": "phone_numbers.update", "args": [
-            ["phoneNumberId", "phone_number_id", "path", true],
-            ["forwarding_number", "forwarding_number", "body", false] ], "response": { "object": { "id": "string",
-            "forwarding_number?": "string", "phone_number": "string" } } },
-          "audit.start": { "python": "phone_numbers.start_reputation_audit",
-            "args": [["phoneNumber", "phone_number", "path", true]], "response": { "object": { "audit_id": "string",
-            "status": {"enum": ["pending", "complete", "error"]} } } },
-          "audit.get": { "python": "phone_numbers.get_reputation_audit", "args": [
-            ["auditId", "audit_id", "path", true], ["phoneNumber", "phone_number", "path", false] ], "response": {
-            "object": { "audit_id": "string", "status": {"enum": ["pending", "complete", "error"]}, "error?": "string",
-            "generated_at?": "date-time", "phone?": "string", "report?": { "object": { "action_items?": { "array": {
-            "object": { "detail?": "string", "expected_impact?": {"enum": ["high", "medium", "low"]},
-            "priority?": "integer", "title?": "string" } } }, "drivers?": { "array": { "object": {
-            "key?": "#ReputationDriverKey", "metric?": "string", "summary?": "string" } } }, "evidence?": { "object": {
-            "opt_out_chats?": { "array": { "object": {"chat_id?": "string", "messages_after_stop?": "integer"} } },
-            "unhealthy_chats?": { "array": { "object": { "chat_id?": "string",
-            "driver_keys?": {"array": "#ReputationDriverKey"}, "status?": {"enum": ["AT_RISK", "CRITICAL", "OPTED_OUT"]}
-            } } } } }, "primary_driver?": "string", "severity?": {"enum": ["HEALTHY", "AT_RISK", "CRITICAL"]},
-            "summary_markdown?": "string" } } } } },
-          "number.legacy-list": { "python": "phonenumbers.list", "args": [], "response": { "object": {
-            "phone_numbers": { "array": { "object": { "id": "string", "phone_number": "string", "capabilities?": {
+            },
+          "attachment.delete": null,
+          "number.list": { "object": { "phone_numbers": { "array": { "object": { "id": "string",
+            "phone_number": "string", "reputation": { "object": { "doc_url": "string",
+            "status": {"enum": ["HEALTHY", "AT_RISK", "CRITICAL"]} } }, "forwarding_number?": "string",
+            "line_type?": {"enum": ["iMessage", "RCS"]} } } } } },
+          "number.update": { "object": { "id": "string", "forwarding_number?": "string", "phone_number": "string" } },
+          "audit.start": { "object": { "audit_id": "string", "status": {"enum": ["pending", "complete", "error"]} } },
+          "audit.get": { "object": { "audit_id": "string", "status": {"enum": ["pending", "complete", "error"]},
+            "error?": "string", "generated_at?": "date-time", "phone?": "string", "report?": { "object": {
+            "action_items?": { "array": { "object": { "detail?": "string",
+            "expected_impact?": {"enum": ["high", "medium", "low"]}, "priority?": "integer", "title?": "string" } } },
+            "drivers?": { "array": { "object": { "key?": "#ReputationDriverKey", "metric?": "string",
+            "summary?": "string" } } }, "evidence?": { "object": { "opt_out_chats?": { "array": {
+            "object": {"chat_id?": "string", "messages_after_stop?": "integer"} } }, "unhealthy_chats?": { "array": {
+            "object": { "chat_id?": "string", "driver_keys?": {"array": "#ReputationDriverKey"},
+            "status?": {"enum": ["AT_RISK", "CRITICAL", "OPTED_OUT"]} } } } } }, "primary_driver?": "string",
+            "severity?": {"enum": ["HEALTHY", "AT_RISK", "CRITICAL"]}, "summary_markdown?": "string" } } } },
+          "number.legacy-list": { "object": { "phone_numbers": { "array": { "object": { "id": "string",
+            "phone_number": "string", "capabilities?": {
             "object": {"mms": "boolean", "sms": "boolean", "voice": "boolean"} }, "country_code?": "string",
-            "type?": "string" } } } } } },
-          "number.available": { "python": "available_number.retrieve", "args": [
-            ["exclude_from", "exclude_from", "query", false], ["to", "to", "query", false],
-            ["type", "type", "query", false] ], "response": {"object": {"phone_number": "string", "vcf_url": "string"}}
-            },
-          "blocked.list": { "python": "blocked_handles.list", "args": [], "response": {
-            "object": {"blocked_handles": {"array": "#BlockedHandleEntry"}} } },
-          "blocked.add": { "python": "blocked_handles.block", "args": [ ["handle", "handle", "body", false],
-            ["reason", "reason", "body", false] ], "response": {"object": {"blocked_handle": "#BlockedHandleEntry"}} },
-          "blocked.remove": { "python": "blocked_handles.unblock", "args": [["handle", "handle", "body", false]] },
-          "capability.check-imessage": { "python": "capability.check_i_message", "args": [
-            ["address", "address", "body", false], ["from", "from_", "body", false] ],
-            "response": "#HandleCheckResponse" },
-          "capability.check-rcs": { "python": "capability.check_RCS", "args": [ ["address", "address", "body", false],
-            ["from", "from_", "body", false] ], "response": "#HandleCheckResponse" },
-          "chat.create": { "python": "chats.create", "args": [ ["from", "from_", "body", false],
-            ["message", "message", "body", false], ["to", "to", "body", false],
-            ["override_optout", "override_optout", "body", false] ], "response": { "object": { "chat": { "object": {
-            "id": "string", "display_name?": "string", "handles": {"array": "#ChatHandle"},
-            "health_status": "#ChatHealthStatus", "is_group": "boolean", "message": "#SentMessage",
-            "service": {"enum": ["iMessage", "SMS", "RCS"]} } } } } },
-          "chat.list": { "python": "chats.list_chats", "args": [ ["cursor", "cursor", "query", false],
-            ["from", "from_", "query", false], ["limit", "limit", "query", false], ["to", "to", "query", false] ],
-            "response": { "object": {"chats": {"array": "#Chat"}, "next_cursor?": "string"} } },
-          "chat.get": { "python": "chats.retrieve", "args": [["chatId", "chat_id", "path", true]], "response": "#Chat"
-            },
-          "chat.update": { "python": "chats.update", "args": [ ["chatId", "chat_id", "path", true],
-            ["display_name", "display_name", "body", false], ["group_chat_icon", "group_chat_icon", "body", false] ],
-            "response": {"object": {"chat_id?": "string", "status?": "string"}} },
-          "chat.leave": { "python": "chats.leave_chat", "args": [["chatId", "chat_id", "path", true]], "response": {
-            "object": { "message?": "string", "status?": "string", "trace_id?": "string" } } },
-          "chat.read": { "python": "chats.mark_as_read", "args": [["chatId", "chat_id", "path", true]] },
-          "chat.voicememo": { "python": "chats.send_voicememo", "args": [ ["chatId", "chat_id", "path", true],
-            ["attachment_id", "attachment_id", "body", false], ["override_optout", "override_optout", "body", false],
-            ["voice_memo_url", "voice_memo_url", "body", false] ], "response": { "object": { "voice_memo": { "object": {
-            "id": "string", "chat": { "object": { "id": "string", "handles": {"array": "#ChatHandle"},
-            "is_active": "boolean", "is_group": "boolean", "service": {"enum": ["iMessage", "SMS", "RCS"]} } },
-            "created_at": "date-time", "from": "string", "status": "string", "to": {"array": "string"}, "voice_memo": {
-            "object": { "id": "string", "filename": "string", "mime_type": "string", "size_bytes": "integer",
-            "url": "string", "duration_ms?": "integer" } }, "service?": {"enum": ["iMessage", "SMS", "RCS"]} } } } } },
-          "participant.add": { "python": "chats.participants.add", "args": [ ["chatId", "chat_id", "path", true],
-            ["handle", "handle", "body", false] ], "response": { "object": { "message?": "string", "status?": "string",
-            "trace_id?": "string" } } },
-          "participant.remove": { "python": "chats.participants.remove", "args": [ ["chatId", "chat_id", "path", true],
-            ["handle", "handle", "body", false] ], "response": { "object": { "message?": "string", "status?": "string",
-            "trace_id?": "string" } } },
-          "typing.start": { "python": "chats.typing.start", "args": [["chatId", "chat_id", "path", true]] },
-          "typing.stop": { "python": "chats.typing.stop", "args": [["chatId", "chat_id", "path", true]] },
-          "location.get": { "python": "chats.location.retrieve", "args": [["chatId", "chat_id", "path", true]],
-            "response": { "object": { "data": { "object": { "features": { "array": { "object": { "geometry": {
+            "type?": "string" } } } } },
+          "number.available": {"object": {"phone_number": "string", "vcf_url": "string"}},
+          "blocked.list": { "object": {"blocked_handles": {"array": "#BlockedHandleEntry"}} },
+          "blocked.add": {"object": {"blocked_handle": "#BlockedHandleEntry"}},
+          "blocked.remove": null,
+          "capability.check-imessage": "#HandleCheckResponse",
+          "capability.check-rcs": "#HandleCheckResponse",
+          "chat.create": { "object": { "chat": { "object": { "id": "string", "display_name?": "string",
+            "handles": {"array": "#ChatHandle"}, "health_status": "#ChatHealthStatus", "is_group": "boolean",
+            "message": "#SentMessage", "service": {"enum": ["iMessage", "SMS", "RCS"]} } } } },
+          "chat.list": { "object": {"chats": {"array": "#Chat"}, "next_cursor?": "string"} },
+          "chat.get": "#Chat",
+          "chat.update": {"object": {"chat_id?": "string", "status?": "string"}},
+          "chat.leave": { "object": { "message?": "string", "status?": "string", "trace_id?": "string" } },
+          "chat.read": null,
+          "chat.voicememo": { "object": { "voice_memo": { "object": { "id": "string", "chat": { "object": {
+            "id": "string", "handles": {"array": "#ChatHandle"}, "is_active": "boolean", "is_group": "boolean",
+            "service": {"enum": ["iMessage", "SMS", "RCS"]} } }, "created_at": "date-time", "from": "string",
+            "status": "string", "to": {"array": "string"}, "voice_memo": { "object": { "id": "string",
+            "filename": "string", "mime_type": "string", "size_bytes": "integer", "url": "string",
+            "duration_ms?": "integer" } }, "service?": {"enum": ["iMessage", "SMS", "RCS"]} } } } },
+          "participant.add": { "object": { "message?": "string", "status?": "string", "trace_id?": "string" } },
+          "participant.remove": { "object": { "message?": "string", "status?": "string", "trace_id?": "string" } },
+          "typing.start": null,
+          "typing.stop": null,
+          "location.get": { "object": { "data": { "object": { "features": { "array": { "object": { "geometry": {
             "object": { "coordinates": {"array": "number"}, "type": {"enum": ["Point"]} } }, "properties": { "object": {
             "handle": "string", "address?": "string", "locality?": "string", "updated_at?": "date-time" } },
-            "type": {"enum": ["Feature"]} } } }, "type": {"enum": ["FeatureCollection"]} } }, "success": "boolean" } }
-            },
-          "location.request": { "python": "chats.location.request", "args": [["chatId", "chat_id", "path", true]],
-            "response": {"object": {"message": "string", "success": "boolean"}} },
-          "location.stop": { "python": "chats.location.stop", "args": [ ["chatId", "chat_id", "path", true],
-            ["handle", "handle", "body", false] ], "response": {"object": {"message": "string", "success": "boolean"}}
-            },
-          "background.set": { "python": "chats.background.set", "args": [ ["chatId", "chat_id", "path", true],
-            ["type", "type", "body", false], ["image_url", "image_url", "body", false],
-            ["shades", "shades", "body", false], ["style", "style", "body", false],
-            ["variant", "variant", "body", false] ] },
-          "background.reset": { "python": "chats.background.remove", "args": [["chatId", "chat_id", "path", true]] },
-          "contactCard.create": { "python": "contact_card.create", "args": [
-            ["first_name", "first_name", "body", false], ["phone_number", "phone_number", "body", false],
-            ["image_url", "image_url", "body", false], ["last_name", "last_name", "body", false] ],
-            "response": "#SetContactCard" },
-          "contactCard.get": { "python": "contact_card.retrieve",
-            "args": [["phone_number", "phone_number", "query", false]],
-            "response": {"object": {"contact_cards": {"array": "#SetContactCard"}}} },
-          "contactCard.update": { "python": "contact_card.update", "args": [
-            ["phone_number", "phone_number", "query", false], ["first_name", "first_name", "body", false],
-            ["image_url", "image_url", "body", false], ["last_name", "last_name", "body", false] ],
-            "response": "#SetContactCard" },
-          "contactCard.share": { "python": "chats.share_contact_card", "args": [["chatId", "chat_id", "path", true]] },
-          "message.send": { "python": "chats.messages.send", "args": [ ["chatId", "chat_id", "path", true],
-            ["message", "message", "body", false], ["override_optout", "override_optout", "body", false] ],
-            "response": {"object": {"chat_id": "string", "message": "#SentMessage"}} },
-          "message.list": { "python": "chats.messages.list", "args": [ ["chatId", "chat_id", "path", true],
-            ["cursor", "cursor", "query", false], ["limit", "limit", "query", false] ],
-            "response": "#ListMessagesPagination" },
-          "message.create": { "python": "messages.create", "args": [ ["message", "message", "body", false],
-            ["to", "to", "body", false], [ "continuation_message", "continuation_message", "body", false ],
-            ["exclude_from", "exclude_from", "body", false], ["override_optout", "override_optout", "body", false],
-            ["Idempotency-Key", "idempotency_key", "header", false] ], "response": { "object": { "chat_id": "string",
-            "created_new_chat": "boolean", "from": "string", "from_selection": { "object": { "reason": { "enum": [
-            "reused_active_chat", "new_best_number", "failover_flagged" ] }, "reused_existing_chat": "boolean" } },
-            "handles": {"array": "#ChatHandle"}, "is_group": "boolean", "message": "#SentMessage",
-            "service": {"enum": ["iMessage", "SMS", "RCS"]}, "previous_chat_id?": "string" } } },
-          "message.get": { "python": "messages.retrieve", "args": [["messageId", "message_id", "path", true]],
-            "response": "#Message" },
-          "message.edit": { "python": "messages.update", "args": [ ["messageId", "message_id", "path", true],
-            ["text", "text", "body", false], ["part_index", "part_index", "body", false] ], "response": "#Message" },
-          "message.delete": { "python": "messages.delete", "args": [["messageId", "message_id", "path", true]] },
-          "message.thread": { "python": "messages.list_messages_thread", "args": [
-            ["messageId", "message_id", "path", true], ["cursor", "cursor", "query", false],
-            ["limit", "limit", "query", false], ["order", "order", "query", false] ],
-            "response": "#ListMessagesPagination" },
-          "message.react": { "python": "messages.add_reaction", "args": [ ["messageId", "message_id", "path", true],
-            ["operation", "operation", "body", false], ["type", "type", "body", false],
-            ["attachment_id", "attachment_id", "body", false], ["custom_emoji", "custom_emoji", "body", false],
-            ["emoji", "emoji", "body", false], ["part_index", "part_index", "body", false],
-            ["placement", "placement", "body", false], ["url", "url", "body", false] ], "response": { "object": {
-            "message?": "string", "status?": "string", "trace_id?": "string" } } },
-          "reaction.update": { "python": "messages.update_sticker_placement", "args": [
-            ["reactionId", "reaction_id", "path", true], ["messageId", "message_id", "path", false],
-            ["placement", "placement", "body", false] ], "response": { "object": { "status?": "string",
-            "success?": "boolean", "trace_id?": "string" } } },
-          "message.update-card": { "python": "messages.update_app_card", "args": [
-            ["messageId", "message_id", "path", true], ["layout", "layout", "body", false],
-            ["app", "app", "body", false], ["experience", "experience", "body", false],
-            ["fallback_text", "fallback_text", "body", false], ["interactive", "interactive", "body", false],
-            ["url", "url", "body", false] ], "response": {"object": {"chat_id": "string", "message": "#SentMessage"}} },
-          "poll.create": { "python": "chats.polls.create", "args": [ ["chatId", "chat_id", "path", true],
-            ["poll", "poll", "body", false] ], "response": "#PollEnvelope" },
-          "poll.get": { "python": "messages.poll.retrieve", "args": [["messageId", "message_id", "path", true]],
-            "response": "#PollEnvelope" },
-          "poll.add-options": { "python": "messages.poll.add_options", "args": [
-            ["messageId", "message_id", "path", true], ["options", "options", "body", false] ],
-            "response": "#PollEnvelope" },
-          "poll.vote": { "python": "messages.poll.vote", "args": [ ["messageId", "message_id", "path", true],
-            ["operation", "operation", "body", false], ["option_id", "option_id", "body", false] ],
-            "response": "#PollEnvelope" },
-          "webhook.events": { "python": "webhook_events.list", "args": [], "response": { "object": { "doc_url": {
-            "enum": [ "https://docs.linqapp.com/channel/imessage/guides/webhooks/events" ] },
-            "events": {"array": "#WebhookEventType"} } } },
-          "webhook.create": { "python": "webhook_subscriptions.create", "args": [
-            ["subscribed_events", "subscribed_events", "body", false], ["target_url", "target_url", "body", false],
-            ["phone_numbers", "phone_numbers", "body", false],
-            ["routing_id_header", "routing_id_header", "body", false],
-            ["routing_key_header", "routing_key_header", "body", false] ], "response": { "object": { "id": "string",
-            "created_at": "date-time", "is_active": "boolean", "signing_secret": "string",
-            "subscribed_events": {"array": "#WebhookEventType"}, "target_url": "string", "updated_at": "date-time",
-            "phone_numbers?": {"array": "string"}, "routing_id_header?": "string", "routing_key_header?": "string" } }
-            },
-          "webhook.list": { "python": "webhook_subscriptions.list", "args": [], "response": {
-            "object": {"subscriptions": {"array": "#WebhookSubscription"}} } },
-          "webhook.get": { "python": "webhook_subscriptions.retrieve",
-            "args": [["subscriptionId", "subscription_id", "path", true]], "response": "#WebhookSubscription" },
-          "webhook.update": { "python": "webhook_subscriptions.update", "args": [
-            ["subscriptionId", "subscription_id", "path", true], ["is_active", "is_active", "body", false],
-            ["phone_numbers", "phone_numbers", "body", false],
-            ["routing_id_header", "routing_id_header", "body", false],
-            ["routing_key_header", "routing_key_header", "body", false],
-            ["subscribed_events", "subscribed_events", "body", false], ["target_url", "target_url", "body", false] ],
-            "response": "#WebhookSubscription" },
-          "webhook.delete": { "python": "webhook_subscriptions.delete",
-            "args": [["subscriptionId", "subscription_id", "path", true]] },
-          "experience.list": { "python": "experiences.list", "args": [],
-            "response": {"object": {"experiences?": {"array": "#Experience"}}} },
-          "experience.get": { "python": "experiences.retrieve", "args": [["experience", "experience", "path", true]],
-            "response": "#Experience" },
-          "payment-request.create": { "python": "payment_requests.create", "args": [
-            ["amount", "amount", "body", false], ["currency", "currency", "body", false],
-            ["customer_id", "customer_id", "body", false], ["description", "description", "body", false],
-            ["discount", "discount", "body", false], ["from", "from_", "body", false],
-            ["metadata", "metadata", "body", false], ["mode", "mode", "body", false],
-            ["payer_handle", "payer_handle", "body", false], ["price_id", "price_id", "body", false],
-            ["quantity", "quantity", "body", false], ["rail", "rail", "body", false],
-            ["trial_end", "trial_end", "body", false], ["trial_period_days", "trial_period_days", "body", false],
-            ["Idempotency-Key", "idempotency_key", "header", false] ], "response": "#PaymentRequest" },
-          "payment-request.list": { "python": "payment_requests.list", "args": [ ["limit", "limit", "query", false],
-            ["offset", "offset", "query", false], ["status", "status", "query", false] ], "response": { "object": {
-            "data": {"array": "#PaymentRequest"}, "has_more": "boolean", "object": {"enum": ["list"]} } } },
-          "payment-request.get": { "python": "payment_requests.retrieve",
-            "args": [["paymentRequestId", "payment_request_id", "path", true]], "response": "#PaymentRequest" },
-          "payment-request.cancel": { "python": "payment_requests.cancel",
-            "args": [["paymentRequestId", "payment_request_id", "path", true]], "response": "#PaymentRequest" },
-          "provider.get": { "python": "payment_providers.retrieve", "args": [["provider", "provider", "path", true]],
-            "response": { "object": { "provider?": "string", "status?": {"enum": ["onboarding", "ready", "disabled"]} }
+            "type": {"enum": ["Feature"]} } } }, "type": {"enum": ["FeatureCollection"]} } }, "success": "boolean" } },
+          "location.request": {"object": {"message": "string", "success": "boolean"}},
+          "location.stop": {"object": {"message": "string", "success": "boolean"}},
+          "background.set": null,
+          "background.reset": null,
+          "contactCard.create": "#SetContactCard",
+          "contactCard.get": {"object": {"contact_cards": {"array": "#SetContactCard"}}},
+          "contactCard.update": "#SetContactCard",
+          "contactCard.share": null,
+          "message.send": {"object": {"chat_id": "string", "message": "#SentMessage"}},
+          "message.list": "#ListMessagesPagination",
+          "message.create": { "object": { "chat_id": "string", "created_new_chat": "boolean", "from": "string",
+            "from_selection": { "object": { "reason": { "enum": [ "reused_active_chat", "new_best_number",
+            "failover_flagged" ] }, "reused_existing_chat": "boolean" } }, "handles": {"array": "#ChatHandle"},
+            "is_group": "boolean", "message": "#SentMessage", "service": {"enum": ["iMessage", "SMS", "RCS"]},
+            "previous_chat_id?": "string" } },
+          "message.get": "#Message",
+          "message.edit": "#Message",
+          "message.delete": null,
+          "message.thread": "#ListMessagesPagination",
+          "message.react": { "object": { "message?": "string", "status?": "string", "trace_id?": "string" } },
+          "reaction.update": { "object": { "status?": "string", "success?": "boolean", "trace_id?": "string" } },
+          "message.update-card": {"object": {"chat_id": "string", "message": "#SentMessage"}},
+          "poll.create": "#PollEnvelope",
+          "poll.get": "#PollEnvelope",
+          "poll.add-options": "#PollEnvelope",
+          "poll.vote": "#PollEnvelope",
+          "webhook.events": { "object": { "doc_url": { "enum": [
+            "https://docs.linqapp.com/channel/imessage/guides/webhooks/events" ] },
+            "events": {"array": "#WebhookEventType"} } },
+          "webhook.create": { "object": { "id": "string", "created_at": "date-time", "is_active": "boolean",
+            "signing_secret": "string", "subscribed_events": {"array": "#WebhookEventType"}, "target_url": "string",
+            "updated_at": "date-time", "phone_numbers?": {"array": "string"}, "routing_id_header?": "string",
+            "routing_key_header?": "string" } },
+          "webhook.list": { "object": {"subscriptions": {"array": "#WebhookSubscription"}} },
+          "webhook.get": "#WebhookSubscription",
+          "webhook.update": "#WebhookSubscription",
+          "webhook.delete": null,
+          "experience.list": {"object": {"experiences?": {"array": "#Experience"}}},
+          "experience.get": "#Experience",
+          "payment-request.create": "#PaymentRequest",
+          "payment-request.list": { "object": { "data": {"array": "#PaymentRequest"}, "has_more": "boolean",
+            "object": {"enum": ["list"]} } },
+          "payment-request.get": "#PaymentRequest",
+          "payment-request.cancel": "#PaymentRequest",
+          "provider.get": { "object": { "provider?": "string", "status?": {"enum": ["onboarding", "ready", "disabled"]}
             } },
-          "provider.connect": { "python": "payment_providers.connect", "args": [ ["provider", "provider", "path", true],
-            ["return_url", "return_url", "body", false] ], "response": { "object": { "hosted_url?": "string",
-            "session_id?": "string", "status?": "string" } } },
-          "payment-handle.connect": { "python": "payment_handles.connect", "args": [["handle", "handle", "path", true]],
-            "response": "#PaymentHandleConnection" },
-          "payment-handle.verify": { "python": "payment_handles.verify", "args": [ ["handle", "handle", "path", true],
-            ["code", "code", "body", false], ["connect_id", "connect_id", "body", false] ],
-            "response": "#PaymentHandleConnection" },
-          "payment-handle.get": { "python": "payment_handles.connection", "args": [["handle", "handle", "path", true]],
-            "response": "#PaymentHandleConnection" },
-          "payment-handle.disconnect": { "python": "payment_handles.revoke",
-            "args": [["handle", "handle", "path", true]], "response": "#PaymentHandleConnection" },
-          "payment.create": { "python": "payments.create", "args": [ ["amount_cents", "amount_cents", "body", false],
-            ["currency", "currency", "body", false], ["handle", "handle", "body", false],
-            ["description", "description", "body", false], ["merchant", "merchant", "body", false],
-            ["metadata", "metadata", "body", false] ], "response": "#Payment" },
-          "payment.get": { "python": "payments.retrieve", "args": [["paymentId", "payment_id", "path", true]],
-            "response": "#Payment" },
-          "payment.cancel": { "python": "payments.cancel", "args": [["paymentId", "payment_id", "path", true]],
-            "response": "#Payment" },
-          "payment.credentials": { "python": "payments.credentials",
-            "args": [["paymentId", "payment_id", "path", true]], "response": { "object": { "handoff?": { "object": {
-            "card_ref?": "string", "fetch_url?": "string", "provider?": "string", "user_token?": "string" } } } } }
+          "provider.connect": { "object": { "hosted_url?": "string", "session_id?": "string", "status?": "string" } },
+          "payment-handle.connect": "#PaymentHandleConnection",
+          "payment-handle.verify": "#PaymentHandleConnection",
+          "payment-handle.get": "#PaymentHandleConnection",
+          "payment-handle.disconnect": "#PaymentHandleConnection",
+          "payment.create": "#Payment",
+          "payment.get": "#Payment",
+          "payment.cancel": "#Payment",
+          "payment.credentials": { "object": { "handoff?": { "object": { "card_ref?": "string", "fetch_url?": "string",
+            "provider?": "string", "user_token?": "string" } } } }
         }
         }
         """#

@@ -1,8 +1,7 @@
 import LinqJSON
 
-/// The documented shape of every operation's response, and the official Python SDK's method for
-/// each: data generated from the SDK (linq-python) by `scripts/gen-shapes` into
-/// `ResponseShapes+Data.swift`, parsed once on first use.
+/// The documented shape of every operation's response: data generated from the official Python SDK
+/// (linq-python) by `scripts/gen-shapes` into `ResponseShapes+Data.swift`, parsed once on first use.
 ///
 /// Checking a response walks it once and allocates nothing while it conforms (about 1 µs for a chat,
 /// 15 µs for a page of 20 messages in a release build):
@@ -35,42 +34,19 @@ public enum ResponseShapes {
     /// returning `None` (204 and the like), `nil` for an operation the data does not know.
     public static func answersWithBody(operationID: String) -> Bool? {
         let catalog = ShapeCatalog.shared
-        guard catalog.pythonMethods[operationID] != nil else { return nil }
+        guard catalog.operationIDs.contains(operationID) else { return nil }
         return catalog.responses[operationID] != nil
     }
 
     /// The operations the data describes (every catalog operation when the data is up to date).
-    public static var operationIDs: Set<String> { Set(ShapeCatalog.shared.pythonMethods.keys) }
+    public static var operationIDs: Set<String> { ShapeCatalog.shared.operationIDs }
 
     static func shape(operationID: String, status: Int) -> Shape? {
         let catalog = ShapeCatalog.shared
         switch status {
         case 200...299: return catalog.responses[operationID]
-        case 400...599: return catalog.pythonMethods[operationID] != nil ? errorEnvelope : nil
+        case 400...599: return catalog.operationIDs.contains(operationID) ? errorEnvelope : nil
         default: return nil
         }
     }
-}
-
-extension ResponseShapes {
-    /// The Python SDK method that performs an operation, as a path on a client: `contact_card.create`,
-    /// `chats.messages.send`; `nil` for an unknown operation.
-    public static func pythonMethod(for operationID: String) -> String? {
-        ShapeCatalog.shared.pythonMethods[operationID]?.method
-    }
-
-    /// The Python SDK method with its arguments (names, where each travels, which are positional).
-    public static func pythonSDKMethod(for operationID: String) -> PythonSDKMethod? {
-        ShapeCatalog.shared.pythonMethods[operationID]
-    }
-
-    /// Path placeholders as the catalog spells them → the SDK's argument names (`chatId` → `chat_id`).
-    public static func pythonPathParameters(for operationID: String) -> [String: String]? {
-        ShapeCatalog.shared.pythonMethods[operationID]?.pathParameters
-    }
-}
-
-extension APIOperation {
-    /// The official Python SDK's method for this operation (see `ResponseShapes.pythonSDKMethod(for:)`).
-    public var pythonSDKMethod: PythonSDKMethod? { ResponseShapes.pythonSDKMethod(for: id) }
 }

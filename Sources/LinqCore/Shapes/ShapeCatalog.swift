@@ -6,8 +6,8 @@ struct ShapeCatalog: Sendable {
     let definitions: [Shape]
     /// Operation id → the shape of its success body; absent when the operation answers with none.
     let responses: [String: Shape]
-    /// Operation id → how the Python SDK performs it (every operation of the document).
-    let pythonMethods: [String: PythonSDKMethod]
+    /// Every operation of the document (those answering with no body too).
+    let operationIDs: Set<String>
 
     /// Parsed on first use; the document is generated and valid, so a failure is a programming error.
     static let shared: ShapeCatalog = {
@@ -20,20 +20,18 @@ struct ShapeCatalog: Sendable {
 
     init(document: JSONValue) throws(ShapeDocumentError) {
         guard let definitions = document["definitions"]?.objectValue,
-            let operations = document["operations"]?.objectValue
-        else { throw ShapeDocumentError("the document needs \"definitions\" and \"operations\" objects") }
+            let operations = document["responses"]?.objectValue
+        else { throw ShapeDocumentError("the document needs \"definitions\" and \"responses\" objects") }
         let reader = ShapeReader(definitions: definitions)
         self.definitions = try definitions.map { member throws(ShapeDocumentError) in
             try reader.shape(member.value)
         }
         var responses: [String: Shape] = [:]
-        var pythonMethods: [String: PythonSDKMethod] = [:]
-        for member in operations {
-            if let response = member.value["response"] { responses[member.key] = try reader.shape(response) }
-            pythonMethods[member.key] = try PythonSDKMethod(document: member.value, operationID: member.key)
+        for member in operations where !member.value.isNull {
+            responses[member.key] = try reader.shape(member.value)
         }
         self.responses = responses
-        self.pythonMethods = pythonMethods
+        self.operationIDs = Set(operations.map(\.key))
     }
 }
 
