@@ -92,4 +92,20 @@ import Testing
         let none = try f.run(["-c", "webhook listen --events message.read", "-c", "webhook replay"])
         #expect(none.stderr.contains("no webhook delivery received yet: nothing to replay"), "\(none.stderr)")
     }
+
+    /// The command's help example, verbatim, against the binary's own emulator (the registry's
+    /// example test skips it: its in-process emulator cannot deliver to a listener).
+    @Test func theHelpExampleReplaysTheLastDelivery() throws {
+        let f = ScratchHome()
+        defer { f.home.remove() }
+        let run = try f.run(["--fresh", "-c", "help webhook replay"])
+        let example = try #require(
+            run.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("webhook listen;") && $0.hasSuffix("webhook replay") },
+            "the example in the help: \(run.stdout)")
+        let replay = try f.run(["--fresh", "--output", "quiet", "-c", example, "-c", "webhook received"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stderr.contains("delivered again"), "\(replay.stderr)")
+        #expect(replay.stdout.contains("replay of #"), "\(replay.stdout)")
+    }
 }

@@ -67,7 +67,9 @@ import Testing
                 for spec in CommandRegistry.all where spec.operation == nil {
                     // Commands that take a file are run by the end-to-end tests with real files.
                     if spec.parameters.contains(where: { $0.type == .file }) { continue }
-                    for example in spec.examples {
+                    // Examples awaiting a webhook delivery need an emulator that can reach a listener
+                    // (this one answers in-process): the end-to-end tests run them through the binary.
+                    for example in spec.examples where !example.contains("expect event") {
                         let (shell, output) = try Self.shell(home: home.path)
                         let status = shell.run(line: example)
                         if status != 0 { failures.append("\(example) → \(status): \(output.err.prefix(200))") }
