@@ -10,6 +10,11 @@ extension Interpreter {
         guard let listener = webhooks.listener else { return }
         webhooks.listener = nil
         webhooks.stoppedFrom = listener.firstNumber
+        stop(listener)
+    }
+
+    /// Stops a receiver (the shell's, or chat mode's own) and deletes the subscription it made.
+    func stop(_ listener: WebhookListener) {
         listener.stop()
         // Forwards under way finish (each within its own 10-s limit) and print their line.
         _ = Blocking.wait(upTo: 15) { listener.forwardsInFlight == 0 }

@@ -48,6 +48,8 @@ public final class Interpreter {
     let prompt = PromptState()
     /// Dry runs and their placeholders.
     let dryRun = DryRunState()
+    /// Chat mode (`chat open`), while it is on: lines go to the conversation.
+    var chat: ChatSession?
     /// How the run was started.
     var options: RunOptions
     /// Where output goes (stdout is captured while a command's output is piped or redirected).

@@ -114,36 +114,8 @@ enum EmulatorCommands {
     static func control(_ context: CommandContext, _ method: String, _ path: String, body: JSONValue? = nil)
         throws(ShellError) -> JSONValue?
     {
-        let session = context.session
-        // A standalone `linq emulator` is a custom URL: try it; never the production API.
-        if case .production = session.target {
-            throw ShellError.usage(
-                "\(context.spec.name) works only on an emulator (the built-in one, or `linq emulator` at a URL), not on the production API"
-            )
-        }
-        let url = origin(of: session.baseURL.value) + path
-        var request = HTTPRequestData(method: method, url: url)
-        if let body {
-            request.headers = [HTTPHeader("Content-Type", "application/json")]
-            request.body = Array(body.formatted(.compact).utf8)
-        }
-        let result = Blocking.send(
-            request, through: context.environment.transport, timeouts: context.environment.baseConfiguration.timeouts)
-        switch result {
-        case .failure(let error):
-            if error is CancellationError { throw ShellError(.interrupted, "interrupted") }
-            throw ShellError.usage("the emulator did not answer \(method) \(path): \(error)")
-        case .success(let response):
-            let json = try? JSONValue.parse(String(decoding: response.body, as: UTF8.self))
-            guard (200..<300).contains(response.status) else {
-                if response.status == 404 {
-                    throw ShellError.usage("\(url) is not a linq emulator (it has no /_emulator control API)")
-                }
-                let message = json?["error"]?["message"]?.stringValue ?? "status \(response.status)"
-                throw ShellError.usage("the emulator refused \(method) \(path): \(message)")
-            }
-            return response.body.isEmpty ? nil : json
-        }
+        try EmulatorControl(session: context.session, environment: context.environment, command: context.spec.name)
+            .call(method, path, body: body)
     }
 
     /// `scheme://host:port` of a URL (where the control API lives).

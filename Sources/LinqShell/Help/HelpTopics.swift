@@ -21,6 +21,7 @@ enum HelpTopics {
         HelpTopic(
             name: "exit-codes", summary: "0 ok, 1 API/network, 2 usage, 3 assertion, 130 interrupted",
             text: { exitCodes }),
+        HelpTopic(name: "chat-bot", summary: "The rule file of chat open --peer bot --rules FILE", text: { chatBot }),
     ]
 
     static func topic(named name: String) -> HelpTopic? {

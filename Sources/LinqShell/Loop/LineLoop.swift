@@ -76,6 +76,10 @@ final class LineLoop {
             // What other threads posted meanwhile (a webhook event's line) is printed now.
             Blocking.drain()
             if shell.outcome.exitRequested != nil { return .exit }
+            if let chat = shell.chat {
+                guard chatLine(chat) else { return .stopped }
+                continue
+            }
             switch nextLogicalLine() {
             case .end:
                 if interrupted {
@@ -97,6 +101,41 @@ final class LineLoop {
                 // Ctrl-C during a pasted block's command drops the rest of the block.
                 if Interrupts.count != before { queued = [] }
             }
+        }
+    }
+
+    /// One line of chat mode (`chat open`): a message or a chat command, under the loop's
+    /// failure policy. The end of input (Ctrl-D) leaves chat mode, not the shell; Ctrl-C on the
+    /// line being typed clears it, and during a send cancels only that send. False when the run
+    /// must stop. Chat lines stay out of the history (they are messages).
+    private func chatLine(_ chat: ChatSession) -> Bool {
+        let prompt = source.interactive && queued.isEmpty ? chat.prompt(color: shell.session.color.value) : ""
+        switch nextPhysicalLine(prompt: prompt) {
+        case .end:
+            shell.leaveChat()
+            return true
+        case .interrupted:
+            if source.interactive { return true }
+            return fail(ShellError(.interrupted, "interrupted"))
+        case .invalid(let message):
+            lineNumber += 1
+            return fail(ShellError.usage(message), line: lineNumber)
+        case .line(let text):
+            lineNumber += 1
+            shell.outcome.log.commandRan()
+            let saved = shell.position.location
+            if !name.isEmpty { shell.position.location = SourceLocation(file: name, line: lineNumber) }
+            defer { shell.position.location = saved }
+            do throws(ShellError) {
+                try chat.handle(text)
+            } catch {
+                if error.kind != .assertion && !error.alreadyReported {
+                    shell.outcome.log.commandFailed(
+                        shell.scrub(text), at: shell.position.location, details: [shell.scrub(error.message)])
+                }
+                return fail(error, line: lineNumber)
+            }
+            return true
         }
     }
 

@@ -23,8 +23,12 @@ public final class ShellRunner {
     /// The interactive prompt: banner, completion, history; returns 0 at Ctrl-D (or `exit N`).
     public func prompt(_ source: any LineSource) -> Int32 {
         let shell = self.shell
-        source.setCompleter { [unowned shell] before in Completer().complete(before, session: shell.session) }
-        source.setHint { [unowned shell] line in Completer().hint(for: line, session: shell.session) }
+        source.setCompleter { [unowned shell] before in
+            shell.chat?.complete(before) ?? Completer().complete(before, session: shell.session)
+        }
+        source.setHint { [unowned shell] line in
+            shell.chat == nil ? Completer().hint(for: line, session: shell.session) : nil
+        }
         if source.interactive { shell.output.writeErr(Prompt.banner(for: shell.session) + "\n") }
         var interactive = options
         interactive.keepGoing = true
@@ -32,6 +36,7 @@ public final class ShellRunner {
         shell.prompt.history = History(loaded: source.historyEntries)
         if let notifier = source.notifier { shell.webhooks.notify = notifier }
         let ending = LineLoop(shell: shell, source: source, name: "", options: interactive).run()
+        shell.leaveChat()
         shell.stopListener()
         Blocking.drain()
         if ending == .end && source.interactive { shell.output.writeOut("\n") }
@@ -67,6 +72,7 @@ public final class ShellRunner {
     /// Prints the summary (always for files; otherwise only when assertions ran or a report is
     /// due), writes the report, and returns the exit status.
     func finish(name: String, summary: Bool) -> Int32 {
+        shell.leaveChat()
         shell.stopListener()
         Blocking.drain()
         let log = shell.outcome.log

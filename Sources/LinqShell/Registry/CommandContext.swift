@@ -238,3 +238,16 @@ public struct CommandContext {
         shell.noteKey()
     }
 }
+
+extension CommandContext {
+    /// Switches the prompt to a conversation made by `make` (`chat open`); `$chat` holds its id.
+    func openChat(_ make: (Interpreter) throws(ShellError) -> ChatSession) throws(ShellError) {
+        if let open = shell.chat { throw ShellError.usage("already in chat \(open.chatID): /exit first") }
+        let chat = try make(shell)
+        shell.chat = chat
+        if !chat.chatID.isEmpty { shell.session.variables["chat"] = .string(chat.chatID) }
+        let who = chat.peer.map { " · \($0.contact) is emulated (\($0.kindName))" } ?? ""
+        let starts = chat.chatID.isEmpty ? " · your first message starts the chat" : ""
+        err(errorRenderer.dim("chat with \(chat.title)\(who)\(starts) · /help · Ctrl-D or /exit returns") + "\n")
+    }
+}
