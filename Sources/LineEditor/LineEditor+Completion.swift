@@ -136,4 +136,11 @@ extension LineEditor {
     static func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
         max(0, Int(swel_wcwidth(scalar.value)))
     }
+
+    /// `wcwidth` of one code point, `nil` where the C library does not know it (a control
+    /// character, or any non-ASCII one when the process's locale is not UTF-8).
+    public static func knownWidth(_ scalar: Unicode.Scalar) -> Int? {
+        let width = Int(swel_wcwidth(scalar.value))
+        return width < 0 ? nil : width
+    }
 }

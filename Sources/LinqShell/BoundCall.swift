@@ -11,6 +11,10 @@ public struct BoundCall: Sendable {
     public var noValidate: Bool
     /// `--output` for this command only.
     public var output: OutputMode?
+    /// `--filter`: what of the response is printed (parsed before anything is sent).
+    public var filter: JSONFilter?
+    /// `--columns` for `--output table`.
+    public var columns: [TableColumn]?
     /// `--all`: follow every page of a list.
     public var all = false
     /// `--max-pages N` with `--all`.
@@ -76,6 +80,13 @@ public struct BoundCall: Sendable {
         }
         try checkSomethingToChange(usage: usage)
         if maxPages != nil && !all { throw ShellError.usage("--max-pages goes with --all") }
+        if pick != nil && filter != nil {
+            throw ShellError.usage(
+                "--pick and --filter both choose what prints: use one (--filter '.a.b' is --pick a.b)")
+        }
+        var choice = outputChoice
+        try choice.check()
+        output = choice.mode
         if (every != nil || untilTimeout != nil) && until == nil {
             throw ShellError.usage("--every and --timeout go with --until 'PATH == VALUE'")
         }
@@ -83,6 +94,9 @@ public struct BoundCall: Sendable {
 }
 
 extension BoundCall {
+    /// What this call asks of its output (`--output`, `--filter`, `--columns`).
+    public var outputChoice: OutputChoice { OutputChoice(mode: output, filter: filter, columns: columns) }
+
     /// An update (PATCH or PUT) whose body fields are all optional must change one of them: with
     /// none given the server would answer 1001 naming no field, so it is caught here, naming them.
     func checkSomethingToChange(usage: String) throws(ShellError) {
@@ -104,6 +118,8 @@ enum CommonFlag: String, CaseIterable {
     case json
     case noValidate = "no-validate"
     case output
+    case filter
+    case columns
     case all
     case maxPages = "max-pages"
     case pick
@@ -123,7 +139,16 @@ enum CommonFlag: String, CaseIterable {
         case .output:
             .flag(
                 "output", type: .enumeration(OutputMode.allCases.map(\.rawValue)), default: "the session's output",
-                help: "how to print this response")
+                help: "how to print this response: " + OutputMode.allCases.map(\.rawValue).joined(separator: ", "))
+        case .filter:
+            .flag(
+                "filter", type: .string, completion: .none,
+                help: "print what this jq-like filter selects, e.g. '.chats[] | select(.is_group) | .id' (help filters)"
+            )
+        case .columns:
+            .flag(
+                "columns", type: .string, completion: .none,
+                help: "the columns of --output table, e.g. id,display_name,health_status.status")
         case .all: .flag("all", help: "follow every page and print each item")
         case .maxPages: .flag("max-pages", type: .integer, completion: .none, help: "with --all: stop after N pages")
         case .pick:
@@ -174,6 +199,8 @@ enum CommonFlag: String, CaseIterable {
             for text in values { try Self.mergeJSON(text, into: &call) }
         case .noValidate: call.noValidate = given
         case .output: call.output = OutputMode(rawValue: text)
+        case .filter: call.filter = try OutputChoice.parseFilter(text)
+        case .columns: call.columns = try TableColumn.parse(text)
         case .all: call.all = given
         case .maxPages:
             guard let n = Int(text), n > 0 else {

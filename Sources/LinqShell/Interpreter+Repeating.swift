@@ -11,8 +11,7 @@ extension Interpreter {
         let every = call.every ?? 2
         let deadline = Clock.seconds() + (call.untilTimeout ?? 60)
         let request = try prepare(call)
-        var renderer = self.renderer
-        if let mode = call.output { renderer.output = mode }
+        let renderer = self.renderer(for: call.outputChoice)
         var tries = 0
         while true {
             tries += 1

@@ -19,8 +19,8 @@ extension Interpreter {
             return
         }
         try send(
-            prepare(call), idempotent: call.operation.isIdempotent, output: call.output, operation: call.operation,
-            pick: call.pick)
+            prepare(call), idempotent: call.operation.isIdempotent, output: call.outputChoice,
+            operation: call.operation, pick: call.pick)
         if call.operation.pagination != nil { session.listPosition = nextPage(after: call) }
     }
 
@@ -37,30 +37,33 @@ extension Interpreter {
     /// Sends a request, records it as the last response and prints it: the status line and
     /// headers first with `headers on`, the body (or the `--pick`ed part), then the timing line.
     func send(
-        _ request: HTTPRequestData, idempotent: Bool, output mode: OutputMode?, operation: APIOperation?,
+        _ request: HTTPRequestData, idempotent: Bool, output choice: OutputChoice, operation: APIOperation?,
         pick: String? = nil
     ) throws(ShellError) {
-        var renderer = self.renderer
-        if let mode { renderer.output = mode }
+        let renderer = self.renderer(for: choice)
         let response: LinqResponse?
         do {
             response = try fetch(request, idempotent: idempotent, operation: operation, timing: false)
         } catch {
-            // A pipeline reading JSON sees the error's envelope too (the block stays on stderr).
-            if let body = error.linqError?.response, renderer.output == .json || renderer.output == .raw,
-                !bodiesHidden
-            {
-                output.writeOut(renderer.body(of: body))
-            }
+            showEnvelope(of: error, renderer: renderer)
             if let failed = error.linqError?.response, session.timing.value { output.writeErr(timingLine(failed)) }
             throw error
         }
         guard let response else { return }
         defer { if session.timing.value { output.writeErr(timingLine(response)) } }
-        try show(response, renderer: renderer, pick: pick)
+        try show(response, renderer: renderer, pick: pick, operation: operation)
         if session.checksShapes, !bodiesHidden {
             warnShape(response, operation: operation ?? APICatalog.operation(method: request.method, url: request.url))
         }
+    }
+
+    /// An API error's envelope on stdout in the output's format (json, jsonl, yaml, raw), so a
+    /// pipeline reading that format sees the error too; the error block stays on stderr.
+    func showEnvelope(of error: ShellError, renderer: Renderer) {
+        guard !bodiesHidden, let body = error.linqError?.response, let text = renderer.errorEnvelope(body) else {
+            return
+        }
+        output.writeOut(text)
     }
 
     /// `⚠ shape: …` under the body (stderr), one line per way the response departs from the
@@ -73,31 +76,56 @@ extension Interpreter {
                 .joined())
     }
 
-    /// Prints a response as `send` does (nothing while `let` binds it).
-    func show(_ response: LinqResponse, renderer: Renderer, pick: String?) throws(ShellError) {
+    /// Prints a response as `send` does, through the renderer's stages and `emit` (nothing while
+    /// `let` or `watch` binds it: then what would have printed is kept for `watch`).
+    func show(_ response: LinqResponse, renderer: Renderer, pick: String?, operation: APIOperation? = nil)
+        throws(ShellError)
+    {
+        let operation = operation ?? (renderer.output.printsBodyAsIs ? nil : listOperation(of: response))
         if bodiesHidden {
-            lastShown = try pick.map { p throws(ShellError) in try pickedValue(p, from: response) } ?? response.json
+            lastShown = try shownValue(of: response, renderer: renderer, pick: pick)
+            lastShownRenderer = renderer
             return
         }
-        if session.headers.value && renderer.output != .quiet { output.writeOut(renderer.responseHead(response)) }
+        let head = session.headers.value && renderer.output != .quiet ? renderer.responseHead(response) : ""
+        let rendered: Rendered
         if let pick {
-            output.writeOut(try picked(pick, from: response, renderer: renderer))
-            return
+            rendered = try picked(pick, from: response, renderer: renderer)
+        } else {
+            rendered = try renderer.render(response, operation: operation)
         }
-        let text = renderer.body(of: response)
-        if !text.isEmpty {
-            output.writeOut(text)
-        } else if renderer.output != .quiet && (terminal.stderrIsTTY || session.verbose.value) {
+        emit(head.isEmpty ? rendered : Rendered(text: head + rendered.text, note: rendered.note))
+        if rendered.text.isEmpty && rendered.note == nil && renderer.output != .quiet
+            && (terminal.stderrIsTTY || session.verbose.value)
+        {
             output.writeErr(errorRenderer.dim("\(response.status) \(Renderer.reason(response.status))") + "\n")
         }
     }
 
-    /// `--pick PATH`: one part of the response (text as is, anything else as JSON); a usage error
-    /// naming the fields there are when the path leads nowhere.
-    func picked(_ path: String, from response: LinqResponse, renderer: Renderer) throws(ShellError) -> String {
+    /// The operation a response answered (for where its list is), from its request.
+    func listOperation(of response: LinqResponse) -> APIOperation? {
+        APICatalog.operation(method: response.request.method, url: response.request.url)
+    }
+
+    /// What `show` would print, as one value: the `--pick`ed part, what `--filter` yields (several
+    /// values as an array), or the body.
+    func shownValue(of response: LinqResponse, renderer: Renderer, pick: String?) throws(ShellError) -> JSONValue? {
+        if let pick { return try pickedValue(pick, from: response) }
+        guard let filter = renderer.filter, let json = response.json else { return response.json }
+        do {
+            let values = try filter.apply(to: json).values
+            return values.count == 1 ? values[0] : .array(values)
+        } catch {
+            throw ShellError(.request, "--filter '\(filter.text)': \(error.message)")
+        }
+    }
+
+    /// `--pick PATH`: one part of the response (text as is, anything else in the output's
+    /// format); a usage error naming the fields there are when the path leads nowhere.
+    func picked(_ path: String, from response: LinqResponse, renderer: Renderer) throws(ShellError) -> Rendered {
         let value = try pickedValue(path, from: response)
-        if case .string(let text) = value { return TerminalText.escape(text, keepLayout: true) + "\n" }
-        return renderer.json(value)
+        if case .string(let text) = value { return Rendered(text: TerminalText.escape(text, keepLayout: true) + "\n") }
+        return renderer.values([value])
     }
 
     /// The part of a response `--pick PATH` names.

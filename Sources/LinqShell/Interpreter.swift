@@ -61,6 +61,8 @@ public final class Interpreter {
     /// What the last command would have printed while bodies were hidden: its response's JSON,
     /// or the part `--pick` chose (`watch` shows it).
     var lastShown: JSONValue?
+    /// The renderer that value would have been printed with (its command's `--output`, `--filter`).
+    var lastShownRenderer: Renderer?
     public let terminal: TerminalInfo
     /// Every API key the session has used: masked in all output, reports, recordings and echoes.
     public private(set) var secrets: Set<String> = []

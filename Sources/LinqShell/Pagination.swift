@@ -24,19 +24,17 @@ extension Interpreter {
         return next
     }
 
-    /// `--all`: every item of every page, printed as it arrives (one JSON document per item).
+    /// `--all`: every item of every page, printed as it arrives (each item on its own in the
+    /// format, after `--filter`); a table, or output the pager will show, is printed once the last
+    /// page is in.
     func followAllPages(_ call: BoundCall) throws(ShellError) {
-        guard let pagination = call.operation.pagination else { return }
-        let key: String
-        switch pagination {
-        case .cursor(let itemsKey), .offset(let itemsKey): key = itemsKey
-        }
-        var renderer = self.renderer
-        if let mode = call.output { renderer.output = mode }
+        guard let key = call.operation.listKey else { return }
+        let renderer = self.renderer(for: call.outputChoice)
+        var stream = ItemStream(renderer: renderer, buffered: pages || renderer.output == .table, hidden: bodiesHidden)
         var current: BoundCall? = call
         var seenCursors = Set<String>()
-        var pages = 0
-        var items = 0
+        var pageCount = 0
+        defer { emit(stream.finish()) }
         while let page = current {
             if let cursor = page.arguments["cursor"]?.stringValue {
                 guard seenCursors.insert(cursor).inserted else {
@@ -44,27 +42,98 @@ extension Interpreter {
                     break
                 }
             }
-            guard let response = try fetch(prepare(page), idempotent: true, operation: page.operation) else { return }
-            pages += 1
+            let response: LinqResponse
+            do {
+                guard let fetched = try fetch(prepare(page), idempotent: true, operation: page.operation) else {
+                    return
+                }
+                response = fetched
+            } catch {
+                emit(stream.finish())
+                showEnvelope(of: error, renderer: renderer)
+                throw error
+            }
+            pageCount += 1
             for item in response.json?[key]?.arrayValue ?? [] {
-                if renderer.output != .quiet && !bodiesHidden { output.writeOut(renderer.json(item)) }
-                items += 1
+                if let text = try stream.add(item) { output.writeOut(text) }
             }
             if let cursor = response.json?["next_cursor"]?.stringValue, !cursor.isEmpty, seenCursors.contains(cursor) {
                 output.writeErr(errorRenderer.dim("stopped: the server repeated cursor \(cursor)") + "\n")
                 break
             }
             current = nextPage(after: page)
-            if let max = call.maxPages, pages >= max, current != nil {
+            if let max = call.maxPages, pageCount >= max, current != nil {
                 session.listPosition = current
+                emit(stream.finish())
                 output.writeErr(
-                    errorRenderer.dim("stopped after \(pages) page(s) (--max-pages); `more` continues") + "\n")
+                    errorRenderer.dim("stopped after \(pageCount) page(s) (--max-pages); `more` continues") + "\n")
                 return
             }
         }
         session.listPosition = nil
+        emit(stream.finish())
         if terminal.stderrIsTTY || session.verbose.value {
-            output.writeErr(errorRenderer.dim("\(items) item(s) in \(pages) page(s)") + "\n")
+            output.writeErr(errorRenderer.dim("\(stream.items) item(s) in \(pageCount) page(s)") + "\n")
         }
+    }
+}
+
+/// The items `--all` prints: each through the filter and the format, written at once or kept
+/// for the end (a table needs every row for its widths; the pager needs the whole text).
+struct ItemStream {
+    let renderer: Renderer
+    /// Keep the text (or the rows) until `finish`.
+    let buffered: Bool
+    /// `let` binds the response: nothing prints.
+    let hidden: Bool
+    private(set) var items = 0
+    private var printed = 0
+    private var kept = ""
+    private var rows: [JSONValue] = []
+    private var finished = false
+
+    init(renderer: Renderer, buffered: Bool, hidden: Bool) {
+        self.renderer = renderer
+        self.buffered = buffered
+        self.hidden = hidden
+    }
+
+    /// Adds one item; the text to print now, if any.
+    mutating func add(_ item: JSONValue) throws(ShellError) -> String? {
+        items += 1
+        guard !hidden, renderer.output != .quiet else { return nil }
+        var values = [item]
+        if let filter = renderer.filter {
+            do {
+                values = try filter.apply(to: item).values
+            } catch {
+                throw ShellError(.request, "--filter '\(filter.text)': \(error.message)")
+            }
+        }
+        if renderer.output == .table {
+            rows += values
+            return nil
+        }
+        let text = renderer.values(values, continuing: printed > 0).text
+        printed += values.count
+        guard buffered else { return text }
+        kept += text
+        return nil
+    }
+
+    /// What is left to print, with a note when a filter found nothing in any item (once: later
+    /// calls give nothing).
+    mutating func finish() -> Rendered {
+        defer {
+            kept = ""
+            rows = []
+            finished = true
+        }
+        if finished || hidden || renderer.output == .quiet { return Rendered(text: "") }
+        if renderer.output == .table { return renderer.table(rows) }
+        if let filter = renderer.filter, printed == 0, items > 0 {
+            return Rendered(text: kept, note: "--filter '\(filter.text)' found nothing")
+        }
+        return Rendered(text: kept)
     }
 }

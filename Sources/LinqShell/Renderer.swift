@@ -21,6 +21,12 @@ public struct Renderer: Sendable {
     public var emulatorKey: String?
     /// The terminal's width when writing to one: long hints wrap between words to fit it.
     public var width: Int?
+    /// `--filter`: what of each response is printed (see `Renderer+Stages`).
+    public var filter: JSONFilter?
+    /// `--columns` for `--output table` (`nil`: the rows' scalar members).
+    public var columns: [TableColumn]?
+    /// The terminal's width for `--output table` (`nil`: not a terminal, nothing is fitted).
+    public var tableWidth: Int?
 
     public init(color: Bool, output: OutputMode, secret: String?) {
         self.color = color
@@ -42,12 +48,13 @@ public struct Renderer: Sendable {
     func yellow(_ t: String) -> String { style("33", t) }
     func cyan(_ t: String) -> String { style("36", t) }
 
-    /// A JSON value in the output mode (`raw` is treated as `json` for values that did not come
-    /// from the wire).
+    /// A JSON value as JSON text: compact for `json`, `jsonl` and `raw` (values that did not come
+    /// from the wire), else indented. Formats of their own (YAML, tables) go through `values`.
     public func json(_ value: JSONValue) -> String {
         switch output {
-        case .pretty, .quiet: value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil)) + "\n"
-        case .json, .raw: value.formatted(.compact) + "\n"
+        case .pretty, .quiet, .yaml, .table:
+            value.formatted(JSONStyle(indent: 2, theme: color ? .standard : nil)) + "\n"
+        case .json, .jsonl, .raw: value.formatted(.compact) + "\n"
         }
     }
 

@@ -82,7 +82,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Use a saved profile (see `profile list`).")
     var profile: String?
 
-    @Option(help: "Output mode: pretty, json, raw or quiet.")
+    @Option(help: "Output mode: pretty, json, jsonl, yaml, table, raw or quiet.")
     var output: String?
 
     @Flag(name: .customLong("no-color"), help: "Never colour output.")
@@ -113,7 +113,8 @@ struct ConnectionOptions: ParsableArguments {
 
     func check() throws {
         if let output, OutputMode(rawValue: output) == nil {
-            throw ValidationError("--output must be pretty, json, raw or quiet, not '\(output)'")
+            throw ValidationError(
+                "--output must be " + OutputMode.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(output)'")
         }
     }
 }
@@ -207,7 +208,8 @@ enum Launcher {
         let shellEnvironment = ShellEnvironment(
             transport: transport, variables: environment, profilePath: profilePath, startEmulator: startEmulator)
         let runOptions = RunOptions(
-            productionConfirmed: script.yes, remembersIDs: file == nil && commands.isEmpty && terminal.interactive)
+            productionConfirmed: script.yes, remembersIDs: file == nil && commands.isEmpty && terminal.interactive,
+            pages: file == nil && (!commands.isEmpty || terminal.interactive))
         let shell = Interpreter(
             session: session, environment: shellEnvironment, output: output, terminal: terminal, options: runOptions)
         let runner = ShellRunner(shell: shell, options: script.options)

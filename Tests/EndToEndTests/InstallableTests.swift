@@ -82,8 +82,9 @@ import Testing
     /// `.linq` files (issue 18, item 5): bash runs the script `scripts/install` writes.
     @Test(arguments: [
         ("ca", ["card", "capability"]), ("de", ["demo.linq"]), ("card cr", ["create"]),
-        ("card create --fi", ["--first"]), ("message send X --effect conf", ["confetti"]),
-        ("--output ", ["pretty", "json", "raw", "quiet"]), ("run ", ["demo.linq"]), ("--kee", ["--keep-going"]),
+        ("card create --fir", ["--first"]), ("message send X --effect conf", ["confetti"]),
+        ("--output ", ["pretty", "json", "jsonl", "yaml", "table", "raw", "quiet"]), ("run ", ["demo.linq"]),
+        ("--kee", ["--keep-going"]),
     ])
     func bashCompletesFromTheCommandTable(_ typed: String, _ expected: [String]) throws {
         let home = TempDirectory()

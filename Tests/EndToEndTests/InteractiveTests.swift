@@ -40,8 +40,8 @@ import Testing
         let home = TempDirectory()
         defer { home.remove() }
         let pty = try start(home: home)
-        // "car" → "card ", "cre" → "create ", "--fi" → "--first ".
-        pty.send("car\tcre\t--fi\tTab --la\tCompleted\r")
+        // "car" → "card ", "cre" → "create ", "--fir" → "--first " ("--fi" is also --filter).
+        pty.send("car\tcre\t--fir\tTab --la\tCompleted\r")
         let created = PseudoTerminal.strip(try pty.expect(Self.prompt))
         #expect(created.contains("\"first_name\": \"Tab\""))
         #expect(created.contains("\"last_name\": \"Completed\""))
@@ -167,7 +167,7 @@ import Testing
             ("card create --first John --number 555", "not an E.164 number"),
             ("set", "'set' needs <setting>"),
             ("set output", "'set' needs <value>"),
-            ("set output yaml", "output must be pretty, json, raw or quiet"),
+            ("set output yml", "did you mean 'yaml'"),
             ("card get " + String(repeating: "x", count: 10_000), "not an E.164 number"),
         ]
         for (line, message) in cases {

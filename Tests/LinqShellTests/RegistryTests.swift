@@ -234,7 +234,7 @@ import Testing
         #expect(complete("chat list --a") == ["--all"])
         #expect(complete("chat list --m") == ["--max-pages"])
         #expect(complete("card create --a").isEmpty, "--all only where the command pages")
-        #expect(complete("last --output ") == ["pretty", "json", "raw", "quiet"])
+        #expect(complete("last --output ") == ["pretty", "json", "jsonl", "yaml", "table", "raw", "quiet"])
         #expect(complete("last --h") == ["--headers", "--httpie"])
         #expect(complete("profile ") == ["list", "save", "use", "delete"])
         #expect(complete("record ").contains("stop"))

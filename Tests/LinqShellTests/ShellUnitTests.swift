@@ -49,7 +49,7 @@ import Testing
         (["--first", "A", "--number", "555"], "not an E.164 number"),
         (["--first", "A", "--image", "ftp://x"], "must be an http(s) URL"),
         (["--first", "A", "--json", "[1]"], "--json must be a JSON object"),
-        (["--first", "A", "--output", "yml"], "--output must be one of pretty, json, raw, quiet"),
+        (["--first", "A", "--output", "yml"], "--output 'yml': did you mean 'yaml'?"),
     ])
     func usageErrors(words: [String], message: String) {
         #expect {
@@ -235,16 +235,20 @@ import Testing
         #expect(complete("ca") == ["card", "capability"])
         #expect(complete("card ") == ["create", "get", "update", "share"])
         #expect(complete("card cr") == ["create"])
-        #expect(complete("card create --fi") == ["--first"])
+        #expect(complete("card create --fi") == ["--first", "--filter"])
+        #expect(complete("card create --fir") == ["--first"])
         #expect(complete("card create --first A --").contains("--last"))
         #expect(!complete("card create --first A --").contains("--first"), "flags already used are not offered")
         #expect(complete("card create --number ") == ["+15551230001", "+15551230002"])
-        #expect(complete("card create --number +15551230002 --output ") == ["pretty", "json", "raw", "quiet"])
+        #expect(
+            complete("card create --number +15551230002 --output ") == [
+                "pretty", "json", "jsonl", "yaml", "table", "raw", "quiet",
+            ])
         #expect(complete("card share ") == ["7b3c3a10-0001-4c2e-9a51-000000000001"])
         #expect(complete("card get ") == ["+15551230001", "+15551230002"])
         #expect(complete("help card u") == ["update"])
         #expect(complete("set out") == ["output"])
-        #expect(complete("set output ") == ["pretty", "json", "raw", "quiet"])
+        #expect(complete("set output ") == ["pretty", "json", "jsonl", "yaml", "table", "raw", "quiet"])
         #expect(complete("show; car") == ["card"])
         #expect(complete("zzz ").isEmpty)
         #expect(complete("try card cr") == ["create"])

@@ -29,6 +29,9 @@ public enum LinqBinary {
         var env: [String: String] = [
             "HOME": home, "XDG_STATE_HOME": home + "/state", "XDG_CONFIG_HOME": home + "/config", "LANG": "C.UTF-8",
             "PATH": "/usr/bin:/bin", "TERM": "xterm", "EDITRC": "/dev/null",
+            // As git's own tests set GIT_PAGER=cat: long output at a test's terminal prints as is;
+            // the pager's tests set PAGER themselves.
+            "PAGER": "cat",
         ]
         for (k, v) in extra { env[k] = v }
         return env

@@ -17,6 +17,8 @@ enum DebuggingCommands {
         "header", aliases: ["H"], type: .string, repeatable: true, completion: .none, secret: true,
         help: "an extra header, 'Name: value' (repeatable)")
     static let output = CommonFlag.output.parameter
+    static let filter = CommonFlag.filter.parameter
+    static let columns = CommonFlag.columns.parameter
 
     static let request = CommandSpec(
         ["request"], aliases: [["req"]], group: .debugging, summary: "Send any request to the API by method and path",
@@ -27,11 +29,15 @@ enum DebuggingCommands {
             -H 'Name: value' adds a header (it replaces a default one of the same name, e.g. \
             Authorization); lines with -H are never saved to the history file.
             """,
-        parameters: [method, path, body, header, output],
-        examples: ["request GET /v3/contact_card", "request GET '/v3/chats?from=+15551230001&limit=1'"],
+        parameters: [method, path, body, header, output, filter, columns],
+        examples: [
+            "request GET /v3/contact_card", "request GET '/v3/chats?from=+15551230001&limit=1'",
+            "request GET /v3/chats --filter '.chats[0].id'",
+        ],
         run: { context throws(ShellError) in
             let usage = "usage: " + HelpFormatter.synopsis(context.spec)
             let arguments = context.arguments
+            let choice = try context.outputChoice()
             let method = arguments.required(Self.method)
             var path = arguments.required(Self.path)
             guard path.hasPrefix("/") else {
@@ -66,9 +72,7 @@ enum DebuggingCommands {
                 method: method, path: path, body: body, configuration: context.client.configuration)
             let replaced = Set(extra.map { $0.name.lowercased() })
             request.headers = request.headers.filter { !replaced.contains($0.name.lowercased()) } + extra
-            try context.send(
-                request, idempotent: ["GET", "HEAD", "PUT", "DELETE"].contains(method),
-                output: arguments[output].flatMap(OutputMode.init(rawValue:)))
+            try context.send(request, idempotent: ["GET", "HEAD", "PUT", "DELETE"].contains(method), output: choice)
         })
 
     /// The parts `last` prints, and the copies and figures it can give instead.
@@ -85,22 +89,21 @@ enum DebuggingCommands {
 
     static let last = CommandSpec(
         ["last"], group: .debugging, summary: "Print the last response again (or parts of the exchange)",
-        parameters: [lastHeaders, lastRequest, lastBody, curl, httpie, copyAs, timing, output],
+        parameters: [lastHeaders, lastRequest, lastBody, curl, httpie, copyAs, timing, output, filter, columns],
         examples: [
             "card get; last --headers", "card get; last --output raw", "card get; last --curl",
-            "card get; last --as python", "card get; last --timing",
+            "card get; last --as python", "card get; last --timing", "chat list; last --output table",
+            "chat list; last --filter '.chats[].id'",
         ], traits: [.notRecorded, .needsResponse],
         run: { context throws(ShellError) in
+            let choice = try context.outputChoice()
             guard let response = context.session.lastResponse else {
                 context.err(context.errorRenderer.error(context.session.lastError!))
                 return
             }
-            var renderer = context.renderer
+            var renderer = context.renderer(for: choice)
             // `last` is asked for: quiet output does not hide it.
-            if renderer.output == .quiet { renderer.output = .pretty }
-            if let mode = context.arguments[output].flatMap(OutputMode.init(rawValue:)) {
-                renderer.output = mode
-            }
+            if renderer.output == .quiet && choice.mode == nil { renderer.output = .pretty }
             let arguments = context.arguments
             var copies = [curl, httpie].filter { arguments.flag($0) }.map(\.name)
             if let language = arguments[copyAs] { copies.append(language) }
@@ -114,23 +117,33 @@ enum DebuggingCommands {
             if arguments.flag(timing) { context.out(CopyAs.timing(response) + "\n") }
             let parts = [lastRequest, lastHeaders, lastBody].filter { arguments.flag($0) }
             if (!copies.isEmpty || arguments.flag(timing)) && parts.isEmpty { return }
-            if arguments.flag(lastRequest) { context.out(renderer.request(response.request)) }
-            if arguments.flag(lastHeaders) { context.out(renderer.responseHead(response)) }
+            var text = ""
+            if arguments.flag(lastRequest) { text += renderer.request(response.request) }
+            if arguments.flag(lastHeaders) { text += renderer.responseHead(response) }
+            var note: String?
             if parts.isEmpty || arguments.flag(lastBody) {
-                let text = renderer.body(of: response)
-                context.out(text.isEmpty ? "(\(response.status) \(Renderer.reason(response.status)), no body)\n" : text)
+                let body = try renderer.render(response, operation: operation)
+                note = body.note
+                text +=
+                    body.text.isEmpty && note == nil && renderer.output != .quiet
+                    ? "(\(response.status) \(Renderer.reason(response.status)), no body)\n" : body.text
             }
+            context.emit(Rendered(text: text, note: note))
         })
 
     static let more = CommandSpec(
         ["more"], aliases: [["next"]], group: .debugging, summary: "The next page of the last list command",
-        parameters: [output], examples: ["chat list --limit 1; more", "chat list --limit 1; more --output json"],
+        parameters: [output, filter, columns],
+        examples: ["chat list --limit 1; more", "chat list --limit 1; more --output json"],
         run: { context throws(ShellError) in
+            let choice = try context.outputChoice()
             guard var next = context.nextPage else {
                 throw ShellError.usage(
                     "no more pages: run a list command first (e.g. chat list), or that was the last page")
             }
-            if let mode = context.arguments[output].flatMap(OutputMode.init(rawValue:)) { next.output = mode }
+            if let mode = choice.mode { next.output = mode }
+            if let filter = choice.filter { next.filter = filter }
+            if let columns = choice.columns { next.columns = columns }
             try context.perform(next)
         })
 }

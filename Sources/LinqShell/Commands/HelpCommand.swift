@@ -10,13 +10,13 @@ enum HelpCommand {
     static let help = CommandSpec(
         ["help"], aliases: [["?"]], group: .debugging,
         summary: "List commands, or show one command, topic or error code",
-        details: "Long pages go through $PAGER (default less -FRX) when stdout is a terminal.",
+        details: "Long pages go through $PAGER (default less -FRX) at the prompt (set pager off: never).",
         parameters: [topic],
         examples: ["help", "help card create", "help variables", "help 2014"], traits: [.notRecorded],
         run: { context throws(ShellError) in
             let width = Console.columns(context.terminal)
             let text = try page(for: context.arguments.all(topic), width: width)
-            Pager.show(text + "\n", context: context)
+            context.page(text + "\n")
         })
 
     /// The help text for the words after `help`.

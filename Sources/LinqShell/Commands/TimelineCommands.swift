@@ -56,7 +56,7 @@ enum TimelineCommands {
                 return TimelineView.shortened(TimelineView.apiPath(exchange.request.url)).count
             }
             let pathWidth = min(60, paths.max() ?? 20)
-            context.out(
+            context.page(
                 shown.map {
                     TimelineView.line($0, renderer: context.renderer, numberWidth: width, pathWidth: pathWidth) + "\n"
                 }.joined())
@@ -119,6 +119,7 @@ enum TimelineCommands {
         "as", type: .enumeration(CopyAs.languages),
         help: "the request as code: " + CopyAs.languages.joined(separator: ", "))
     static let output = CommonFlag.output.parameter
+    static let filter = CommonFlag.filter.parameter
 
     static let inspect = CommandSpec(
         ["inspect"], group: .debugging, summary: "One exchange whole: request, attempts, timing, response",
@@ -127,17 +128,19 @@ enum TimelineCommands {
             it, the request as sent (key masked), every attempt with its outcome, where the time went, \
             the response's status line, headers and body, and each way the body departs from the \
             operation's documented shape. For a webhook delivery: its headers, body and signature check. \
-            --as curl|httpie|python|node|go|swift prints the request as code instead; --output json the \
-            whole exchange as one JSON document. $tN is entry N's JSON in any command ($t7.chats[0].id).
+            --as curl|httpie|python|node|go|swift prints the request as code instead; --output json (or \
+            jsonl, yaml) the whole exchange as one document, and --filter picks from that document. \
+            $tN is entry N's JSON in any command ($t7.chats[0].id).
             """,
-        parameters: [entryNumber, copyAs, output],
+        parameters: [entryNumber, copyAs, output, filter],
         examples: [
             "card get; inspect", "card get; chat list --limit 1; inspect 1",
             "chat list --limit 1; inspect 1 --as python",
-            "card get; inspect 1 --output json",
+            "card get; inspect 1 --output json", "card get; inspect --output yaml --filter .response",
         ],
-        traits: [.notRecorded], synopsis: "inspect [N] [--as LANG] [--output json]",
+        traits: [.notRecorded], synopsis: "inspect [N] [--as LANG] [--output json|jsonl|yaml] [--filter F]",
         run: { context throws(ShellError) in
+            let choice = try context.outputChoice()
             let entry = try Self.entry(context.arguments[entryNumber], context)
             if let language = context.arguments[copyAs] {
                 guard case .exchange(let exchange) = entry.kind else {
@@ -151,11 +154,15 @@ enum TimelineCommands {
                 return
             }
             let shapes = ShapeWarnings.of(entry)
-            if context.arguments[output].flatMap(OutputMode.init(rawValue:)) == .json {
-                context.out(context.renderer.json(InspectView.json(entry, renderer: context.renderer, shapes: shapes)))
+            // A format for data, or a filter: the exchange as one document. Otherwise the view for a person.
+            if choice.filter != nil || [.json, .jsonl, .yaml, .raw].contains(choice.mode) {
+                var renderer = context.renderer(for: choice)
+                if renderer.output == .quiet || renderer.output == .table { renderer.output = .pretty }
+                let document = InspectView.json(entry, renderer: context.renderer, shapes: shapes)
+                context.emit(try renderer.render(document, listKey: nil))
                 return
             }
-            context.out(InspectView.text(entry, renderer: context.renderer, shapes: shapes))
+            context.page(InspectView.text(entry, renderer: context.renderer, shapes: shapes))
         })
 
     /// Timeline entry `word` (`7`, `#7`, `t7`; `nil`: the last exchange), or a usage error saying
@@ -290,13 +297,14 @@ enum TimelineCommands {
             sets a header. A new Idempotency-Key is made (a replay is a new request). The production \
             guard asks as for any write.
             """,
-        parameters: [replayNumber, set, header, output],
+        parameters: [replayNumber, set, header, output, filter, CommonFlag.columns.parameter],
         examples: [
             "card get; replay", "chat list --limit 1; replay 1 --set limit=2",
             "message send 7b3c3a10-0001-4c2e-9a51-000000000001 --text hi; replay 1 --set 'message.parts[0].value=again'",
         ],
         traits: [.notRecorded], synopsis: "replay [N] [--set name=value]… [-H 'Name: value']…",
         run: { context throws(ShellError) in
+            let choice = try context.outputChoice()
             let entry = try Self.entry(context.arguments[replayNumber], context)
             guard case .exchange(let exchange) = entry.kind else {
                 throw ShellError.usage(
@@ -309,8 +317,6 @@ enum TimelineCommands {
             let method = request.method.uppercased()
             let idempotent =
                 exchange.resolvedOperation?.isIdempotent ?? ["GET", "HEAD", "PUT", "DELETE"].contains(method)
-            try context.send(
-                request, idempotent: idempotent, output: context.arguments[output].flatMap(OutputMode.init(rawValue:)),
-                operation: exchange.resolvedOperation)
+            try context.send(request, idempotent: idempotent, output: choice, operation: exchange.resolvedOperation)
         })
 }

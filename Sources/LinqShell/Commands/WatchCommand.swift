@@ -75,12 +75,16 @@ enum WatchCommand {
             run += 1
             try context.hidingBodies { () throws(ShellError) in _ = try context.execute(words) }
             let value = context.lastShownValue ?? context.session.lastResponse?.json ?? .null
+            // The command's own --output applies; its --filter already chose `value`.
+            var renderer = context.lastShownRenderer ?? context.renderer
+            renderer.filter = nil
             let leaves = Self.leaves(value)
             let header = "every \(DurationText.short(seconds: every)): \(shown) · run \(run) · Ctrl-C stops"
             if context.terminal.stdoutIsTTY && !context.capturing {
-                context.out(Self.screen(header, value, leaves: leaves, previous: previous, first: run == 1, context))
+                context.out(
+                    Self.screen(header, value, leaves: leaves, previous: previous, first: run == 1, renderer: renderer))
             } else {
-                context.out(Self.appended(header, value, leaves: leaves, previous: previous, context))
+                context.out(Self.appended(header, value, leaves: leaves, previous: previous, renderer: renderer))
             }
             previous = leaves
             if let times, run >= times { break }
@@ -92,19 +96,21 @@ enum WatchCommand {
     /// flickers), the leaves that changed since the last run highlighted, their old values listed.
     static func screen(
         _ header: String, _ value: JSONValue, leaves: [(String, String)], previous: [(String, String)]?, first: Bool,
-        _ context: CommandContext
+        renderer: Renderer
     ) -> String {
         let changed = previous.map { Set(changedPaths(from: $0, to: leaves)) } ?? []
-        var lines = [context.renderer.dim(header)]
-        lines += highlighted(value, changed: changed, renderer: context.renderer).split(separator: "\n").map(
-            String.init)
+        var lines = [renderer.dim(header)]
+        // Indented JSON shows what changed in place; other formats print as they would.
+        let body =
+            renderer.output == .pretty || renderer.output == .quiet
+            ? highlighted(value, changed: changed, renderer: renderer) : renderer.values([value]).text
+        lines += body.split(separator: "\n").map(String.init)
         if let previous {
             let changes = Self.changes(from: previous, to: leaves)
             lines.append(
                 changes.isEmpty
-                    ? context.renderer.dim("no change")
-                    : changes.map { context.renderer.yellow("changed " + $0) }.joined(
-                        separator: "\u{1B}[K\n"))
+                    ? renderer.dim("no change")
+                    : changes.map { renderer.yellow("changed " + $0) }.joined(separator: "\u{1B}[K\n"))
         }
         return (first ? "\u{1B}[H\u{1B}[2J" : "\u{1B}[H") + lines.joined(separator: "\u{1B}[K\n") + "\u{1B}[K\n\u{1B}[J"
     }
@@ -112,9 +118,13 @@ enum WatchCommand {
     /// Into a pipe or file: the value once, then one line per run — `no change`, or what changed.
     static func appended(
         _ header: String, _ value: JSONValue, leaves: [(String, String)], previous: [(String, String)]?,
-        _ context: CommandContext
+        renderer: Renderer
     ) -> String {
-        guard let previous else { return header + "\n" + context.renderer.json(value) }
+        guard let previous else {
+            var renderer = renderer
+            if renderer.output == .quiet { renderer.output = .pretty }
+            return header + "\n" + renderer.values([value]).text
+        }
         let changes = Self.changes(from: previous, to: leaves)
         return header + "\n" + (changes.isEmpty ? "no change" : changes.map { "changed " + $0 }.joined(separator: "\n"))
             + "\n"

@@ -6,6 +6,8 @@ struct HelpTopic: Sendable {
     var name: String
     var summary: String
     var text: @Sendable () -> String
+    /// Other words that find it (`help output` finds `filters`).
+    var aliases: [String] = []
 }
 
 enum HelpTopics {
@@ -21,12 +23,17 @@ enum HelpTopics {
         HelpTopic(
             name: "exit-codes", summary: "0 ok, 1 API/network, 2 usage, 3 assertion, 130 interrupted",
             text: { exitCodes }),
+        HelpTopic(
+            name: "filters", summary: "--output json/jsonl/yaml/table, --filter (a jq subset), --columns, the pager",
+            text: { filters }, aliases: ["output", "formats", "format", "table", "yaml", "jsonl", "pager", "jq"]),
         HelpTopic(name: "chat-bot", summary: "The rule file of chat open --peer bot --rules FILE", text: { chatBot }),
     ]
 
     static func topic(named name: String) -> HelpTopic? {
         let lower = name.lowercased()
-        return all.first { $0.name == lower || ($0.name.hasSuffix("s") && $0.name.dropLast() == lower) }
+        return all.first {
+            $0.name == lower || ($0.name.hasSuffix("s") && $0.name.dropLast() == lower) || $0.aliases.contains(lower)
+        }
     }
 
     static let variables = """

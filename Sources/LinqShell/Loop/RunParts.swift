@@ -68,9 +68,13 @@ public struct RunOptions: Sendable {
     /// Whether ids and numbers in responses are kept for completion (off for scripts, `-c` and
     /// pipes, where nothing completes: they skip the walk over every response).
     public var remembersIDs = true
+    /// Whether long output may go through the pager: at the prompt and for one-shot commands,
+    /// never for a script file or lines on stdin (see `Interpreter.pages` for the rest).
+    public var pages = false
 
-    public init(productionConfirmed: Bool = false, remembersIDs: Bool = true) {
+    public init(productionConfirmed: Bool = false, remembersIDs: Bool = true, pages: Bool = false) {
         self.productionConfirmed = productionConfirmed
         self.remembersIDs = remembersIDs
+        self.pages = pages
     }
 }

@@ -78,6 +78,26 @@ public struct CommandContext {
     /// Writes data to stdout (every known key masked).
     public func out(_ text: String) { shell.output.writeOut(shell.scrub(text)) }
 
+    /// Writes data to stdout through the pager stage (long text at the prompt is paged; every
+    /// known key masked).
+    public func page(_ text: String) { shell.emit(shell.scrub(text)) }
+
+    /// Prints a rendered body (text through the pager stage, its note on stderr).
+    public func emit(_ rendered: Rendered) {
+        shell.emit(Rendered(text: shell.scrub(rendered.text), note: rendered.note))
+    }
+
+    /// The stdout renderer with a command's `--output`, `--filter` and `--columns` applied.
+    public func renderer(for choice: OutputChoice) -> Renderer { shell.renderer(for: choice) }
+
+    /// The output choice of this command's `--output`, `--filter` and `--columns` flags (a usage
+    /// error for a bad filter or column list).
+    public func outputChoice() throws(ShellError) -> OutputChoice {
+        try OutputChoice.parse(
+            output: arguments[CommonFlag.output.parameter], filter: arguments[CommonFlag.filter.parameter],
+            columns: arguments[CommonFlag.columns.parameter])
+    }
+
     /// Writes a diagnostic to stderr (every known key masked).
     public func err(_ text: String) { shell.output.writeErr(shell.scrub(text)) }
 
@@ -93,8 +113,12 @@ public struct CommandContext {
     /// Whether stdout is being captured for a pipe or a file (`|`, `>`): no screen control then.
     public var capturing: Bool { shell.capturing }
 
-    /// What the last command would have printed while bodies were hidden (`--pick` applied).
+    /// What the last command would have printed while bodies were hidden (`--pick` or
+    /// `--filter` applied).
     public var lastShownValue: JSONValue? { shell.lastShown }
+
+    /// The renderer that value would have been printed with.
+    public var lastShownRenderer: Renderer? { shell.lastShownRenderer }
 
     /// Runs `body` with response bodies bound, not printed (`let NAME = COMMAND`, `watch`).
     public func hidingBodies<T>(_ hide: Bool = true, _ body: () throws(ShellError) -> T) throws(ShellError) -> T {
@@ -186,7 +210,8 @@ public struct CommandContext {
 
     /// Sends a request and prints the response.
     public func send(
-        _ request: HTTPRequestData, idempotent: Bool, output: OutputMode? = nil, operation: APIOperation? = nil
+        _ request: HTTPRequestData, idempotent: Bool, output: OutputChoice = OutputChoice(),
+        operation: APIOperation? = nil
     ) throws(ShellError) {
         try shell.send(request, idempotent: idempotent, output: output, operation: operation)
     }

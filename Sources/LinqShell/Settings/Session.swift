@@ -24,6 +24,12 @@ public enum OutputMode: String, Sendable, CaseIterable {
     case pretty
     /// Compact JSON on one line (for jq and logs).
     case json
+    /// One compact JSON value per line: a list's items, else the body (for line tools).
+    case jsonl
+    /// YAML 1.2, members in order.
+    case yaml
+    /// A list as aligned columns (`--columns` picks them).
+    case table
     /// The body exactly as received.
     case raw
     /// No response bodies: only errors, echoed commands and assertion results (demos, CI).
@@ -108,6 +114,8 @@ public struct Session: Sendable {
     public var dryRun: Sourced<Bool> = Sourced(false, .default)
     /// Warn when a response departs from its documented shape (`auto`: unless on the emulator).
     public var check: Sourced<ShapeCheckMode> = Sourced(.auto, .default)
+    /// Long output at the prompt goes through `$PAGER` (see `Pager`).
+    public var pager: Sourced<Bool> = Sourced(true, .default)
     public var profile: String?
     /// The in-process emulator's base URL and key, when one runs.
     public var emulatorURL: String?

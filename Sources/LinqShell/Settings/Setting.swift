@@ -17,6 +17,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case headers
     case dryRun = "dry-run"
     case check
+    case pager
 
     /// The name as typed after `set` (`base-url`).
     public var name: String { rawValue }
@@ -32,7 +33,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .retries: ["retry"]
         case .dryRun: ["dryrun", "dry_run"]
         case .check: ["shape-check", "shapes"]
-        case .output, .verbose, .timing, .headers: []
+        case .output, .verbose, .timing, .headers, .pager: []
         }
     }
 
@@ -45,7 +46,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .key: "API key (masked everywhere; never saved to history)"
         case .baseURL: "API base URL (http:// or https://)"
         case .number: "default phone number (E.164) for flags that take your line"
-        case .output: "how responses print: pretty, json, raw or quiet (no bodies)"
+        case .output: "how responses print: pretty, json, jsonl, yaml, table, raw or quiet (no bodies); help filters"
         case .color: "colour output: on or off"
         case .verbose: "print requests and response headers on stderr: on or off"
         case .timing: "print each request's duration: on or off"
@@ -55,6 +56,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .dryRun: "print requests and curl lines instead of sending them: on or off (the prompt shows [dry])"
         case .check:
             "warn when a response departs from the documented shape: on, off or auto (on unless on the emulator)"
+        case .pager: "long output at the prompt through $PAGER (default less -FRX): on or off"
         }
     }
 
@@ -84,7 +86,7 @@ public enum Setting: String, CaseIterable, Sendable {
     func completions(in session: Session) -> [String] {
         switch self {
         case .output: OutputMode.allCases.map(\.rawValue)
-        case .color, .verbose, .timing, .headers, .dryRun: ["on", "off"]
+        case .color, .verbose, .timing, .headers, .dryRun, .pager: ["on", "off"]
         case .number: session.knownNumbers
         case .baseURL: [LinqConfiguration.defaultBaseURL] + (session.emulatorURL.map { [$0] } ?? [])
         case .key: session.emulatorKey.map { [$0] } ?? []
@@ -112,6 +114,7 @@ public enum Setting: String, CaseIterable, Sendable {
             session.check.value == .auto
                 ? "auto (\(Self.onOff(session.checksShapes)) for \(session.target.label))"
                 : session.check.value.rawValue
+        case .pager: Self.onOff(session.pager.value)
         }
     }
 
@@ -130,6 +133,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .headers: session.headers.source
         case .dryRun: session.dryRun.source
         case .check: session.check.source
+        case .pager: session.pager.source
         }
     }
 
@@ -158,7 +162,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .output:
             guard let mode = OutputMode(rawValue: text.lowercased()) else {
                 throw ShellError.usage(
-                    "output must be pretty, json, raw or quiet, not '\(text)'"
+                    "output must be " + OutputMode.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(text)'"
                         + DidYouMean.hint(for: text, in: OutputMode.allCases.map(\.rawValue)))
             }
             session.output = Sourced(mode, source)
@@ -185,6 +189,7 @@ public enum Setting: String, CaseIterable, Sendable {
             } else {
                 session.check = Sourced(try Self.parseSwitch(text, name: name) ? .on : .off, source)
             }
+        case .pager: session.pager = Sourced(try Self.parseSwitch(text, name: name), source)
         }
     }
 
@@ -203,6 +208,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .headers: session.headers = initial.headers
         case .dryRun: session.dryRun = initial.dryRun
         case .check: session.check = initial.check
+        case .pager: session.pager = initial.pager
         }
     }
 
