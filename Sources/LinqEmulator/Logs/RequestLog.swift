@@ -39,13 +39,15 @@ public struct LoggedRequest: Sendable {
 }
 
 /// Which logged requests to list: after an id, by status (`404` or a class `4xx`), method and
-/// path prefix (`/v3/chats`), at most `limit`, oldest first.
+/// path prefix (`/v3/chats`), the first `limit` (or, `fromEnd`, the last), oldest first.
 public struct RequestFilter: Sendable {
     public var after: Int64 = 0
     public var status: String?
     public var method: String?
     public var path: String?
     public var limit = 100
+    /// The last `limit` that match rather than the first.
+    public var fromEnd = false
 
     public init() {}
 
@@ -89,8 +91,10 @@ final class RequestLog: Sendable {
             return
         }
         var entry = entry
-        entry.id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         memory.withLock { list in
+            // Numbered under the lock: ids grow in the order entries are listed, so that a reader
+            // following with `after=` never misses one numbered before another it already saw.
+            entry.id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
             list.append(entry)
             // Trimmed in chunks: dropping one entry per request would move the whole array each time.
             if list.count > Int(Self.limit) + 1000 { list.removeFirst(list.count - Int(Self.limit)) }
@@ -100,7 +104,8 @@ final class RequestLog: Sendable {
     /// The requests that match, oldest first (what was recorded before this call included).
     func entries(_ filter: RequestFilter) -> [LoggedRequest] {
         if let store { return store.requests(filter) }
-        return Array(memory.withLock { $0.suffix(Int(Self.limit)).filter(filter.matches) }.prefix(filter.limit))
+        let matching = memory.withLock { $0.suffix(Int(Self.limit)).filter(filter.matches) }
+        return Array(filter.fromEnd ? matching.suffix(filter.limit) : matching.prefix(filter.limit))
     }
 
     /// Where delivery attempts go: the database's log, when there is one (the dispatcher keeps
@@ -241,7 +246,7 @@ final class LogDatabase: @unchecked Sendable {
                     parameters.append(.integer(Int64(status) ?? -1))
                 }
             }
-            sql += " ORDER BY id LIMIT ?"
+            sql += filter.fromEnd ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?"
             parameters.append(.integer(Int64(filter.limit)))
             try? db.run(sql, parameters) { row in
                 out.append(
@@ -251,7 +256,7 @@ final class LogDatabase: @unchecked Sendable {
                         code: row[6] == .null ? nil : Int(row.integer(6)), milliseconds: row.real(7),
                         traceID: row.text(8), requestBody: row.text(9), responseBody: row.text(10)))
             }
-            return out
+            return filter.fromEnd ? out.reversed() : out
         }
     }
 
