@@ -183,4 +183,56 @@ import Testing
         #expect(bad.status == 400)
         #expect(bad.json?["error"]?["message"] == "limit must be a whole number (0 or more), not 'ten'")
     }
+
+    /// A request's headers, as `/_emulator/logs/ID` shows them: `[[name, value], …]`.
+    static func headers(_ entry: JSONValue?, _ key: String) -> [[String]] {
+        (entry?[key]?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.stringValue) }
+    }
+
+    @Test(arguments: [false, true])
+    func logsKeepHeadersWithTheKeyMasked(inDatabase: Bool) async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let emulator = try Emulator(stateFile: inDatabase ? dir.file("state.sqlite") : nil)
+        _ = await emulator.handle(
+            EmulatorRequest(
+                method: "GET", target: "/v3/chats",
+                headers: [("Authorization", "Bearer \(SeedData.acmeKey)"), ("X-Mine", "kept")]))
+        let entry = await emulator.handle(EmulatorRequest(method: "GET", target: "/_emulator/logs/1")).json
+        let sent = Self.headers(entry, "request_headers")
+        #expect(sent.contains(["Authorization", "Bearer …" + SeedData.acmeKey.suffix(4)]), "\(sent)")
+        #expect(sent.contains(["X-Mine", "kept"]), "\(sent)")
+        #expect(!"\(entry ?? .null)".contains(SeedData.acmeKey), "the key is never logged")
+        let answered = Self.headers(entry, "response_headers")
+        #expect(
+            answered.contains { $0.first == "X-Trace-ID" && $0.last == entry?["trace_id"]?.stringValue }, "\(answered)")
+        let listed = await emulator.handle(EmulatorRequest(method: "GET", target: "/_emulator/logs"))
+        #expect(listed.json?["requests"]?[0]?["request_headers"] == nil, "a list has no headers unless bodies=true")
+    }
+
+    @Test func aDatabaseFromBeforeTheLogsKeptHeadersGainsTheirColumns() async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("old.sqlite")
+        do {
+            // The logs' tables as an earlier linq made them.
+            let old = try SQLiteDatabase(path: path)
+            try old.execute(
+                """
+                CREATE TABLE requests(id INTEGER PRIMARY KEY, at REAL NOT NULL, client TEXT, method TEXT,
+                    path TEXT, status INTEGER, code INTEGER, ms REAL, trace_id TEXT, request_body TEXT, response_body TEXT);
+                CREATE TABLE deliveries(id INTEGER PRIMARY KEY, at REAL NOT NULL, subscription_id TEXT,
+                    url TEXT, event_type TEXT, event_id TEXT, webhook_id TEXT, attempt INTEGER, status INTEGER, error TEXT,
+                    outcome TEXT, ms REAL, next_retry_at REAL);
+                """)
+        }
+        let emulator = try Emulator(stateFile: path)
+        _ = await emulator.handle(
+            EmulatorRequest(
+                method: "GET", target: "/v3/chats", headers: [("Authorization", "Bearer \(SeedData.acmeKey)")]))
+        let entry = await emulator.handle(EmulatorRequest(method: "GET", target: "/_emulator/logs/1")).json
+        #expect(entry?["status"] == 200, "\(entry ?? .null)")
+        #expect(
+            Self.headers(entry, "request_headers").contains(["Authorization", "Bearer …" + SeedData.acmeKey.suffix(4)]))
+    }
 }
