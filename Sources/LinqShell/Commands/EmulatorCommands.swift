@@ -132,15 +132,18 @@ enum EmulatorCommands {
         switch result {
         case .failure(let error):
             if error is CancellationError { throw ShellError(.interrupted, "interrupted") }
-            throw ShellError.usage("the emulator did not answer \(method) \(path): \(error)")
+            throw ShellError(.request, "the emulator did not answer \(method) \(path): \(error)")
         case .success(let response):
             let json = try? JSONValue.parse(String(decoding: response.body, as: UTF8.self))
             guard (200..<300).contains(response.status) else {
-                if response.status == 404 {
+                let message = json?["error"]?["message"]?.stringValue
+                // The API's generic 404: no control API there. A control route's own 404 says what is missing.
+                if response.status == 404 && (message == nil || message == "Resource not found") {
                     throw ShellError.usage("\(url) is not a linq emulator (it has no /_emulator control API)")
                 }
-                let message = json?["error"]?["message"]?.stringValue ?? "status \(response.status)"
-                throw ShellError.usage("the emulator refused \(method) \(path): \(message)")
+                throw ShellError(
+                    .request,
+                    "the emulator refused \(method) \(path): \(message ?? "status \(response.status)")")
             }
             return response.body.isEmpty ? nil : json
         }
