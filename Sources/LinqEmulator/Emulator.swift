@@ -137,7 +137,8 @@ public final class Emulator: Sendable {
                 target: Self.logTarget(request.target ?? request.path), status: response.status, code: code,
                 milliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
                 traceID: traceID, requestBody: RequestLog.text(request.body),
-                responseBody: RequestLog.text(response.body)))
+                responseBody: RequestLog.text(response.body), requestHeaders: RequestLog.redacted(request.headers),
+                responseHeaders: RequestLog.redacted(response.headers)))
     }
 
     private func respond(_ request: EmulatorRequest, traceID: String) async -> EmulatorResponse {

@@ -40,13 +40,26 @@ enum CompletionEntry {
         switch first {
         case "run":
             return index + 1 < words.count || current.hasPrefix("-") ? options(current) : scripts(current)
-        case "emulator": return ["--port", "--host", "--state", "--control-on-all-interfaces"]
+        case "emulator": return emulator(Array(words[(index + 1)...]), current: current)
         case "help": return CommandRegistry.firstWords
         default:
             guard ScriptArgument.isOneShot(first) else { return options(current) }
             let line = words[index...].map(Tokenizer.quote).joined(separator: " ") + " " + current
             return Completer().complete(line, session: Session()).candidates
         }
+    }
+
+    /// After `linq emulator`: its subcommands and options; after `logs`, `deliveries` or
+    /// `redeliver`, what the shell's command of that name completes, and `--url`.
+    static func emulator(_ words: [String], current: String) -> [String] {
+        let traffic = ["logs", "deliveries", "redeliver"]
+        guard let verb = words.first, traffic.contains(verb) else {
+            return traffic + ["--port", "--host", "--state", "--control-on-all-interfaces"]
+        }
+        if words.last == "--url" { return [] }
+        let line = (["emulator"] + words).map(Tokenizer.quote).joined(separator: " ") + " " + current
+        let shell = Completer().complete(line, session: Session()).candidates
+        return shell + (current.hasPrefix("-") ? ["--url", "--no-color"] : [])
     }
 
     /// Where a first word goes: a command, a subcommand, a script (or the folder it is in), an option.

@@ -56,10 +56,11 @@ final class StateDatabase: @unchecked Sendable {
             id TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS changes_revision ON changes(revision);
         CREATE TABLE IF NOT EXISTS requests(id INTEGER PRIMARY KEY, at REAL NOT NULL, client TEXT, method TEXT,
-            path TEXT, status INTEGER, code INTEGER, ms REAL, trace_id TEXT, request_body TEXT, response_body TEXT);
+            path TEXT, status INTEGER, code INTEGER, ms REAL, trace_id TEXT, request_body TEXT, response_body TEXT,
+            request_headers TEXT, response_headers TEXT);
         CREATE TABLE IF NOT EXISTS deliveries(id INTEGER PRIMARY KEY, at REAL NOT NULL, subscription_id TEXT,
             url TEXT, event_type TEXT, event_id TEXT, webhook_id TEXT, attempt INTEGER, status INTEGER, error TEXT,
-            outcome TEXT, ms REAL, next_retry_at REAL);
+            outcome TEXT, ms REAL, next_retry_at REAL, delivery_id INTEGER, redelivery INTEGER);
         """
 
     /// The resource kinds with a view already (`SELECT * FROM messages`, for reading with `sqlite3`).

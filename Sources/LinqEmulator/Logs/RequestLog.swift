@@ -20,8 +20,12 @@ public struct LoggedRequest: Sendable {
     /// Bodies up to `RequestLog.bodyLimit` bytes of text (longer ones cut and said so).
     public var requestBody: String?
     public var responseBody: String?
+    /// Headers as received and as answered, in order; secrets masked (`RequestLog.redacted`).
+    public var requestHeaders: [(name: String, value: String)] = []
+    public var responseHeaders: [(name: String, value: String)] = []
 
-    /// As the control API shows it (`bodies`: with the request and response bodies).
+    /// As the control API shows it (`bodies`: with the request and response headers and bodies;
+    /// headers as `[[name, value], …]`).
     func json(bodies: Bool) -> JSONValue {
         var object: JSONObject = [
             "id": .int(Int(id)), "at": .string(EmulatorClock.iso8601(at)),
@@ -33,19 +37,23 @@ public struct LoggedRequest: Sendable {
         if bodies {
             object["request_body"] = requestBody.map(JSONValue.string) ?? .null
             object["response_body"] = responseBody.map(JSONValue.string) ?? .null
+            object["request_headers"] = RequestLog.json(requestHeaders)
+            object["response_headers"] = RequestLog.json(responseHeaders)
         }
         return .object(object)
     }
 }
 
 /// Which logged requests to list: after an id, by status (`404` or a class `4xx`), method and
-/// path prefix (`/v3/chats`), at most `limit`, oldest first.
+/// path prefix (`/v3/chats`), the first `limit` (or, `fromEnd`, the last), oldest first.
 public struct RequestFilter: Sendable {
     public var after: Int64 = 0
     public var status: String?
     public var method: String?
     public var path: String?
     public var limit = 100
+    /// The last `limit` that match rather than the first.
+    public var fromEnd = false
 
     public init() {}
 
@@ -89,8 +97,10 @@ final class RequestLog: Sendable {
             return
         }
         var entry = entry
-        entry.id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         memory.withLock { list in
+            // Numbered under the lock: ids grow in the order entries are listed, so that a reader
+            // following with `after=` never misses one numbered before another it already saw.
+            entry.id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
             list.append(entry)
             // Trimmed in chunks: dropping one entry per request would move the whole array each time.
             if list.count > Int(Self.limit) + 1000 { list.removeFirst(list.count - Int(Self.limit)) }
@@ -100,7 +110,8 @@ final class RequestLog: Sendable {
     /// The requests that match, oldest first (what was recorded before this call included).
     func entries(_ filter: RequestFilter) -> [LoggedRequest] {
         if let store { return store.requests(filter) }
-        return Array(memory.withLock { $0.suffix(Int(Self.limit)).filter(filter.matches) }.prefix(filter.limit))
+        let matching = memory.withLock { $0.suffix(Int(Self.limit)).filter(filter.matches) }
+        return Array(filter.fromEnd ? matching.suffix(filter.limit) : matching.prefix(filter.limit))
     }
 
     /// Where delivery attempts go: the database's log, when there is one (the dispatcher keeps
@@ -114,6 +125,43 @@ final class RequestLog: Sendable {
     func clear() {
         memory.withLock { $0 = [] }
         store?.clear()
+    }
+
+    /// Headers as the log keeps them: the values of credential headers (`Authorization`,
+    /// `X-API-Key`, `Cookie`, …) masked to their last four characters (`Bearer …acme`), so that
+    /// neither the control API nor the database holds a key.
+    static func redacted(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        headers.map { header in
+            let name = header.name.lowercased()
+            guard secretHeaders.contains(name) || name.hasSuffix("-key") || name.hasSuffix("-token") else {
+                return header
+            }
+            let parts = header.value.split(separator: " ", maxSplits: 1).map(String.init)
+            let masked = parts.count == 2 ? parts[0] + " " + mask(parts[1]) : mask(header.value)
+            return (header.name, masked)
+        }
+    }
+
+    /// Headers whose values are credentials.
+    static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
+
+    /// `…abcd`, or `…••••` for a secret of 8 characters or fewer (the shell masks keys the same way).
+    static func mask(_ secret: String) -> String {
+        secret.count <= 8 ? "…" + String(repeating: "•", count: 4) : "…" + secret.suffix(4)
+    }
+
+    /// `[[name, value], …]`.
+    static func json(_ headers: [(name: String, value: String)]) -> JSONValue {
+        .array(headers.map { .array([.string($0.name), .string($0.value)]) })
+    }
+
+    /// Headers back from `json` (what the database keeps).
+    static func headers(_ text: String?) -> [(name: String, value: String)] {
+        guard let text, let list = (try? JSONValue.parse(text))?.arrayValue else { return [] }
+        return list.compactMap { pair in
+            guard let name = pair[0]?.stringValue, let value = pair[1]?.stringValue else { return nil }
+            return (name, value)
+        }
     }
 
     /// A body as the log keeps it: text up to `bodyLimit` bytes, `nil` when empty.
@@ -137,6 +185,24 @@ final class LogDatabase: @unchecked Sendable {
         db = try SQLiteDatabase(path: path)
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
         try db.execute(StateDatabase.schema)
+        try addMissingColumns()
+    }
+
+    /// A database made before the logs kept request headers and delivery numbers gains their
+    /// columns (two processes may race to add one: the loser's error is ignored, the column is there).
+    private func addMissingColumns() throws(SQLiteDatabase.Failure) {
+        let wanted = [
+            ("requests", "request_headers TEXT"), ("requests", "response_headers TEXT"),
+            ("deliveries", "delivery_id INTEGER"), ("deliveries", "redelivery INTEGER"),
+        ]
+        for table in ["requests", "deliveries"] {
+            var columns: Set<String> = []
+            try db.run("PRAGMA table_info(\(table))") { row in columns.insert(row.text(1) ?? "") }
+            for (named, column) in wanted where named == table {
+                guard let name = column.split(separator: " ").first, !columns.contains(String(name)) else { continue }
+                try? db.execute("ALTER TABLE \(table) ADD COLUMN \(column)")
+            }
+        }
     }
 
     func append(_ entry: LoggedRequest) { enqueue { $0.requests.append(entry) } }
@@ -190,8 +256,9 @@ final class LogDatabase: @unchecked Sendable {
     private func insert(_ entry: LoggedRequest) throws(SQLiteDatabase.Failure) {
         try db.run(
             """
-            INSERT INTO requests(at, client, method, path, status, code, ms, trace_id, request_body, response_body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO requests(at, client, method, path, status, code, ms, trace_id, request_body, response_body,
+                request_headers, response_headers)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .real(entry.at), entry.client.map { .text($0) } ?? .null, .text(entry.method), .text(entry.target),
@@ -199,6 +266,8 @@ final class LogDatabase: @unchecked Sendable {
                 .real(entry.milliseconds),
                 entry.traceID.map { .text($0) } ?? .null, entry.requestBody.map { .text($0) } ?? .null,
                 entry.responseBody.map { .text($0) } ?? .null,
+                .text(RequestLog.json(entry.requestHeaders).formatted(.compact)),
+                .text(RequestLog.json(entry.responseHeaders).formatted(.compact)),
             ])
     }
 
@@ -206,13 +275,14 @@ final class LogDatabase: @unchecked Sendable {
         try db.run(
             """
             INSERT INTO deliveries(at, subscription_id, url, event_type, event_id, webhook_id, attempt, status, error,
-                outcome, ms, next_retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                outcome, ms, next_retry_at, delivery_id, redelivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .real(attempt.at), .text(attempt.subscriptionID), .text(attempt.url), .text(attempt.eventType),
                 .text(attempt.eventID), .text(attempt.webhookID), .integer(Int64(attempt.attempt)),
                 attempt.status.map { .integer(Int64($0)) } ?? .null, attempt.error.map { .text($0) } ?? .null,
                 .text(attempt.outcome), .null, attempt.nextRetryAt.map { .real($0) } ?? .null,
+                .integer(Int64(attempt.deliveryID)), .integer(attempt.redelivery ? 1 : 0),
             ])
     }
 
@@ -222,7 +292,8 @@ final class LogDatabase: @unchecked Sendable {
             flush()
             var out: [LoggedRequest] = []
             var sql =
-                "SELECT id, at, client, method, path, status, code, ms, trace_id, request_body, response_body FROM requests WHERE id > ?"
+                "SELECT id, at, client, method, path, status, code, ms, trace_id, request_body, response_body, "
+                + "request_headers, response_headers FROM requests WHERE id > ?"
             var parameters: [SQLiteDatabase.Value] = [.integer(filter.after)]
             if let method = filter.method {
                 sql += " AND method = ?"
@@ -241,7 +312,7 @@ final class LogDatabase: @unchecked Sendable {
                     parameters.append(.integer(Int64(status) ?? -1))
                 }
             }
-            sql += " ORDER BY id LIMIT ?"
+            sql += filter.fromEnd ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?"
             parameters.append(.integer(Int64(filter.limit)))
             try? db.run(sql, parameters) { row in
                 out.append(
@@ -249,9 +320,11 @@ final class LogDatabase: @unchecked Sendable {
                         id: row.integer(0), at: row.real(1), client: row.text(2), method: row.text(3) ?? "",
                         target: row.text(4) ?? "", status: Int(row.integer(5)),
                         code: row[6] == .null ? nil : Int(row.integer(6)), milliseconds: row.real(7),
-                        traceID: row.text(8), requestBody: row.text(9), responseBody: row.text(10)))
+                        traceID: row.text(8), requestBody: row.text(9), responseBody: row.text(10),
+                        requestHeaders: RequestLog.headers(row.text(11)),
+                        responseHeaders: RequestLog.headers(row.text(12))))
             }
-            return out
+            return filter.fromEnd ? out.reversed() : out
         }
     }
 

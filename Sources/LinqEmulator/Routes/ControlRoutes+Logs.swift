@@ -4,7 +4,7 @@ import LinqJSON
 ///
 /// | Request | Effect |
 /// |---|---|
-/// | `GET /_emulator/logs[?after=ID&status=4xx&method=POST&path=/v3/chats&limit=N&bodies=true]` | requests served to any client, oldest first (`{requests, last_id}`) |
+/// | `GET /_emulator/logs[?after=ID&status=4xx&method=POST&path=/v3/chats&limit=N&last=N&bodies=true]` | requests served to any client, oldest first (`{requests, last_id}`) |
 /// | `GET /_emulator/logs/ID` | one request with its bodies |
 /// | `GET /_emulator/snapshots` | saved snapshots |
 /// | `POST /_emulator/snapshots` `{"name":"stage"}` | save the whole state as NAME (replacing one of that name) |
@@ -17,7 +17,7 @@ extension ControlRoutes {
     {
         let parts = path.split(separator: "/").map(String.init)
         switch (method, parts.count > 1 ? parts[1] : "") {
-        case ("GET", "logs") where parts.count == 2: return .json(200, logs(request, emulator: emulator))
+        case ("GET", "logs") where parts.count == 2: return .json(200, try logs(request, emulator: emulator))
         case ("GET", "logs") where parts.count == 3:
             var filter = RequestFilter()
             filter.after = (Int64(parts[2]) ?? 0) - 1
@@ -43,14 +43,19 @@ extension ControlRoutes {
         }
     }
 
-    /// `{requests, last_id}` for the query's filter.
-    private static func logs(_ request: EmulatorRequest, emulator: Emulator) -> JSONValue {
+    /// `{requests, last_id}` for the query's filter: the first `limit` after `after`, or the
+    /// last `last`.
+    private static func logs(_ request: EmulatorRequest, emulator: Emulator) throws(APIFailure) -> JSONValue {
         var filter = RequestFilter()
-        filter.after = request.queryValues("after").first.flatMap { Int64($0) } ?? 0
+        filter.after = Int64(try wholeNumber(request, "after") ?? 0)
         filter.status = request.queryValues("status").first
         filter.method = request.queryValues("method").first
         filter.path = request.queryValues("path").first
-        filter.limit = min(1000, max(1, request.queryValues("limit").first.flatMap { Int($0) } ?? 100))
+        filter.limit = pageSize(try wholeNumber(request, "limit") ?? 100)
+        if let last = try wholeNumber(request, "last") {
+            filter.limit = pageSize(last)
+            filter.fromEnd = true
+        }
         let bodies = request.queryValues("bodies").first == "true"
         let entries = emulator.log.entries(filter)
         return [

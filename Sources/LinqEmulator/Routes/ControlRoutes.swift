@@ -13,7 +13,7 @@ import Synchronization
 /// | `GET` / `DELETE /_emulator/requests` | API requests counted so far (and the last 100) / reset the count |
 /// | `POST /_emulator/reset` | back to the seed data (204) |
 /// | `POST /_emulator/faults` `{"delivery":true,"status":503,"count":2,"event_type":"message.sent"}` | make the next webhook delivery attempts fail (`status`, `drop` or `timeout`; see `DeliveryFault`) |
-/// | `GET /_emulator/deliveries[?event_type=T&subscription_id=S]` | webhook delivery attempts (`{deliveries, pending}`) |
+/// | `GET /_emulator/deliveries…`, `POST /_emulator/deliveries/N/redeliver` | the delivery log, a redelivery (see `ControlRoutes+Deliveries.swift`) |
 /// | `POST /_emulator/inbound` `{"from":"+1555…","to":LINE,"text":"hi"}` | the other side acts in a chat (see `InboundControl`) |
 /// | `POST /_emulator/trigger` `{"event":"message.received"}` | a sample event of any type to matching subscriptions |
 /// | `/_emulator/logs…`, `/_emulator/snapshots…` | the request log and stage snapshots (see `ControlRoutes+Logs.swift`) |
@@ -44,8 +44,6 @@ enum ControlRoutes {
             case ("DELETE", "/_emulator/requests"):
                 emulator.stats.withLock { $0 = Emulator.RequestStats() }
                 return EmulatorResponse(status: 204)
-            case ("GET", "/_emulator/deliveries"):
-                return deliveries(request, emulator: emulator)
             case ("POST", "/_emulator/inbound"):
                 return try inbound(request, emulator: emulator, traceID: traceID)
             case ("POST", "/_emulator/trigger"):
@@ -55,6 +53,9 @@ enum ControlRoutes {
                 return EmulatorResponse(status: 204)
             default:
                 if let answer = try logsAndSnapshots(request, method: method, path: path, emulator: emulator) {
+                    return answer
+                }
+                if let answer = try deliveries(request, method: method, path: path, emulator: emulator) {
                     return answer
                 }
                 throw APIFailure(2001, message: "Resource not found", status: 404)
@@ -124,21 +125,6 @@ enum ControlRoutes {
                     stats.recent.map {
                         ["method": .string($0.method), "path": .string($0.path), "status": .int($0.status)]
                     }),
-            ])
-    }
-
-    /// `GET /_emulator/deliveries[?event_type=T&subscription_id=S]` → 200 `{deliveries, pending}`.
-    private static func deliveries(_ request: EmulatorRequest, emulator: Emulator) -> EmulatorResponse {
-        let type = request.queryValue("event_type")
-        let subscription = request.queryValue("subscription_id")
-        let attempts = emulator.webhooks.attempts(eventType: type).filter {
-            subscription == nil || $0.subscriptionID == subscription
-        }
-        return .json(
-            200,
-            [
-                "deliveries": .array(attempts.map(\.json)),
-                "pending": .int(emulator.webhooks.pendingCount),
             ])
     }
 

@@ -2,6 +2,11 @@ import LinqJSON
 
 /// One attempt to deliver one event to one subscription, as `GET /_emulator/deliveries` lists it.
 struct DeliveryAttempt: Sendable {
+    /// The attempt's number in this process, in the order attempts ended (`?after=` follows it).
+    var id = 0
+    /// The delivery (one event to one subscription) it is an attempt of; every attempt of the
+    /// delivery shares it.
+    var deliveryID = 0
     var subscriptionID: String
     var url: String
     var eventType: String
@@ -20,6 +25,8 @@ struct DeliveryAttempt: Sendable {
     var at: Double
     /// Emulated time of the next attempt, while `retrying`.
     var nextRetryAt: Double?
+    /// Sent by `POST /_emulator/deliveries/ID/redeliver` (one attempt, never retried).
+    var redelivery = false
 
     /// Why the delivery was given up, as a Linq code, on its last attempt (`failed`): `3007`
     /// (`Maximum delivery attempts exceeded`) when the receiver failed every attempt with a
@@ -27,8 +34,9 @@ struct DeliveryAttempt: Sendable {
     /// failed`) when it gave a permanent answer (another 4xx, a 3xx). The reference names no
     /// response or event that reports a failing endpoint (and no disabling of its subscription), so
     /// this record is where the two codes appear.
+    /// A redelivery that fails gives nothing up (the delivery may be redelivered again): none.
     var failureCode: Int? {
-        guard outcome == "failed" else { return nil }
+        guard outcome == "failed", !redelivery else { return nil }
         let retryable = status.map { $0 >= 500 || $0 == 429 } ?? true
         return retryable ? 3007 : 4003
     }
@@ -36,14 +44,35 @@ struct DeliveryAttempt: Sendable {
     var json: JSONValue {
         let code = failureCode
         return [
-            "subscription_id": .string(subscriptionID), "url": .string(url), "event_type": .string(eventType),
+            "id": .int(id), "delivery_id": .int(deliveryID), "subscription_id": .string(subscriptionID),
+            "url": .string(url), "event_type": .string(eventType),
             "event_id": .string(eventID), "webhook_id": .string(webhookID), "attempt": .int(attempt),
             "status": status.map { .int($0) } ?? .null, "error": error.map { .string($0) } ?? .null,
             "outcome": .string(outcome), "at": .string(EmulatorClock.iso8601(at)),
             "next_retry_at": nextRetryAt.map { .string(EmulatorClock.iso8601($0)) } ?? .null,
-            "error_code": code.map { .int($0) } ?? .null,
+            "redelivery": .bool(redelivery), "error_code": code.map { .int($0) } ?? .null,
             "error_message": code.flatMap { EmulatorErrors.table[$0]?.message }.map { .string($0) } ?? .null,
         ]
+    }
+}
+
+/// Which delivery attempts to list (`GET /_emulator/deliveries`): of an event type, a
+/// subscription, a delivery, after an attempt id; the first `limit` (or, `fromEnd`, the last),
+/// oldest first.
+struct DeliveryFilter: Sendable {
+    var eventType: String?
+    var subscriptionID: String?
+    var deliveryID: Int?
+    var after = 0
+    /// At most this many (`nil`: all kept).
+    var limit: Int?
+    /// The last `limit` that match rather than the first.
+    var fromEnd = false
+
+    func matches(_ attempt: DeliveryAttempt) -> Bool {
+        attempt.id > after && (eventType == nil || attempt.eventType == eventType)
+            && (subscriptionID == nil || attempt.subscriptionID == subscriptionID)
+            && (deliveryID == nil || attempt.deliveryID == deliveryID)
     }
 }
 

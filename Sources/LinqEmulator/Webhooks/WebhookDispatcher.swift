@@ -14,13 +14,18 @@ import Synchronization
 /// carries the same `webhook-id` and a fresh `webhook-timestamp` and signature. The timestamp is
 /// real time, not emulated time, so that a receiver's replay check (±5 min) still passes after
 /// the clock was moved.
+///
+/// Each delivery (one event to one subscription) gets a number when it is taken (`delivery_id`),
+/// and each attempt one when it ends (`id`, what `?after=` follows); both count up for the life of
+/// the process (a reset does not restart them). `redeliver` sends a delivery's event once more.
 final class WebhookDispatcher: Sendable {
     /// Waits after attempts 1…9, in emulated seconds (about 25 minutes in all).
     static let retryDelays: [Double] = [5, 10, 30, 60, 120, 180, 240, 300, 540]
     static var maxAttempts: Int { retryDelays.count + 1 }
     /// How long a receiver has to answer.
     static let timeout: TimeAmount = .seconds(10)
-    /// Attempts kept for `GET /_emulator/deliveries` (oldest dropped first).
+    /// Attempts kept for `GET /_emulator/deliveries` (oldest dropped first), and deliveries kept
+    /// for `redeliver`.
     static let historyLimit = 2000
     /// How often waiting retries are checked against the emulated clock (real milliseconds).
     static let pollMilliseconds = 20
@@ -42,6 +47,7 @@ final class WebhookDispatcher: Sendable {
 
     private struct State {
         var attempts: [DeliveryAttempt] = []
+        /// Retries waiting for their time; `attempt` is the automatic attempt's index (1…`maxAttempts`).
         var waiting: [(job: WebhookJob, attempt: Int, due: Double)] = []
         var inFlight = 0
         var faults: [DeliveryFault] = []
@@ -54,6 +60,11 @@ final class WebhookDispatcher: Sendable {
         /// Routing tokens receivers returned, per subscription: its routing epoch and the token of
         /// each chat (`WebhookJob.Affinity`).
         var routingTokens: [String: (epoch: String, tokens: [String: String])] = [:]
+        /// The newest `historyLimit` deliveries by number: the job (to send again) and how many
+        /// attempts of it started (the next attempt's number follows).
+        var deliveries: [Int: (job: WebhookJob, started: Int)] = [:]
+        var nextDeliveryID = 1
+        var nextAttemptID = 1
     }
 
     /// Told every attempt (the delivery log in the state database).
@@ -64,17 +75,22 @@ final class WebhookDispatcher: Sendable {
         self.onAttempt = onAttempt
     }
 
-    /// Starts the first attempt of each job, in order per subscription (returns at once).
+    /// Numbers each job (its `deliveryID`) and starts its first attempt, in order per subscription
+    /// (returns at once).
     func enqueue(_ jobs: [WebhookJob]) {
-        for job in jobs {
+        for var job in jobs {
             let now = state.withLock { s -> Bool in
+                job.deliveryID = s.nextDeliveryID
+                s.nextDeliveryID += 1
+                s.deliveries[job.deliveryID] = (job, 0)
+                s.deliveries[job.deliveryID - Self.historyLimit] = nil
                 guard s.busyLanes.insert(job.subscriptionID).inserted else {
                     s.lanes[job.subscriptionID, default: []].append(job)
                     return false
                 }
                 return true
             }
-            if now { start(job, attempt: 1) }
+            if now { start(job, automatic: 1) }
         }
     }
 
@@ -90,12 +106,33 @@ final class WebhookDispatcher: Sendable {
             s.lanes[subscriptionID] = queued
             return next
         }
-        if let next { start(next, attempt: 1) }
+        if let next { start(next, automatic: 1) }
     }
 
     /// Attempts so far (optionally of one event type), oldest first.
     func attempts(eventType: String? = nil) -> [DeliveryAttempt] {
         state.withLock { s in s.attempts.filter { eventType == nil || $0.eventType == eventType } }
+    }
+
+    /// The attempts `filter` selects, oldest first.
+    func attempts(_ filter: DeliveryFilter) -> [DeliveryAttempt] {
+        let matching = state.withLock { s in s.attempts.filter(filter.matches) }
+        guard let limit = filter.limit else { return matching }
+        return Array(filter.fromEnd ? matching.suffix(limit) : matching.prefix(limit))
+    }
+
+    /// The job of delivery `id`, while it is among the newest `historyLimit`.
+    func delivery(_ id: Int) -> WebhookJob? { state.withLock { $0.deliveries[id]?.job } }
+
+    /// Sends delivery `id`'s event again now, as one more attempt, to `url` and signed afresh with
+    /// `secret` (the subscription's current ones); the same `webhook-id` and body. The attempt is
+    /// not retried, and once it is delivered the retries still waiting for the delivery are
+    /// dropped. Returns the attempt's number, `nil` for a delivery not kept.
+    func redeliver(_ id: Int, url: String, secret: String) -> Int? {
+        guard var job = delivery(id) else { return nil }
+        job.url = url
+        job.secret = secret
+        return start(job, automatic: nil)
     }
 
     /// Attempts running now plus retries waiting for their time.
@@ -128,12 +165,23 @@ final class WebhookDispatcher: Sendable {
             s.attempts = []
             s.lanes = [:]
             s.routingTokens = [:]
+            s.deliveries = [:]
         }
     }
 
-    private func start(_ job: WebhookJob, attempt: Int) {
-        state.withLock { $0.inFlight += 1 }
-        Task { await self.run(job, attempt: attempt) }
+    /// Starts one attempt of `job`, numbered after the delivery's attempts so far (returned). An
+    /// automatic attempt (`automatic`: its index, 1…`maxAttempts`) is retried when it fails; a
+    /// redelivery (`nil`) is not.
+    @discardableResult
+    private func start(_ job: WebhookJob, automatic: Int?) -> Int {
+        let number = state.withLock { s -> Int in
+            s.inFlight += 1
+            guard let started = s.deliveries[job.deliveryID]?.started else { return automatic ?? 1 }
+            s.deliveries[job.deliveryID]?.started = started + 1
+            return started + 1
+        }
+        Task { await self.run(job, number: number, automatic: automatic) }
+        return number
     }
 
     private enum Outcome {
@@ -141,7 +189,7 @@ final class WebhookDispatcher: Sendable {
         case failure(String)
     }
 
-    private func run(_ job: WebhookJob, attempt: Int) async {
+    private func run(_ job: WebhookJob, number: Int, automatic: Int?) async {
         let outcome: Outcome
         if let fault = takeFault(job.eventType) {
             if let status = fault.status {
@@ -158,8 +206,9 @@ final class WebhookDispatcher: Sendable {
         }
         let now = clock.now()
         var record = DeliveryAttempt(
-            subscriptionID: job.subscriptionID, url: job.url, eventType: job.eventType, eventID: job.eventID,
-            webhookID: job.eventID, attempt: attempt, status: nil, error: nil, outcome: "delivered", at: now)
+            deliveryID: job.deliveryID, subscriptionID: job.subscriptionID, url: job.url, eventType: job.eventType,
+            eventID: job.eventID, webhookID: job.eventID, attempt: number, status: nil, error: nil,
+            outcome: "delivered", at: now, redelivery: automatic == nil)
         let retryable: Bool
         switch outcome {
         case .status(let status):
@@ -173,18 +222,24 @@ final class WebhookDispatcher: Sendable {
         }
         state.withLock { s in
             s.inFlight -= 1
-            if retryable && attempt < Self.maxAttempts {
-                let due = now + Self.retryDelays[attempt - 1]
+            if let automatic, retryable && automatic < Self.maxAttempts {
+                let due = now + Self.retryDelays[automatic - 1]
                 record.outcome = "retrying"
                 record.nextRetryAt = due
-                s.waiting.append((job, attempt + 1, due))
+                s.waiting.append((job, automatic + 1, due))
             }
+            if automatic == nil && record.outcome == "delivered" {
+                // The receiver has the event now: the retries waiting to send it again are not needed.
+                s.waiting.removeAll { $0.job.deliveryID == job.deliveryID }
+            }
+            record.id = s.nextAttemptID
+            s.nextAttemptID += 1
             s.attempts.append(record)
             onAttempt?(record)
             if s.attempts.count > Self.historyLimit { s.attempts.removeFirst(s.attempts.count - Self.historyLimit) }
         }
         if record.nextRetryAt != nil { ensurePolling() }
-        if attempt == 1 { laneDone(job.subscriptionID) }
+        if automatic == 1 { laneDone(job.subscriptionID) }
     }
 
     private func takeFault(_ eventType: String) -> DeliveryFault? {
@@ -221,7 +276,7 @@ final class WebhookDispatcher: Sendable {
                     return ready.map { ($0.job, $0.attempt) }
                 }
                 guard let due else { return }
-                for (job, attempt) in due { start(job, attempt: attempt) }
+                for (job, attempt) in due { start(job, automatic: attempt) }
             }
         }
     }

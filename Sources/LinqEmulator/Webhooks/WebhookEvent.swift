@@ -20,6 +20,9 @@ struct WebhookEvent: Sendable {
 /// One event addressed to one subscription: everything needed to send (and re-send) it, fixed when
 /// the event happened so that a later change of the subscription does not alter a retry.
 struct WebhookJob: Sendable {
+    /// The delivery's number in this process (`GET /_emulator/deliveries`' `delivery_id`), given
+    /// when the dispatcher takes the job; `POST /_emulator/deliveries/ID/redeliver` names it.
+    var deliveryID = 0
     var subscriptionID: String
     var url: String
     var secret: String

@@ -32,7 +32,8 @@ struct EmulatorControl: Sendable {
     }
 
     /// Sends a control request and waits (on the thread that owns the terminal); its JSON answer,
-    /// if any. A usage error on the production API or when the emulator refuses.
+    /// if any. A usage error on the production API or where no emulator answers; a request error
+    /// when the emulator refuses.
     func call(_ method: String, _ path: String, body: JSONValue? = nil) throws(ShellError) -> JSONValue? {
         // A standalone `linq emulator` is a custom URL: try it; never the production API.
         if isProduction {
@@ -43,7 +44,7 @@ struct EmulatorControl: Sendable {
         switch Blocking.send(request(method, path, body: body), through: transport, timeouts: timeouts) {
         case .failure(let error):
             if error is CancellationError { throw ShellError(.interrupted, "interrupted") }
-            throw ShellError.usage("the emulator did not answer \(method) \(path): \(error)")
+            throw ShellError(.request, "the emulator did not answer \(method) \(path): \(error)")
         case .success(let response):
             return try Self.answer(response, method: method, path: path, url: origin + path)
         }
@@ -69,11 +70,13 @@ struct EmulatorControl: Sendable {
     {
         let json = try? JSONValue.parse(String(decoding: response.body, as: UTF8.self))
         guard (200..<300).contains(response.status) else {
-            if response.status == 404 && json?["error"] == nil {
+            let message = json?["error"]?["message"]?.stringValue
+            // The API's generic 404: no control API there. A control route's own 404 says what is missing.
+            if response.status == 404 && (message == nil || message == "Resource not found") {
                 throw ShellError.usage("\(url) is not a linq emulator (it has no /_emulator control API)")
             }
-            let message = json?["error"]?["message"]?.stringValue ?? "status \(response.status)"
-            throw ShellError.usage("the emulator refused \(method) \(path): \(message)")
+            throw ShellError(
+                .request, "the emulator refused \(method) \(path): \(message ?? "status \(response.status)")")
         }
         return response.body.isEmpty ? nil : json
     }

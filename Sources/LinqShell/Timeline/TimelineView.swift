@@ -106,15 +106,22 @@ enum TimelineView {
     /// `200`, `409 · 2014`, `✗ no answer`.
     static func outcomeText(_ exchange: Exchange) -> String {
         guard let status = exchange.status else { return "✗ no answer" }
-        return exchange.code.map { "\(status) · \($0)" } ?? "\(status)"
+        return statusText(status, code: exchange.code)
     }
 
     static func outcome(_ exchange: Exchange, renderer: Renderer) -> String {
-        let text = outcomeText(exchange)
-        guard let status = exchange.status else { return renderer.red(text) }
-        if status >= 400 { return renderer.red(text) }
-        if status >= 300 { return renderer.yellow(text) }
-        return renderer.green(text)
+        coloured(outcomeText(exchange), status: exchange.status, renderer: renderer)
+    }
+
+    /// `200`, `409 · 2014`: a status and the Linq code of an error answer.
+    static func statusText(_ status: Int, code: Int?) -> String {
+        code.map { "\(status) · \($0)" } ?? "\(status)"
+    }
+
+    /// `text` in the colour of `status`: red for an error or no answer, yellow for a redirect, else green.
+    static func coloured(_ text: String, status: Int?, renderer: Renderer) -> String {
+        guard let status, status < 400 else { return renderer.red(text) }
+        return status >= 300 ? renderer.yellow(text) : renderer.green(text)
     }
 
     /// The path relative to the base URL (`/v3/chats?limit=1`, `/_emulator/reset`): from `/v3/`,
