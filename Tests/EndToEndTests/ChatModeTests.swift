@@ -200,4 +200,21 @@ import Testing
         pty.sendKey(PseudoTerminal.ctrlD)
         #expect(try pty.waitForExit() == 0)
     }
+
+    /// Without events (the real API with no --public-url, or --poll), chat mode reads the chat's
+    /// messages: the echo's answer still arrives, and what was there before is not shown again.
+    @Test func pollingShowsRepliesWithoutEvents() throws {
+        let f = ScratchHome()
+        defer { f.home.remove() }
+        let run = try f.run([
+            "--fresh", "-c", "chat open \(Self.chat) --poll", "-c", "ping over polling",
+            "-c", "/expect ping over polling", "-c", "/exit", "-c", "webhook list --output json",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("1 assertion passed, 0 failed"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("#2 ") && !run.stderr.contains("#3 "), "only this session's two messages: \(run.stderr)"
+        )
+        #expect(!run.stdout.contains("/linq-webhooks"), "no subscription was made: \(run.stdout)")
+    }
 }

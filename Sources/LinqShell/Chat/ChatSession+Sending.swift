@@ -1,5 +1,6 @@
 import LinqCore
 import LinqJSON
+import Synchronization
 
 /// What a line typed in chat mode does: a message is sent with `message send` (or, typing as the
 /// contact, through the emulator's inbound control), shown as soon as the API answers.
@@ -27,6 +28,7 @@ extension ChatSession {
             return
         }
         let command = "message send \(chatID) --text \(Tokenizer.quote(text))" + (extra.isEmpty ? "" : " " + extra)
+        poller?.activity.store(true, ordering: .relaxed)
         let answer = try run(command)
         shown(answer?["message"] ?? answer, fallbackText: text)
     }
@@ -46,6 +48,7 @@ extension ChatSession {
         let waiting = early
         early = []
         for event in waiting { receive(event) }
+        try startPolling()
     }
 
     /// Shows the message a send answered with (unless an event showed it already).
@@ -59,6 +62,8 @@ extension ChatSession {
             status: ["queued", "pending", "sending"].contains(status) ? "sending" : status, message: message,
             event: nil)
         if new { notify(line(entries[at])) }
+        // Polling sees no `message.sent` event: the emulated contact answers once the send is taken.
+        if new, poller != nil, asContact == nil, let peer { peer.answer(entries[at], in: self) }
     }
 
     /// `--as-contact`: the contact writes, through `emulator inbound` (the emulator's control).

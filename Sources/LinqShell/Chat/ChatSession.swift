@@ -51,6 +51,12 @@ final class ChatSession {
     var transcript: [String] = []
     /// The `chat open` line that starts a saved conversation (its peer included).
     var openLine = ""
+    /// Reads the chat's messages where no events can come (see `ChatPoller`); `nil` with events.
+    var poller: ChatPoller?
+    /// Whether the poller's first read (what was there before) has been taken.
+    var polledOnce = false
+    /// Messages that were in the chat before chat mode opened it (not shown by the poller).
+    var seenBeforeOpening: Set<String> = []
     /// Events that came while a new conversation had no id yet (taken once it has one).
     var early: [ReceivedEvent] = []
     /// `/expect` matches messages from this index on (each message is matched once).

@@ -9,6 +9,7 @@ extension Interpreter {
         guard let chat else { return }
         self.chat = nil
         if let listener = chat.listener { stop(listener) }
+        chat.poller?.stop()
         Blocking.drain()
         if !chat.chatID.isEmpty { session.variables["chat"] = .string(chat.chatID) }
         let count = chat.entries.count

@@ -16,6 +16,8 @@ enum ChatOpenCommand {
             "rules", type: .file, completion: .file, help: "the bot's rule file (PATTERN → ACTIONS per line)")
         static let asContact = CommandParameter.flag(
             "as-contact", help: "type as the other person (on an emulator; e.g. from a second terminal)")
+        static let poll = CommandParameter.flag(
+            "poll", help: "read the chat's messages every few seconds instead of receiving events")
         static let publicURL = CommandParameter.flag(
             "public-url", type: .url, help: "where the real API can reach this shell's receiver (a tunnel)")
     }
@@ -36,9 +38,10 @@ enum ChatOpenCommand {
             rules (see `help chat-bot`); --peer none leaves it to you: open the chat in a second \
             terminal with --as-contact and type as them. Events come from a subscription chat mode \
             makes on the emulator and deletes when you leave; against the real API give --public-url \
-            (a tunnel to this shell) to see them live.
+            (a tunnel to this shell) to see them live, else chat mode reads the chat's messages every \
+            few seconds (--poll does that anywhere).
             """,
-        parameters: [Open.targets, Open.peer, Open.rules, Open.asContact, Open.publicURL],
+        parameters: [Open.targets, Open.peer, Open.rules, Open.asContact, Open.publicURL, Open.poll],
         examples: ["chat open 7b3c3a10-0001-4c2e-9a51-000000000001 --peer echo"],
         traits: [.notRecorded],
         run: start)
@@ -146,6 +149,7 @@ enum ChatOpenCommand {
         if let peer = context.arguments[Open.peer] { words += ["--peer", peer] }
         if let rules = context.arguments[Open.rules] { words += ["--rules", Tokenizer.quote(rules)] }
         if context.arguments.flag(Open.asContact) { words.append("--as-contact") }
+        if context.arguments.flag(Open.poll) { words.append("--poll") }
         return words.joined(separator: " ")
     }
 
@@ -162,11 +166,16 @@ enum ChatOpenCommand {
         throws(ShellError)
     {
         let publicURL = context.arguments[Open.publicURL]
-        guard onEmulator || publicURL != nil else {
-            chat.notify(
-                context.errorRenderer.yellow(
-                    "  the real API cannot reach this shell: replies will not show live (give --public-url https://… a tunnel to see them)"
-                ))
+        let polling = context.arguments.flag(Open.poll)
+        guard (onEmulator || publicURL != nil) && !polling else {
+            chat.poller = ChatPoller()
+            if !polling {
+                chat.notify(
+                    context.errorRenderer.yellow(
+                        "  the API cannot reach this shell: replies are read every few seconds, receipts may lag (give --public-url https://…, a tunnel, to see them live)"
+                    ))
+            }
+            try chat.startPolling()
             return
         }
         let box = ChatBox(chat)
