@@ -257,7 +257,9 @@ public final class Emulator: Sendable {
                 dispatchOutbox(&store)
                 return .success(value)
             }
-            let before = (store, clock.currentOffset)
+            // No copy of the store is kept for a rollback: holding one would make the first change
+            // of each table copy it whole. A failed transaction reloads the database's state instead.
+            let clockBefore = clock.currentOffset
             do throws(SQLiteDatabase.Failure) {
                 if writing { try database.beginWrite() }
                 // Another process's clock move is taken; a move made here (in process) is kept.
@@ -281,8 +283,13 @@ public final class Emulator: Sendable {
                 return .success(value)
             } catch {
                 if writing { database.rollback() }
-                (store, clock.currentOffset) = before
+                clock.currentOffset = clockBefore
+                if let saved = try? database.loadAll() {
+                    store = saved
+                    clock.currentOffset = database.clockOffset
+                }
                 store.discardChanges()
+                store.outbox = []
                 return .failure(StateFailure(description: error.description))
             }
         }

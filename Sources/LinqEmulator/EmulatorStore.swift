@@ -103,9 +103,11 @@ struct EmulatorStore: Sendable {
         partner.lines.first { $0.phoneNumber == number }
     }
 
+    /// A table by name (empty when it has none yet). Changed in place: a read-modify-write through
+    /// a plain setter would copy the whole table (its rows and order) on every write.
     subscript(table name: String) -> Table {
         get { tables[name] ?? Table() }
-        set { tables[name] = newValue }
+        _modify { yield &tables[name, default: Table()] }
     }
 
     // MARK: Persistence
