@@ -28,7 +28,11 @@ public final class Emulator: Sendable {
     /// The state database shared with other processes, when there is one (used under `store`'s lock).
     let database: StateDatabase?
     /// Transactions wait for the file lock and fsync: they run here, off Swift's few cooperative threads.
-    private let queue = DispatchQueue(label: "linq.emulator.state")
+    let queue = DispatchQueue(label: "linq.emulator.state")
+    /// Requests waiting for the state queue, taken in batches (`Emulator+Batching.swift`).
+    let waiting = Mutex(StateWork())
+    /// The batch being run on the state queue, if one is: its transactions share one commit.
+    let batch = Mutex<GroupCommit?>(nil)
 
     /// Counts of API requests seen (control requests excluded), so tests can check that a dry
     /// run sent nothing.
@@ -154,11 +158,13 @@ public final class Emulator: Sendable {
                             + "(start it with --control-on-all-interfaces to allow it)"),
                     traceID: traceID)
             }
-            return await onStateQueue { ControlRoutes.handle(request, path: path, emulator: self, traceID: traceID) }
+            return await onStateQueue(traceID: traceID) {
+                ControlRoutes.handle(request, path: path, emulator: self, traceID: traceID)
+            }
         }
         if path.hasPrefix("/_uploads/") {
             // Presigned attachment uploads: no bearer token, the URL itself is the credential.
-            return await onStateQueue {
+            return await onStateQueue(batched: true, traceID: traceID) {
                 self.transacted(writing: true, traceID: traceID) { store in
                     let response = AttachmentRoutes.upload(
                         request, path: path, store: &store, now: self.clock.now(), traceID: traceID)
@@ -177,7 +183,7 @@ public final class Emulator: Sendable {
             try? await Task.sleep(
                 for: .milliseconds(min(fault.delayMilliseconds, Fault.Limits.delayMilliseconds.upperBound)))
         }
-        let response = await onStateQueue {
+        let response = await onStateQueue(batched: true, traceID: traceID) {
             self.answer(request, method: method, segments: segments, fault: fault, traceID: traceID)
         }
         stats.withLock { stats in
@@ -256,6 +262,9 @@ public final class Emulator: Sendable {
                 let value = body(&store).0
                 dispatchOutbox(&store)
                 return .success(value)
+            }
+            if let grouped = batch.withLock({ $0 }) {
+                return grouped.run(writing: writing, store: &store, database: database, emulator: self, body)
             }
             // No copy of the store is kept for a rollback: holding one would make the first change
             // of each table copy it whole. A failed transaction reloads the database's state instead.
@@ -337,9 +346,15 @@ public final class Emulator: Sendable {
     }
 
     /// Runs `work` on the transaction queue and waits for it without blocking a cooperative thread.
-    func onStateQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    /// `batched` work (an API request) may share its commit with the requests waiting beside it
+    /// (`Emulator+Batching.swift`); its answer is sent only once that commit is done, and becomes
+    /// a 3006 failure if it fails.
+    func onStateQueue(batched: Bool = false, traceID: String, _ work: @escaping @Sendable () -> EmulatorResponse) async
+        -> EmulatorResponse
+    {
         await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: work()) }
+            enqueue(
+                StateJob(batched: batched, traceID: traceID, work: work, reply: { continuation.resume(returning: $0) }))
         }
     }
 
