@@ -1,8 +1,9 @@
 import Foundation
-import LinqEmulator
 import LinqJSON
 import TestSupport
 import Testing
+
+@testable import LinqEmulator
 
 /// The request log (every request served, to any client) and stage snapshots, in memory and in
 /// the state database (issue 19, items 2 and 3).
@@ -71,7 +72,8 @@ import Testing
             await self.control(first, "GET", "/_emulator/logs").json?["requests"]?.arrayValue?.count == 2
         }
         #expect(both, "both emulators' requests")
-        let rows = try sqliteQuery(path, "SELECT method, path, status FROM requests ORDER BY id")
+        let rows = try sqliteQuery(
+            RequestLog.path(forState: path), "SELECT method, path, status FROM requests ORDER BY id")
         #expect(rows == [["GET", "/v3/chats", "200"], ["GET", "/v3/phone_numbers", "200"]], "\(rows)")
     }
 

@@ -216,7 +216,7 @@ import Testing
         let path = dir.file("old.sqlite")
         do {
             // The logs' tables as an earlier linq made them.
-            let old = try SQLiteDatabase(path: path)
+            let old = try SQLiteDatabase(path: RequestLog.path(forState: path))
             try old.execute(
                 """
                 CREATE TABLE requests(id INTEGER PRIMARY KEY, at REAL NOT NULL, client TEXT, method TEXT,

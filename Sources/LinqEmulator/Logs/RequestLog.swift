@@ -86,9 +86,19 @@ final class RequestLog: Sendable {
     private let nextID = Atomic<Int64>(1)
     private let store: LogDatabase?
 
-    init(databasePath: String?) throws(SQLiteDatabase.Failure) {
-        store = try databasePath.map { path throws(SQLiteDatabase.Failure) in try LogDatabase(path: path) }
+    /// Keeps the logs in memory, or in the logs database of the state at `statePath` (shared by
+    /// every process on that state; see `path(forState:)`).
+    init(statePath: String?) throws(SQLiteDatabase.Failure) {
+        store = try statePath.map { path throws(SQLiteDatabase.Failure) in
+            try LogDatabase(path: Self.path(forState: path))
+        }
     }
+
+    /// The logs' own database next to the state (`state.sqlite` → `state.sqlite.logs`). Apart from
+    /// the state: a log flush holding the state's write lock made every state write behind it
+    /// wait (writes under load went from 17,000 to 5,600 a second, p99 from 22 to 48 ms), and a
+    /// snapshot or reset of the state leaves the history of what was served alone.
+    static func path(forState statePath: String) -> String { statePath + ".logs" }
 
     /// Notes one request (returns at once).
     func record(_ entry: LoggedRequest) {
@@ -182,6 +192,11 @@ final class LogDatabase: @unchecked Sendable {
     private var flushes = 0
 
     init(path: String) throws(SQLiteDatabase.Failure) {
+        do throws(JSONFile.Failure) {
+            try StateDatabase.createPrivately(path)
+        } catch {
+            throw SQLiteDatabase.Failure(code: 14, message: error.description)
+        }
         db = try SQLiteDatabase(path: path)
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
         try db.execute(StateDatabase.schema)
