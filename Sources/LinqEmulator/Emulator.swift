@@ -61,7 +61,7 @@ public final class Emulator: Sendable {
             database = nil
             store = Mutex(SeedData.store(now: clock.now()))
         }
-        let log = try RequestLog(databasePath: stateFile)
+        let log = try RequestLog(statePath: stateFile)
         self.log = log
         webhooks = WebhookDispatcher(clock: clock, onAttempt: log.deliveryRecorder)
     }
