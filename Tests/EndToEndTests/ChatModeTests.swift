@@ -216,5 +216,10 @@ import Testing
             run.stderr.contains("#2 ") && !run.stderr.contains("#3 "), "only this session's two messages: \(run.stderr)"
         )
         #expect(!run.stdout.contains("/linq-webhooks"), "no subscription was made: \(run.stdout)")
+        // What was said before is shown for context, dimmed and without a number.
+        let seeded = try f.run(["--fresh", "--output", "json", "-c", "message list \(Self.chat) --limit 1"])
+        let earlier = try JSONValue.parse(seeded.stdout)["messages"]?[0]?["parts"]?[0]?["value"]?.stringValue
+        let said = try #require(earlier, "\(seeded.stdout)")
+        #expect(run.stderr.contains("earlier ") && run.stderr.contains(said), "\(run.stderr)")
     }
 }

@@ -129,3 +129,20 @@ extension ChatSession {
         return CompletionResult(candidates: candidates, word: current, descriptions: descriptions)
     }
 }
+
+extension ChatSession {
+    /// The last few messages before chat mode opened, dimmed and not numbered (context, not
+    /// something the chat commands refer to). Nothing when the chat is new or the read fails.
+    func showRecent(_ count: Int = 5) {
+        guard !chatID.isEmpty, let answer = try? run("message list \(chatID) --limit \(count)"),
+            let messages = answer["messages"]?.arrayValue, !messages.isEmpty
+        else { return }
+        let ordered = messages.sorted { ($0["created_at"]?.stringValue ?? "") < ($1["created_at"]?.stringValue ?? "") }
+        for message in ordered {
+            let fromMe = message["is_from_me"]?.boolValue ?? (message["from_handle"]?["is_me"]?.boolValue == true)
+            let sender = fromMe ? "you" : (message["from_handle"]?["handle"]?.stringValue ?? "them")
+            let time = Self.clock(message["sent_at"]?.stringValue ?? message["created_at"]?.stringValue)
+            notify(renderer.dim("  earlier \(time) \(safe(sender)): \(safe(Self.summary(of: message)))"))
+        }
+    }
+}

@@ -274,5 +274,6 @@ extension CommandContext {
         let who = chat.peer.map { " · \($0.contact) is emulated (\($0.kindName))" } ?? ""
         let starts = chat.chatID.isEmpty ? " · your first message starts the chat" : ""
         err(errorRenderer.dim("chat with \(chat.title)\(who)\(starts) · /help · Ctrl-D or /exit returns") + "\n")
+        chat.showRecent()
     }
 }
