@@ -111,6 +111,33 @@ import Testing
         #expect(run.stdout.hasSuffix("+15557770001\n"), "off again")
     }
 
+    /// At a real prompt: the prompt itself, a TAB listing of numbers and the lines of webhook
+    /// events printed above the line being typed.
+    @Test func thePromptListingsAndNoticesAreRedactedAtATerminal() throws {
+        let f = ScratchHome()
+        defer { f.home.remove() }
+        let pty = try PseudoTerminal(LinqBinary.path, ["--fresh", "--redact"], environment: f.env, rows: 30, cols: 120)
+        let banner = try pty.expect("[redact]")
+        pty.send("webhook listen\r")
+        var seen = banner + (try pty.expect("signatures checked"))
+        seen += try pty.expect("> ")
+        pty.send("emulator inbound --from +15557770001 --chat \(Self.chat) --text 'hi from bob@example.net'\r")
+        seen += try pty.expect("message.received")
+        seen += try pty.expect("> ")
+        pty.send("set number +1555\t\t")
+        seen += pty.drain(for: 1.5)
+        pty.send("\u{15}exit\r")
+        _ = try pty.waitForExit()
+        // What was typed stays as typed; everything the shell printed is checked.
+        let text = PseudoTerminal.strip(seen).replacingOccurrences(of: "--from +15557770001", with: "")
+        #expect(text.contains("+1••••••0001 [redact]> "), "\(text)")
+        #expect(text.contains("+1••••••0001 acted in chat"), "\(text)")
+        #expect(text.contains("+1••••••0002"), "the listing: \(text)")
+        for number in ["+15551230001", "+15551230002", "+15557770001"] {
+            #expect(!text.contains(number), "\(number) in \(text)")
+        }
+    }
+
     @Test func clearAndBannerArePlainInAPipeAndDrawnOnATerminal() throws {
         let f = ScratchHome()
         defer { f.home.remove() }

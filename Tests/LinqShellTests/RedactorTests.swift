@@ -52,6 +52,9 @@ import Testing
         #expect(redact(member) == "\u{1B}[34m\"signing_secret\"\u{1B}[0m: \u{1B}[32m\"…ijkl\"\u{1B}[0m")
         // An email right after a colour sequence keeps the sequence whole.
         #expect(redact("\u{1B}[2mann@example.org\u{1B}[0m") == "\u{1B}[2m•••@example.org\u{1B}[0m")
+        // A number or secret right after one is still a word of its own.
+        #expect(redact("\u{1B}[2m+15557770001 acted") == "\u{1B}[2m+1••••••0001 acted")
+        #expect(redact("\u{1B}[2mwhsec_abcdefghijkl") == "\u{1B}[2mwhsec_…ijkl")
         // Idempotent: what it printed passes again unchanged.
         let once = redact(#"{"handle": "+15550000001", "token": "abcdefghijkl", "e": "a@b.co"}"#)
         #expect(redact(once) == once)

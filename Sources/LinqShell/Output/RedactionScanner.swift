@@ -13,6 +13,8 @@ struct RedactionScanner {
     /// Where in `output` the current run of plain text began (after a colour sequence or a
     /// mask): an email's local part is looked for back to here, no further.
     private var plainStart = 0
+    /// Where the last colour sequence ended in `input`: a word starts there (`\e[2m+1555…`).
+    private var boundary = -1
 
     init(_ input: [UInt8]) {
         self.input = input
@@ -25,6 +27,7 @@ struct RedactionScanner {
             if byte == 0x1B, let end = escapeEnd(from: index) {
                 output += input[index..<end]
                 index = end
+                boundary = end
                 plainStart = output.count
             } else if (byte == UInt8(ascii: "+") || percent(index, "2B")) && !alnum(before: index), maskPhone() {
             } else if byte == UInt8(ascii: "@") || percent(index, "40"), maskEmail() {
@@ -238,8 +241,10 @@ struct RedactionScanner {
     private func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
     private func isAlpha(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
     private func alnum(at i: Int) -> Bool { i < input.count && (isDigit(input[i]) || isAlpha(input[i])) }
-    private func alnum(before i: Int) -> Bool { i > 0 && (isDigit(input[i - 1]) || isAlpha(input[i - 1])) }
-    private func word(before i: Int) -> Bool { i > 0 && isNameByte(input[i - 1]) }
+    private func alnum(before i: Int) -> Bool {
+        i > 0 && i != boundary && (isDigit(input[i - 1]) || isAlpha(input[i - 1]))
+    }
+    private func word(before i: Int) -> Bool { i > 0 && i != boundary && isNameByte(input[i - 1]) }
     private func isWordStart(_ b: UInt8) -> Bool { isAlpha(b) || b == UInt8(ascii: "_") }
     private func isNameByte(_ b: UInt8) -> Bool {
         isDigit(b) || isAlpha(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
