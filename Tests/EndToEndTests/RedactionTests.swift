@@ -91,6 +91,13 @@ import Testing
         #expect(shown.contains("[redact]> "), "the echoed prompt says redaction is on")
         #expect(shown.contains("redact   on"), "show says so")
         #expect(shown.contains("3 assertions passed, 0 failed"), "assertions see the real values")
+        // Coloured output (a terminal's) too: the colour sequences around values do not hide them.
+        let coloured = f.write("coloured.linq", "set color on\n" + Self.session)
+        let colourRun = try f.run(["--fresh", "--redact", "--keep-going", coloured], directory: f.home.path)
+        let colourShown = colourRun.stdout + colourRun.stderr
+        #expect(colourShown.contains("\u{1B}[32m\"+1••••••0001\""), "\(colourShown.prefix(600))")
+        #expect(Self.sensitive(in: PseudoTerminal.strip(colourShown)).isEmpty)
+        for leak in leaks { #expect(!colourShown.contains(leak), "leaked \(leak) in colour") }
         // Files keep the real values.
         #expect(try String(contentsOfFile: f.home.file("phone.txt"), encoding: .utf8) == "+15551230001\n")
         let secret = try String(contentsOfFile: f.home.file("secret.txt"), encoding: .utf8)
