@@ -58,7 +58,7 @@ extension LineEditor {
     func printPendingListing() -> UInt8 {
         guard let (listing, after) = pendingListing else { return UInt8(CC_NORM) }
         pendingListing = nil
-        fputs("\n" + listing, swel_stdout())
+        fputs("\n" + (listingFilter?(listing) ?? listing), swel_stdout())
         fflush(swel_stdout())
         if after > 0 { el_cursor(editLine, -after) }
         return UInt8(CC_REDISPLAY)

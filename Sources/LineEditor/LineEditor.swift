@@ -63,6 +63,10 @@ public final class LineEditor {
     /// the whole coloured prompt on every refresh.
     public var hint: ((String) -> String?)?
 
+    /// What a listing of candidates passes before it is printed (e.g. masking for a projector);
+    /// the candidates inserted into the line are never changed.
+    public var listingFilter: ((String) -> String)?
+
     /// Another thread's way to reach this one while it waits for keys: when `fd` becomes
     /// readable, `drain` runs on this thread (and typically posts notices, printed above the line).
     public var externalWake: (fd: Int32, drain: () -> Void)?

@@ -49,6 +49,9 @@ extension Interpreter {
         let original = output
         output = capture
         capturing = true
+        let wasToFile = redirectingToFile
+        if case .file = redirection { redirectingToFile = true }
+        defer { redirectingToFile = wasToFile }
         let spec: CommandSpec?
         do {
             spec = try execute(words: words)
@@ -79,7 +82,10 @@ extension Interpreter {
                 throw ShellError.usage("cannot write \(path): \(String(cString: strerror(errno)))")
             }
         case .pipe(let pipeline):
-            let status = Self.runPipeline(pipeline, input: bytes)
+            // The pipeline prints to the screen: its input passes the redaction stage (a file
+            // written with `>` keeps the real values).
+            let input = redaction.isOn ? Array(redaction.apply(String(decoding: bytes, as: UTF8.self)).utf8) : bytes
+            let status = Self.runPipeline(pipeline, input: input)
             if status != 0 {
                 output.writeErr(errorRenderer.dim("(the pipeline exited with status \(status))") + "\n")
             }

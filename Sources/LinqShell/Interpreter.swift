@@ -56,6 +56,8 @@ public final class Interpreter {
     public internal(set) var output: any OutputSink
     /// Set while output is captured: render as for a pipe (no colour, no terminal escapes).
     var capturing = false
+    /// Set while output is captured for `> FILE`: nothing is redacted (files keep real values).
+    var redirectingToFile = false
     /// Set while `let NAME = COMMAND` (or `watch`) runs: the response is bound, not printed.
     var bodiesHidden = false
     /// What the last command would have printed while bodies were hidden: its response's JSON,
@@ -66,6 +68,9 @@ public final class Interpreter {
     public let terminal: TerminalInfo
     /// Every API key the session has used: masked in all output, reports, recordings and echoes.
     public private(set) var secrets: Set<String> = []
+    /// Presenter redaction (`set redact on`): the stage every text bound for a screen passes —
+    /// the output sink, the pager, a pipeline's input, notices, the prompt.
+    public let redaction = RedactionState()
 
     public init(
         session: Session, environment: ShellEnvironment, output: any OutputSink, terminal: TerminalInfo,
@@ -74,7 +79,7 @@ public final class Interpreter {
         self.session = session
         self.initialSession = session
         self.environment = environment
-        self.output = output
+        self.output = RedactingSink(output, state: redaction)
         self.terminal = terminal
         self.options = options
         noteKey()
@@ -99,6 +104,7 @@ public final class Interpreter {
         renderer.otherSecrets = Array(secrets)
         renderer.terminal = terminal.stdoutIsTTY && !capturing
         renderer.verbose = session.verbose.value
+        if !redirectingToFile { renderer.redaction = redaction }
         if case .emulator = session.target { renderer.emulatorKey = session.emulatorKey }
         return renderer
     }
@@ -115,6 +121,7 @@ public final class Interpreter {
     /// Adds the current key to `secrets`; returns whether it was new.
     @discardableResult
     func noteKey() -> Bool {
+        redaction.update(on: session.redact.value, keys: knownKeys)
         // The built-in emulator's key is public (its banner and the README print it).
         guard let key = session.apiKey.value, key.count >= 4, key != session.emulatorKey else { return false }
         return secrets.insert(key).inserted

@@ -27,6 +27,9 @@ public struct Renderer: Sendable {
     public var columns: [TableColumn]?
     /// The terminal's width for `--output table` (`nil`: not a terminal, nothing is fitted).
     public var tableWidth: Int?
+    /// Presenter redaction, for stages that lay values out before the text reaches the output
+    /// sink's redaction (tables); `nil` when the output goes to a file.
+    public var redaction: RedactionState?
 
     public init(color: Bool, output: OutputMode, secret: String?) {
         self.color = color

@@ -9,7 +9,7 @@ import LinqShell
 enum CompletionEntry {
     /// The process's own options that take no value.
     static let flags = [
-        "--emulator", "--no-color", "--quiet", "--fresh", "--verbose", "--timing", "--keep-going", "--echo",
+        "--emulator", "--no-color", "--quiet", "--fresh", "--verbose", "--timing", "--redact", "--keep-going", "--echo",
         "--step", "--dry-run", "--yes", "--help", "--version",
     ]
 

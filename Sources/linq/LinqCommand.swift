@@ -100,6 +100,9 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Print each command's duration on stderr.")
     var timing = false
 
+    @Flag(help: "Mask phone numbers, emails and secrets on the screen, for a projector (files keep them).")
+    var redact = false
+
     @Option(help: "Seconds a whole request may take, retries included (default 60).")
     var timeout: String?
 
@@ -231,6 +234,7 @@ enum Launcher {
         if connection.noColor { options.color = false }
         if connection.verbose { options.verbose = true }
         if connection.timing { options.timing = true }
+        if connection.redact { options.redact = true }
         options.timeout = connection.timeout
         options.retries = connection.retries
         options.forceEmulator = connection.emulator

@@ -340,7 +340,8 @@ final class LineLoop {
     /// holding several lines — a paste — is split and queued).
     private func nextPhysicalLine(prompt: String) -> LineSourceInput {
         if !queued.isEmpty { return .line(queued.removeFirst()) }
-        let input = source.next(prompt: prompt)
+        // The prompt shows the number: it passes the redaction stage like any output.
+        let input = source.next(prompt: shell.redaction.apply(prompt))
         guard case .line(let text) = input, text.contains("\n") else { return input }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.count > 1 && lines.last == "" { lines.removeLast() }
@@ -455,7 +456,8 @@ final class LineLoop {
     /// person chose to skip it. Ctrl-C while typing or at the step prompt stops the run.
     private func beforeCommand(_ command: Tokenizer.Command) throws(ShellError) -> Bool {
         guard options.echo || options.step else { return true }
-        let shown = shell.scrub(CommandRegistry.masked(command))
+        // Typed out a character at a time, so redacted whole first.
+        let shown = shell.redaction.apply(shell.scrub(CommandRegistry.masked(command)))
         if options.echo {
             let prompt = Prompt.text(for: shell.session).replacingOccurrences(of: "\u{1}", with: "")
             shell.output.writeOut(prompt)

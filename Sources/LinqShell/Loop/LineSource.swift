@@ -13,6 +13,9 @@ public protocol LineSource: AnyObject {
     /// Sets the hint shown at the right of the line being typed (interactive sources only;
     /// the others ignore it).
     func setHint(_ hint: @escaping (String) -> String?)
+    /// Sets what a TAB listing of candidates passes before it is printed (the redaction stage;
+    /// the candidates inserted stay as they are). Interactive sources only.
+    func setListingFilter(_ filter: @escaping (String) -> String)
     /// Whether a person is typing (prompts, banner, Ctrl-C keeps the shell).
     var interactive: Bool { get }
     /// Prints a line that arrives on another thread (a webhook event) without disturbing the
@@ -29,6 +32,7 @@ public protocol LineSource: AnyObject {
 
 extension LineSource {
     public func setHint(_ hint: @escaping (String) -> String?) {}
+    public func setListingFilter(_ filter: @escaping (String) -> String) {}
     public var notifier: (@Sendable (String) -> Void)? { nil }
     public var historyEntries: [String] { [] }
     public var nextLineIsAtHand: Bool { true }
@@ -83,6 +87,7 @@ public final class EditorLineSource: LineSource {
     public func forget(containing text: String) { editor.forget(containing: text) }
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) { editor.completer = completer }
     public func setHint(_ hint: @escaping (String) -> String?) { editor.hint = hint }
+    public func setListingFilter(_ filter: @escaping (String) -> String) { editor.listingFilter = filter }
     public func attach(_ mailbox: Mailbox) { editor.externalWake = (mailbox.wakeFD, mailbox.drain) }
 }
 

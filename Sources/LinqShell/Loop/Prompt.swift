@@ -1,7 +1,8 @@
 import LinqCore
 
-/// The prompt: `linq(emulator) +15551230001> `, with the profile when one is in use. Colour
-/// sequences are wrapped in `\u{1}` for libedit.
+/// The prompt: `linq(emulator) +15551230001> `, with the profile when one is in use, `[dry]` in
+/// a dry run and `[redact]` while presenter redaction is on (the line loop redacts the number).
+/// Colour sequences are wrapped in `\u{1}` for libedit.
 public enum Prompt {
     /// The prompt for the session; `recording` adds `● rec` (while `record FILE` runs).
     public static func text(for session: Session, recording: Bool = false) -> String {
@@ -9,9 +10,13 @@ public enum Prompt {
         if let profile = session.profile { target = "\(profile)@\(target)" }
         let number = session.number.value.map { " " + $0 } ?? ""
         let dry = session.dryRun.value ? " [dry]" : ""
-        guard session.color.value else { return "linq(\(target))\(number)\(dry)\(recording ? " ● rec" : "")> " }
+        let redact = session.redact.value ? " [redact]" : ""
+        guard session.color.value else {
+            return "linq(\(target))\(number)\(dry)\(redact)\(recording ? " ● rec" : "")> "
+        }
         let rec =
             (dry.isEmpty ? "" : " " + wrap("33") + "[dry]" + wrap("0"))
+            + (redact.isEmpty ? "" : " " + wrap("35") + "[redact]" + wrap("0"))
             + (recording ? " " + wrap("31") + "● rec" + wrap("0") : "")
         let targetColor: String
         switch session.target {

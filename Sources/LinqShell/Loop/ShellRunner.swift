@@ -29,6 +29,8 @@ public final class ShellRunner {
         source.setHint { [unowned shell] line in
             shell.chat == nil ? Completer().hint(for: line, session: shell.session) : nil
         }
+        // A listing of candidates is output like any other (the inserted text stays real).
+        source.setListingFilter { [unowned shell] text in shell.redaction.apply(text) }
         if source.interactive { shell.output.writeErr(Prompt.banner(for: shell.session) + "\n") }
         var interactive = options
         interactive.keepGoing = true

@@ -2,11 +2,12 @@
 /// output choice.
 extension Interpreter {
     /// Writes data to stdout — through the pager when it applies and the text is longer than the
-    /// terminal (see `pages`).
+    /// terminal (see `pages`); what the pager shows passes the redaction stage as the sink would.
     func emit(_ text: String) {
         if pages, Pager.overflows(text, rows: Console.rows(terminal), columns: Console.columns(terminal)),
             Pager.run(
-                Pager.command(environment: environment.variables), input: text, path: environment.variables["PATH"])
+                Pager.command(environment: environment.variables), input: redaction.apply(text),
+                path: environment.variables["PATH"])
         {
             return
         }

@@ -88,6 +88,8 @@ extension Renderer {
 
     /// Rows as a table (`--columns`, fitted to `tableWidth`).
     func table(_ rows: [JSONValue]) -> Rendered {
+        // Columns are measured on what will show, so redaction comes first here.
+        let rows = redaction.map { state in rows.map { state.apply($0) } } ?? rows
         let (text, note) = TableLayout(columns: columns, width: tableWidth, color: color).render(rows)
         return Rendered(text: text, note: note)
     }

@@ -38,7 +38,10 @@ public struct CommandContext {
     }
 
     /// `unset NAME`: puts a setting back to the value the session started with.
-    public func reset(_ setting: Setting) { setting.reset(&shell.session, to: shell.initialSession) }
+    public func reset(_ setting: Setting) {
+        setting.reset(&shell.session, to: shell.initialSession)
+        shell.noteKey()
+    }
 
     /// Binds `$name` to a value (`let`); a dry run's stand-in for a response's value is marked
     /// as a placeholder, so that what uses it is shown as `<$name…>` instead of sent.
@@ -176,7 +179,12 @@ public struct CommandContext {
     public var listener: WebhookListener? { shell.webhooks.listener }
 
     /// How a line from another thread reaches the terminal (above the line being edited).
-    var notify: @Sendable (String) -> Void { shell.webhooks.notify }
+    /// Through the redaction stage, as everything bound for the screen.
+    var notify: @Sendable (String) -> Void {
+        let notify = shell.webhooks.notify
+        let redaction = shell.redaction
+        return { text in notify(redaction.apply(text)) }
+    }
 
     /// Keeps a started receiver as the shell's listener.
     func startListener(_ listener: WebhookListener) { shell.webhooks.listener = listener }

@@ -26,6 +26,7 @@ public enum CommandRegistry {
         + EmulatorCommands.commands + EmulatorTrafficCommands.commands + WebhookCommands.commands
         + [ChatOpenCommand.open] + WatchCommand.commands + GuardCommands.commands
         + HistoryCommand.commands + DoctorCommands.commands + TimelineCommands.commands
+        + PresenterCommands.commands
 
     /// The special forms, by first word (`let`, `expect`, `try`).
     static let specialForms: [String: CommandSpec] = {

@@ -116,6 +116,9 @@ public struct Session: Sendable {
     public var check: Sourced<ShapeCheckMode> = Sourced(.auto, .default)
     /// Long output at the prompt goes through `$PAGER` (see `Pager`).
     public var pager: Sourced<Bool> = Sourced(true, .default)
+    /// Presenter redaction: phone numbers, emails and secrets masked on the screen (files and
+    /// variables keep the real values; see `Redactor`).
+    public var redact: Sourced<Bool> = Sourced(false, .default)
     public var profile: String?
     /// The in-process emulator's base URL and key, when one runs.
     public var emulatorURL: String?

@@ -9,6 +9,8 @@ public struct LaunchOptions: Sendable {
     public var color: Bool?
     public var verbose: Bool?
     public var timing: Bool?
+    /// `--redact`: presenter redaction from the start.
+    public var redact: Bool?
     /// `--timeout SECONDS` and `--retries N`, as typed (checked by `Setting`).
     public var timeout: String?
     public var retries: String?
@@ -119,6 +121,7 @@ public enum SessionFactory {
         }
         if let verbose = options.verbose { session.verbose = Sourced(verbose, .flag) }
         if let timing = options.timing { session.timing = Sourced(timing, .flag) }
+        if let redact = options.redact { session.redact = Sourced(redact, .flag) }
         if let timeout = options.timeout { try Setting.timeout.apply(timeout, to: &session, source: .flag) }
         if let retries = options.retries { try Setting.retries.apply(retries, to: &session, source: .flag) }
     }

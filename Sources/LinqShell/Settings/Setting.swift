@@ -18,6 +18,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case dryRun = "dry-run"
     case check
     case pager
+    case redact
 
     /// The name as typed after `set` (`base-url`).
     public var name: String { rawValue }
@@ -33,6 +34,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .retries: ["retry"]
         case .dryRun: ["dryrun", "dry_run"]
         case .check: ["shape-check", "shapes"]
+        case .redact: ["redaction"]
         case .output, .verbose, .timing, .headers, .pager: []
         }
     }
@@ -57,6 +59,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .check:
             "warn when a response departs from the documented shape: on, off or auto (on unless on the emulator)"
         case .pager: "long output at the prompt through $PAGER (default less -FRX): on or off"
+        case .redact:
+            "mask phone numbers, emails and secrets on the screen, for a projector: on or off (the prompt shows [redact])"
         }
     }
 
@@ -86,7 +90,7 @@ public enum Setting: String, CaseIterable, Sendable {
     func completions(in session: Session) -> [String] {
         switch self {
         case .output: OutputMode.allCases.map(\.rawValue)
-        case .color, .verbose, .timing, .headers, .dryRun, .pager: ["on", "off"]
+        case .color, .verbose, .timing, .headers, .dryRun, .pager, .redact: ["on", "off"]
         case .number: session.knownNumbers
         case .baseURL: [LinqConfiguration.defaultBaseURL] + (session.emulatorURL.map { [$0] } ?? [])
         case .key: session.emulatorKey.map { [$0] } ?? []
@@ -115,6 +119,7 @@ public enum Setting: String, CaseIterable, Sendable {
                 ? "auto (\(Self.onOff(session.checksShapes)) for \(session.target.label))"
                 : session.check.value.rawValue
         case .pager: Self.onOff(session.pager.value)
+        case .redact: Self.onOff(session.redact.value)
         }
     }
 
@@ -134,6 +139,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .dryRun: session.dryRun.source
         case .check: session.check.source
         case .pager: session.pager.source
+        case .redact: session.redact.source
         }
     }
 
@@ -190,6 +196,7 @@ public enum Setting: String, CaseIterable, Sendable {
                 session.check = Sourced(try Self.parseSwitch(text, name: name) ? .on : .off, source)
             }
         case .pager: session.pager = Sourced(try Self.parseSwitch(text, name: name), source)
+        case .redact: session.redact = Sourced(try Self.parseSwitch(text, name: name), source)
         }
     }
 
@@ -209,6 +216,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .dryRun: session.dryRun = initial.dryRun
         case .check: session.check = initial.check
         case .pager: session.pager = initial.pager
+        case .redact: session.redact = initial.redact
         }
     }
 
