@@ -41,6 +41,12 @@ final class StateDatabase: @unchecked Sendable {
         try db.execute(Self.schema)
     }
 
+    /// Opens a stage snapshot to read it: read-only, its journal mode left as it is (a snapshot is
+    /// saved in rollback mode, so reading it makes no `-wal` or `-shm` file beside it).
+    init(snapshotAt path: String) throws(SQLiteDatabase.Failure) {
+        db = try SQLiteDatabase(path: path, create: false, readOnly: true)
+    }
+
     /// Every table, index and view, created when missing.
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);
