@@ -150,6 +150,11 @@ struct ScriptFlags: ParsableArguments {
     @Option(name: [.customShort("v"), .customLong("var")], help: "Set a variable: -v name=value (repeatable).")
     var variables: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Restore the emulator's snapshot NAME first (saved with emulator snapshot save NAME).", valueName: "name"))
+    var stage: String?
+
     func check() throws {
         if !report.isEmpty {
             guard report.count % 2 == 0,
@@ -213,6 +218,8 @@ enum Launcher {
         let shell = Interpreter(
             session: session, environment: shellEnvironment, output: output, terminal: terminal, options: runOptions)
         let runner = ShellRunner(shell: shell, options: script.options)
+        // A prepared stage first: a missing snapshot ends the run before anything else is sent.
+        if let stage = script.stage, let status = shell.restoreStage(stage) { _exit(status) }
         let status = run(runner, commands: commands, file: file, terminal: terminal, environment: environment)
         Blocking.run { await transport.shutdown() }
         // Output is unbuffered and the emulator saves after every change, so leave at once:

@@ -23,7 +23,8 @@ public enum CommandRegistry {
     static let builtins: [CommandSpec] =
         AttachmentUploadCommand.commands + SessionCommands.commands + ProfileCommands.commands
         + ScriptingCommands.commands + DebuggingCommands.commands + HelpCommand.commands
-        + EmulatorCommands.commands + EmulatorTrafficCommands.commands + WebhookCommands.commands
+        + EmulatorCommands.commands + EmulatorTrafficCommands.commands + EmulatorSnapshotCommands.commands
+        + WebhookCommands.commands
         + [ChatOpenCommand.open] + WatchCommand.commands + GuardCommands.commands
         + HistoryCommand.commands + DoctorCommands.commands + TimelineCommands.commands
 
