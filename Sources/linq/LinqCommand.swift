@@ -151,6 +151,12 @@ struct ScriptFlags: ParsableArguments {
     var variables: [String] = []
 
     @Option(
+        name: .customLong("vars"),
+        help: ArgumentHelp(
+            "Set variables from a file of name=value lines (.env style; repeatable; -v wins).", valueName: "file"))
+    var varsFiles: [String] = []
+
+    @Option(
         help: ArgumentHelp(
             "Restore the emulator's snapshot NAME first (saved with emulator snapshot save NAME).", valueName: "name"))
     var stage: String?
@@ -205,6 +211,14 @@ enum Launcher {
             launchOptions(connection), environment: environment, terminal: terminal, profilePath: profilePath,
             startEmulator: startEmulator, output: output)
         if script.dryRun { session.dryRun = Sourced(true, .flag) }
+        for path in script.varsFiles {
+            do throws(ShellError) {
+                for (name, value) in try VarsFile.load(path, shownAs: path) { session.variables[name] = .string(value) }
+            } catch {
+                output.writeErr(Renderer(color: false, output: .pretty, secret: nil).error(error))
+                _exit(error.exitCode)
+            }
+        }
         for variable in script.variables {
             let eq = variable.firstIndex(of: "=")!
             session.variables[String(variable[..<eq])] = .string(String(variable[variable.index(after: eq)...]))
