@@ -42,6 +42,14 @@ import Testing
         #expect(staged.status == 0, "\(staged.stderr)")
         #expect(staged.stdout == before.stdout)
         #expect(staged.stderr.contains("look.linq: 2 commands"), "the restore is not one of the script's commands")
+
+        // A dry run only checks that the stage exists: the state stays as it is.
+        #expect(try f.run(["-c", "blocked add +15557770668"]).status == 0)
+        let dry = try f.run(["run", "--dry-run", "--stage", "stage", f.write("none.linq", "echo hi\n")])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stderr.contains("(dry run) would restore snapshot stage"), "\(dry.stderr)")
+        #expect(try f.run(["-c", "blocked list"]).stdout.contains("+15557770668"))
+        #expect(try f.run(["run", "--dry-run", "--stage", "nope", f.home.file("none.linq")]).status == 2)
     }
 
     @Test func stageOnAMissingSnapshotIsOneLineNamingItAndTheOthers() throws {

@@ -94,7 +94,7 @@ enum EmulatorSnapshotCommands {
     }
 
     /// Checks that `name` was saved: a one-line usage error naming it and listing the others.
-    private static func existing(_ name: String, control: EmulatorControl) throws(ShellError) -> JSONValue {
+    static func existing(_ name: String, control: EmulatorControl) throws(ShellError) -> JSONValue {
         let snapshots = try saved(control)
         if let found = snapshots.first(where: { $0["name"]?.stringValue == name }) { return found }
         let names = snapshots.compactMap { $0["name"]?.stringValue }
@@ -118,10 +118,16 @@ enum EmulatorSnapshotCommands {
 
 extension Interpreter {
     /// `linq run --stage NAME`: restores the snapshot before the run starts (not one of its
-    /// commands); `nil` when it worked, else the exit status of the failure, already printed.
+    /// commands; a dry run only checks that it exists); `nil` when it worked, else the exit
+    /// status of the failure, already printed.
     public func restoreStage(_ name: String) -> Int32? {
         do throws(ShellError) {
             let control = EmulatorControl(session: session, environment: environment, command: "--stage")
+            if session.dryRun.value {
+                _ = try EmulatorSnapshotCommands.existing(name, control: control)
+                output.writeErr(errorRenderer.dim("(dry run) would restore snapshot \(name)") + "\n")
+                return nil
+            }
             try EmulatorSnapshotCommands.restore(name, control: control)
             output.writeErr(errorRenderer.dim("restored snapshot \(name)") + "\n")
             return nil
