@@ -6,8 +6,15 @@ import Synchronization
 #endif
 
 /// Stage snapshots: the whole state saved under a name and restored later (a demo's prepared
-/// stage). With a state database a snapshot is a copy of it taken atomically (`VACUUM INTO`) in
-/// `STATE.snapshots/NAME.sqlite`, shared by every process on the state; without one, in memory.
+/// stage). With a state database a snapshot is a copy of it in `STATE.snapshots/NAME.sqlite`,
+/// shared by every process on the state; without one, in memory.
+///
+/// Why a snapshot is whole (checked by `StageSnapshotTests`: two processes saving, restoring
+/// and writing at once): `VACUUM INTO` reads the database in one read transaction, so it holds
+/// every transaction committed before it began and none after, whatever other processes do; it
+/// writes a file of its own (unique per save, so two processes saving one name never write the
+/// same file), switched to rollback mode so that it is one self-contained file, which `rename`
+/// then puts in place at once — a reader sees the old snapshot or the new one, never a part.
 extension Emulator {
     /// One saved snapshot.
     public struct Snapshot: Sendable {
@@ -57,21 +64,24 @@ extension Emulator {
         }
         mkdir(folder, 0o700)
         let path = folder + "/" + name + ".sqlite"
-        let temporary = path + ".saving"
-        unlink(temporary)
+        let temporary = path + ".saving-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer { unlink(temporary) }
         let outcome = store.withLock { _ -> Result<Void, SnapshotFailure> in
             do throws(SQLiteDatabase.Failure) {
                 try database?.db.run("VACUUM INTO ?", [.text(temporary)])
+                // One self-contained file (VACUUM INTO writes rollback mode; made sure of here), so no
+                // -wal beside it can go stale once it is renamed, and readers open it read-only.
+                try SQLiteDatabase(path: temporary, create: false).execute("PRAGMA journal_mode=DELETE")
                 return .success(())
             } catch {
                 return .failure(SnapshotFailure(description: "cannot save the snapshot \(name): \(error)"))
             }
         }
         try outcome.get()
+        chmod(temporary, 0o600)
         guard rename(temporary, path) == 0 else {
             throw SnapshotFailure(description: "cannot save the snapshot \(name): \(String(cString: strerror(errno)))")
         }
-        chmod(path, 0o600)
         return Snapshot(name: name, savedAt: now, bytes: Self.size(of: path))
     }
 
@@ -99,6 +109,10 @@ extension Emulator {
         guard access(path, F_OK) == 0 else {
             throw SnapshotFailure(description: "no snapshot '\(name)'", missing: true)
         }
+        // Read-only; a snapshot saved by an earlier version (in WAL mode) is opened as before.
+        if let copy = try? StateDatabase(snapshotAt: path), let saved = try? copy.loadAll() {
+            return (saved, copy.clockOffset)
+        }
         do throws(SQLiteDatabase.Failure) {
             let copy = try StateDatabase(path: path)
             return (try copy.loadAll(), copy.clockOffset)
@@ -114,7 +128,7 @@ extension Emulator {
                 saved.map { Snapshot(name: $0.key, savedAt: $0.value.2, bytes: nil) }.sorted { $0.name < $1.name }
             }
         }
-        let names = (DirectoryListing.names(in: folder) ?? []).filter { $0.hasSuffix(".sqlite") }
+        let names = (DirectoryListing.names(in: folder) ?? []).filter { $0.hasSuffix(".sqlite") && !$0.hasPrefix(".") }
         return names.sorted().map { file in
             let path = folder + "/" + file
             var info = stat()

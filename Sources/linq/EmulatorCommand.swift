@@ -8,18 +8,23 @@ import LinqShell
 
 /// `linq emulator [--port 4010] [--host ADDR] [--state FILE] [--control-on-all-interfaces]`: serves
 /// the built-in emulator until Ctrl-C; `linq emulator logs|deliveries|redeliver …` look at a
-/// running one's traffic.
+/// running one's traffic, `linq emulator snapshot …` saves and restores its state.
 struct EmulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
         abstract: "Run the built-in Linq API emulator on 127.0.0.1 for other clients (e.g. the official SDK).",
         discussion: """
             Control API (no key needed): GET /_emulator, POST /_emulator/faults, POST /_emulator/clock, \
-            GET /_emulator/requests, POST /_emulator/reset, GET /_emulator/logs, GET /_emulator/deliveries. \
+            GET /_emulator/requests, POST /_emulator/reset, GET /_emulator/logs, GET /_emulator/deliveries, \
+            /_emulator/snapshots. \
             See the README. Beside a running emulator: linq emulator logs --follow shows every request it \
-            serves, linq emulator deliveries its webhook deliveries.
+            serves, linq emulator deliveries its webhook deliveries, linq emulator snapshot save NAME its \
+            whole state.
             """,
-        subcommands: [EmulatorLogsCommand.self, EmulatorDeliveriesCommand.self, EmulatorRedeliverCommand.self]
+        subcommands: [
+            EmulatorLogsCommand.self, EmulatorDeliveriesCommand.self, EmulatorRedeliverCommand.self,
+            EmulatorSnapshotCommand.self,
+        ]
     )
 
     @Option(help: "Port to listen on (0 = any free port).")

@@ -153,6 +153,17 @@ struct ScriptFlags: ParsableArguments {
     @Option(name: [.customShort("v"), .customLong("var")], help: "Set a variable: -v name=value (repeatable).")
     var variables: [String] = []
 
+    @Option(
+        name: .customLong("vars"),
+        help: ArgumentHelp(
+            "Set variables from a file of name=value lines (.env style; repeatable; -v wins).", valueName: "file"))
+    var varsFiles: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Restore the emulator's snapshot NAME first (saved with emulator snapshot save NAME).", valueName: "name"))
+    var stage: String?
+
     func check() throws {
         if !report.isEmpty {
             guard report.count % 2 == 0,
@@ -203,6 +214,14 @@ enum Launcher {
             launchOptions(connection), environment: environment, terminal: terminal, profilePath: profilePath,
             startEmulator: startEmulator, output: output)
         if script.dryRun { session.dryRun = Sourced(true, .flag) }
+        for path in script.varsFiles {
+            do throws(ShellError) {
+                for (name, value) in try VarsFile.load(path, shownAs: path) { session.variables[name] = .string(value) }
+            } catch {
+                output.writeErr(Renderer(color: false, output: .pretty, secret: nil).error(error))
+                _exit(error.exitCode)
+            }
+        }
         for variable in script.variables {
             let eq = variable.firstIndex(of: "=")!
             session.variables[String(variable[..<eq])] = .string(String(variable[variable.index(after: eq)...]))
@@ -216,6 +235,8 @@ enum Launcher {
         let shell = Interpreter(
             session: session, environment: shellEnvironment, output: output, terminal: terminal, options: runOptions)
         let runner = ShellRunner(shell: shell, options: script.options)
+        // A prepared stage first: a missing snapshot ends the run before anything else is sent.
+        if let stage = script.stage, let status = shell.restoreStage(stage) { _exit(status) }
         let status = run(runner, commands: commands, file: file, terminal: terminal, environment: environment)
         Blocking.run { await transport.shutdown() }
         // Output is unbuffered and the emulator saves after every change, so leave at once:

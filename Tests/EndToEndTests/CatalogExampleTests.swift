@@ -34,6 +34,7 @@ import Testing
         defer { home.remove() }
         writeTextFile(home.file("setup.linq"), "card get\n")
         writeTextFile(home.file("README.md"), "# hello\n")
+        writeTextFile(home.file("demo.env"), "# vars FILE's example\nfirst='Ann'\n")
         // A captured delivery signed with the secret of `webhook verify`'s example.
         let body = #"{"event_type":"message.sent"}"#
         let stamp = Int(Date().timeIntervalSince1970)

@@ -46,6 +46,24 @@ final class SQLiteDatabase: @unchecked Sendable {
         sqlite_nio_sqlite3_close(handle)
     }
 
+    /// Whether no transaction is open (each statement is its own).
+    var isAutocommit: Bool { sqlite_nio_sqlite3_get_autocommit(handle) != 0 }
+
+    /// Runs `body` in one read transaction (unless one is open already), so that every statement
+    /// in it reads the same committed state whatever other processes commit meanwhile.
+    func reading<T>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+        guard isAutocommit else { return try body() }
+        try execute("BEGIN")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// Runs SQL that returns no rows (several statements allowed).
     func execute(_ sql: String) throws(Failure) {
         var error: UnsafeMutablePointer<CChar>?

@@ -41,6 +41,12 @@ final class StateDatabase: @unchecked Sendable {
         try db.execute(Self.schema)
     }
 
+    /// Opens a stage snapshot to read it: read-only, its journal mode left as it is (a snapshot is
+    /// saved in rollback mode, so reading it makes no `-wal` or `-shm` file beside it).
+    init(snapshotAt path: String) throws(SQLiteDatabase.Failure) {
+        db = try SQLiteDatabase(path: path, create: false, readOnly: true)
+    }
+
     /// Every table, index and view, created when missing.
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);
@@ -83,8 +89,15 @@ final class StateDatabase: @unchecked Sendable {
         get throws(SQLiteDatabase.Failure) { try db.scalar("SELECT value FROM meta WHERE key = 'format'") == nil }
     }
 
-    /// The whole state, and this process's revision and epoch set to the database's.
+    /// The whole state, and this process's revision and epoch set to the database's — read in
+    /// one transaction, so that a commit by another process between the reads cannot leave the
+    /// rows older than the revision noted (the change would never be applied here).
     func loadAll() throws(SQLiteDatabase.Failure) -> EmulatorStore {
+        try db.reading { () throws(SQLiteDatabase.Failure) in try readAll() }
+    }
+
+    /// `loadAll`'s reads.
+    private func readAll() throws(SQLiteDatabase.Failure) -> EmulatorStore {
         var partners: [EmulatedPartner] = []
         try db.run("SELECT id, name, api_key, lines FROM partners ORDER BY position") {
             row throws(SQLiteDatabase.Failure) in

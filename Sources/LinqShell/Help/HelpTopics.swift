@@ -42,7 +42,7 @@ enum HelpTopics {
           $last                 the last response's JSON (after any command that got one)
           $status               its HTTP status
           $number $base_url $profile   the session's settings (never the key; -v overrides)
-          $NAME                 a variable bound with let NAME = … or -v NAME=VALUE
+          $NAME                 a variable bound with let NAME = …, -v NAME=VALUE or --vars FILE
           $NAME.field[0].other  a path into a variable's JSON; [-1] is the last element
           ${NAME}               braces, when text follows: "${NAME}s"
           ${env:VAR}            an environment variable (an error if unset)
@@ -71,6 +71,9 @@ enum HelpTopics {
           \\           at the end of a line continues it on the next; so does an open
                       quote, { or [ (JSON over several lines; the prompt shows …>)
           source F    runs another file (paths in a script are relative to it; ~ is home)
+          include F name=value …   runs F with variables of its own: $name inside; its lets
+                      stay inside unless it says export NAME (help include)
+          vars F      binds name=value lines of a .env-style file (so does linq --vars F)
           run -       reads the script from stdin
 
         Any line ends (LF, CRLF, CR) and a UTF-8 BOM are fine; a line that is not UTF-8 is
@@ -82,7 +85,8 @@ enum HelpTopics {
         tap F and --report junit F (repeatable) write reports.
 
         Demos: --quiet prints only errors, echoes and assertions; let prints one line;
-        --fresh (or emulator reset) starts the emulator from its seed; --echo prints each
+        --fresh (or emulator reset) starts the emulator from its seed, --stage NAME from
+        the snapshot emulator snapshot save NAME made; --echo prints each
         command, --type-speed MS types it out, --step waits (Enter runs, s skips, q quits);
         --dry-run prints requests and curl lines instead of sending. record FILE … record
         stop turns a session into a script that replays on a fresh emulator.

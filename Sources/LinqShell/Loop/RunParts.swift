@@ -2,7 +2,7 @@ import LinqCore
 import LinqJSON
 
 /// Where a run is: the script line and command being run, the script's folder (relative paths
-/// resolve from it), and how `source FILE` runs a file. Set by the line loop and the runner.
+/// resolve from it), and how `source FILE` and `include FILE` run a file. Set by the line loop and the runner.
 public final class ScriptPosition {
     /// The script line being run (for messages and reports).
     public internal(set) var location: SourceLocation?
@@ -10,8 +10,11 @@ public final class ScriptPosition {
     var command: Tokenizer.Command?
     /// The folder of the script being run.
     var scriptDirectory: String?
-    /// Runs `source FILE` through the line loop (set by whoever runs the loop).
-    var runFile: ((String) throws(ShellError) -> Void)?
+    /// Runs `source FILE` (no arguments: the caller's variables) or `include FILE name=value …`
+    /// (arguments: variables of its own) through the line loop (set by whoever runs the loop).
+    var runFile: ((String, [String: JSONValue]?) throws(ShellError) -> Void)?
+    /// Inside an `include`d script: the names `export` hands back to the caller (`nil` elsewhere).
+    var exports: Set<String>?
 
     init() {}
 }

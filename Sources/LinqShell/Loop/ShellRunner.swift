@@ -7,7 +7,8 @@ import LinqJSON
 
 /// Runs the shell from one of its four sources — the prompt, a script file, `-c` lines, stdin —
 /// through the one `LineLoop`, and ends the run: summary, report, exit status. Also runs
-/// `source FILE` (relative to the including file; cycles are an error).
+/// `source FILE` and `include FILE name=value …` (relative to the including file; cycles are an
+/// error).
 public final class ShellRunner {
     public let shell: Interpreter
     public let options: LoopOptions
@@ -17,7 +18,9 @@ public final class ShellRunner {
     public init(shell: Interpreter, options: LoopOptions = LoopOptions()) {
         self.shell = shell
         self.options = options
-        shell.position.runFile = { [unowned self] path throws(ShellError) in try self.include(path) }
+        shell.position.runFile = { [unowned self] path, arguments throws(ShellError) in
+            try self.include(path, arguments: arguments)
+        }
     }
 
     /// The interactive prompt: banner, completion, history; returns 0 at Ctrl-D (or `exit N`).
@@ -101,8 +104,12 @@ public final class ShellRunner {
     /// Runs a file through the loop; a relative path resolves against the including file's
     /// folder (or the current one), `~` is expanded. While it runs, relative paths in its commands
     /// resolve against its folder. A failure that stops the file is rethrown (already printed) so
-    /// enclosing files stop too.
-    func include(_ path: String) throws(ShellError) {
+    /// enclosing files stop too. `--echo`, `--type-speed` and `--step` apply to it as to the top.
+    ///
+    /// With `arguments` (`include`), the file runs with variables of its own: a copy of the
+    /// caller's plus the arguments; when it ends the caller's are put back, and only the names it
+    /// `export`ed are copied out (their last values). Without (`source`), it shares the caller's.
+    func include(_ path: String, arguments: [String: JSONValue]? = nil) throws(ShellError) {
         let resolved = ScriptPath.resolve(
             path, in: shell.position.scriptDirectory, environment: shell.environment.variables)
         guard let canonical = Self.realPath(resolved) else {
@@ -121,8 +128,38 @@ public final class ShellRunner {
             stack.removeLast()
             shell.position.scriptDirectory = savedDirectory
         }
+        if let arguments { enterScope(arguments) }
+        defer { if arguments != nil { leaveScope() } }
         let loop = LineLoop(shell: shell, source: ArrayLineSource(lines), name: shown, options: options)
         if loop.run() == .stopped, let error = loop.stoppedBy { throw error.markedReported() }
+    }
+
+    /// The caller's variables, placeholders and exports, one per `include` being run.
+    private var scopes: [(variables: [String: JSONValue], placeholders: Set<String>, exports: Set<String>?)] = []
+
+    /// Starts an `include`d file's own variables: the caller's, with `arguments` over them.
+    private func enterScope(_ arguments: [String: JSONValue]) {
+        scopes.append((shell.session.variables, shell.dryRun.placeholders, shell.position.exports))
+        shell.session.variables.merge(arguments) { _, argument in argument }
+        shell.dryRun.placeholders.subtract(arguments.keys)
+        shell.position.exports = []
+    }
+
+    /// Puts the caller's variables back, with the names the file exported.
+    private func leaveScope() {
+        let inner = (shell.session.variables, shell.dryRun.placeholders, shell.position.exports ?? [])
+        let outer = scopes.removeLast()
+        shell.session.variables = outer.variables
+        shell.dryRun.placeholders = outer.placeholders
+        shell.position.exports = outer.exports
+        for name in inner.2 {
+            shell.session.variables[name] = inner.0[name]
+            if inner.1.contains(name) {
+                shell.dryRun.placeholders.insert(name)
+            } else {
+                shell.dryRun.placeholders.remove(name)
+            }
+        }
     }
 
     static func realPath(_ path: String) -> String? {

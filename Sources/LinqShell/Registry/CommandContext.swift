@@ -150,10 +150,21 @@ public struct CommandContext {
         shell.outcome.log.assertion(source, at: shell.position.location, passed: passed, details: details)
     }
 
-    /// Runs a script file here (`source FILE`), relative to the running script.
-    public func runFile(_ path: String) throws(ShellError) {
-        guard let runFile = shell.position.runFile else { throw ShellError.usage("source is not available here") }
-        try runFile(path)
+    /// Runs a script file here, relative to the running script: with the caller's variables
+    /// (`source FILE`), or, given `arguments`, with variables of its own (`include FILE name=value …`).
+    public func runFile(_ path: String, arguments: [String: JSONValue]? = nil) throws(ShellError) {
+        guard let runFile = shell.position.runFile else {
+            throw ShellError.usage("\(spec.name) is not available here")
+        }
+        try runFile(path, arguments)
+    }
+
+    /// `export NAME`: inside an `include`d script, hands `$NAME` back to the caller when the
+    /// script ends; `false` at the top level (where every variable is the caller's already).
+    func export(_ name: String) -> Bool {
+        guard shell.position.exports != nil else { return false }
+        shell.position.exports?.insert(name)
+        return true
     }
 
     // MARK: Recording

@@ -22,8 +22,9 @@ public enum CommandRegistry {
     /// The shell's own commands, by file.
     static let builtins: [CommandSpec] =
         AttachmentUploadCommand.commands + SessionCommands.commands + ProfileCommands.commands
-        + ScriptingCommands.commands + DebuggingCommands.commands + HelpCommand.commands
-        + EmulatorCommands.commands + EmulatorTrafficCommands.commands + WebhookCommands.commands
+        + ScriptingCommands.commands + IncludeCommands.commands + DebuggingCommands.commands + HelpCommand.commands
+        + EmulatorCommands.commands + EmulatorTrafficCommands.commands + EmulatorSnapshotCommands.commands
+        + WebhookCommands.commands
         + [ChatOpenCommand.open] + WatchCommand.commands + GuardCommands.commands
         + HistoryCommand.commands + DoctorCommands.commands + TimelineCommands.commands
         + PresenterCommands.commands
