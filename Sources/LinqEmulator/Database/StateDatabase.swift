@@ -34,17 +34,26 @@ final class StateDatabase: @unchecked Sendable {
     /// How many revisions of `changes` are kept (a process further behind reloads everything).
     static let keptRevisions: Int64 = 5000
 
-    /// Opens (creating) the database and its schema.
+    /// Moves the write-ahead log into the database file off the request path (none for a snapshot).
+    private let checkpointer: WALCheckpointer?
+
+    /// Opens (creating) the database and its schema. Requests never checkpoint the log themselves
+    /// (a checkpoint syncs the file: the slowest moment of a write); `WALCheckpointer` does, on a
+    /// thread of its own, with a large automatic checkpoint left as the safety net.
     init(path: String) throws(SQLiteDatabase.Failure) {
         db = try SQLiteDatabase(path: path)
-        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        try db.execute(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=\(WALCheckpointer.safetyNetPages);"
+        )
         try db.execute(Self.schema)
+        checkpointer = try WALCheckpointer(path: path)
     }
 
     /// Opens a stage snapshot to read it: read-only, its journal mode left as it is (a snapshot is
     /// saved in rollback mode, so reading it makes no `-wal` or `-shm` file beside it).
     init(snapshotAt path: String) throws(SQLiteDatabase.Failure) {
         db = try SQLiteDatabase(path: path, create: false, readOnly: true)
+        checkpointer = nil
     }
 
     /// Every table, index and view, created when missing.
