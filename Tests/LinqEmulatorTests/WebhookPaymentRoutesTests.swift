@@ -1,5 +1,6 @@
 import LinqEmulator
 import LinqJSON
+import TestSupport
 import Testing
 
 /// Webhook events and subscriptions, experiences, payment requests and agent payments, in process.
@@ -511,8 +512,10 @@ import Testing
     }
 
     @Test func stateSurvivesARestart() async throws {
-        let path = "/tmp/linq-webhook-payment-state-\(UInt64.random(in: 0...UInt64.max)).json"
-        defer { _ = path.withCString { unlink($0) } }
+        // A folder of its own, removed whole: the state's -wal, -shm, .lock and .logs files too.
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.json")
         let emulator = try Emulator(stateFile: path)
         let created = await call(
             emulator, "POST", "/v3/webhook-subscriptions",

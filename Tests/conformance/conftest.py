@@ -5,6 +5,7 @@ the seed data (POST /_emulator/reset). The binary is taken from $LINQ_BIN (set b
 """
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import urllib.request
@@ -58,6 +59,7 @@ class Emulator:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
+        shutil.rmtree(self.state_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
