@@ -38,7 +38,7 @@ import Testing
     /// The events delivered to `receiver` so far, in order, once no delivery runs or waits to start.
     func delivered(_ emulator: Emulator, _ receiver: WebhookReceiver) async throws -> [JSONValue] {
         try #require(
-            await waitUntil(seconds: 10) {
+            await waitUntil(seconds: 30) {
                 let queue = emulator.webhooks.queue
                 return queue.inFlight == 0 && !queue.waiting.contains { $0.url == receiver.url }
             }, "no delivery is running")

@@ -71,7 +71,7 @@ import Testing
         // Attempt by attempt: each retry waits for its time on the emulated clock.
         for (index, delay) in WebhookDispatcher.retryDelays.enumerated() {
             try #require(
-                await waitUntil(seconds: 10) {
+                await waitUntil(seconds: 30) {
                     [failing.url, nobody].allSatisfy { url in
                         emulator.webhooks.attempts().filter { $0.url == url }.count == index + 1
                     }
@@ -79,7 +79,7 @@ import Testing
             emulator.clock.advance(by: delay)
         }
         try #require(
-            await waitUntil(seconds: 10) {
+            await waitUntil(seconds: 30) {
                 emulator.webhooks.queue.inFlight == 0
                     && [failing.url, nobody].allSatisfy { url in
                         emulator.webhooks.attempts().filter { $0.url == url }.count == WebhookDispatcher.maxAttempts

@@ -327,7 +327,7 @@ import Testing
     func idleQueue(_ emulator: Emulator) async throws -> (
         inFlight: Int, waiting: [(url: String, attempt: Int, due: Double)]
     ) {
-        try #require(await waitUntil(seconds: 10) { emulator.webhooks.queue.inFlight == 0 }, "no attempt is running")
+        try #require(await waitUntil(seconds: 30) { emulator.webhooks.queue.inFlight == 0 }, "no attempt is running")
         return emulator.webhooks.queue
     }
 }

@@ -41,7 +41,7 @@ import Testing
     /// The requests `receiver` got, once no delivery runs or waits to start.
     func settled(_ emulator: Emulator, _ receiver: WebhookReceiver) async throws -> [ReceivedRequest] {
         try #require(
-            await waitUntil(seconds: 10) {
+            await waitUntil(seconds: 30) {
                 let queue = emulator.webhooks.queue
                 return queue.inFlight == 0 && !queue.waiting.contains { $0.url == receiver.url }
             }, "no delivery is running")
