@@ -28,8 +28,10 @@ public final class RedactionState: Sendable {
     /// `text` as a screen may show it: redacted when on, else unchanged. Secrets found under a
     /// secret's name are remembered and masked wherever they appear after.
     public func apply(_ text: String) -> String {
-        let (on, secrets) = state.withLock { ($0.on, $0.keys.union($0.learned)) }
-        guard on, !text.isEmpty else { return text }
+        // Off (the usual case), a write costs one lock and nothing more.
+        guard !text.isEmpty, let secrets = state.withLock({ $0.on ? $0.keys.union($0.learned) : nil }) else {
+            return text
+        }
         let (redacted, found) = Redactor(secrets: secrets).redact(text)
         if !found.isSubset(of: secrets) { state.withLock { $0.learned.formUnion(found) } }
         return redacted
@@ -37,8 +39,7 @@ public final class RedactionState: Sendable {
 
     /// A JSON value as a screen may show it (see `Redactor.redact(_:found:)`), when on.
     public func apply(_ value: JSONValue) -> JSONValue {
-        let (on, secrets) = state.withLock { ($0.on, $0.keys.union($0.learned)) }
-        guard on else { return value }
+        guard let secrets = state.withLock({ $0.on ? $0.keys.union($0.learned) : nil }) else { return value }
         var found: Set<String> = []
         let redacted = Redactor(secrets: secrets).redact(value, found: &found)
         if !found.isSubset(of: secrets) { state.withLock { $0.learned.formUnion(found) } }
