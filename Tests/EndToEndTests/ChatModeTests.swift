@@ -222,4 +222,38 @@ import Testing
         let said = try #require(earlier, "\(seeded.stdout)")
         #expect(run.stderr.contains("earlier ") && run.stderr.contains(said), "\(run.stderr)")
     }
+
+    /// The chat commands do what they say, read back through the API after leaving chat mode:
+    /// /reply threads, /edit changes the text, /effect sets the effect, /poll asks its question
+    /// and sends the options, /attach uploads and sends; a mistyped command is one line naming
+    /// the nearest one, and the run stops there (a script's failure).
+    @Test func theChatCommandsReachTheAPI() throws {
+        let f = ScratchHome()
+        defer { f.home.remove() }
+        let file = f.write("note.txt", "hello file\n")
+        let run = try f.run([
+            "--fresh", "-c", "chat open \(Self.chat) --peer none", "-c", "first", "-c", "/reply 1 a threaded answer",
+            "-c", "/edit 1 first, edited", "-c", "/effect confetti we did it", "-c", "/poll \"Lunch?\" pizza sushi",
+            "-c", "/attach \(file)", "-c", "/typing", "-c", "/read", "-c", "/exit",
+            "-c", "message list $chat --limit 10 --output json",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let messages = try JSONValue.parse(run.stdout)["messages"]?.arrayValue ?? []
+        func said(_ text: String) -> JSONValue? {
+            messages.first { $0["parts"]?[0]?["value"]?.stringValue == text }
+        }
+        let first = try #require(said("first, edited"), "the edit: \(run.stdout)")
+        #expect(said("first") == nil, "the old text is gone")
+        #expect(said("a threaded answer")?["reply_to"]?["message_id"] == first["id"], "the reply threads to #1")
+        #expect(said("we did it")?["effect"]?["name"]?.stringValue == "confetti")
+        #expect(said("Lunch?") != nil, "the poll's question went first, as a message")
+        #expect(
+            messages.contains { $0["parts"]?[0]?["type"]?.stringValue == "media" },
+            "the attachment was sent: \(run.stdout)")
+        #expect(run.stderr.contains("poll sent: pizza · sushi"))
+        let typo = try f.run(["--fresh", "-c", "chat open \(Self.chat) --peer none", "-c", "/recat 1 love"])
+        #expect(typo.status == 2)
+        #expect(
+            typo.stderr.contains("unknown chat command '/recat'") && typo.stderr.contains("react"), "\(typo.stderr)")
+    }
 }

@@ -90,8 +90,10 @@ extension ChatSession {
         let id = data["id"]?.stringValue ?? data["message_id"]?.stringValue ?? ""
         guard let at = index[id] else { return }
         let text = data["parts"].map { _ in Self.summary(of: data) } ?? data["text"]?.stringValue ?? entries[at].text
-        entries[at].text = text
         entries[at].event = envelope
+        // An edit made here was shown when it was made.
+        guard text != entries[at].text else { return }
+        entries[at].text = text
         notify(renderer.dim("  #\(entries[at].number) edited: ") + safe(text))
     }
 
