@@ -73,20 +73,11 @@ extension ChatSession {
                 : message["is_read"]?.boolValue == true ? "read" : (message["delivery_status"]?.stringValue ?? "sent")
             let sender = message["from_handle"]?["handle"]?.stringValue ?? (fromMe ? me : (others.first ?? "them"))
             let mine = asContact == nil ? fromMe : (!fromMe && sender == asContact)
-            let (at, new) = upsert(
-                id: id, mine: mine, sender: sender, text: Self.summary(of: message),
-                time: Self.clock(message["sent_at"]?.stringValue ?? message["created_at"]?.stringValue),
-                status: status, message: message, event: nil)
-            if new {
-                poller?.activity.store(true, ordering: .relaxed)
-                notify(line(entries[at]))
-                if !entries[at].mine { transcript.append("/expect " + entries[at].text) }
-            } else if entries[at].mine,
-                Self.statusRank[status, default: 0] > Self.statusRank[entries[at].status, default: 0]
-            {
-                entries[at].status = status
-                notify("  #\(entries[at].number) " + statusMark(status))
-            }
+            let before = entries.count
+            take(
+                id: id, mine: mine, sender: sender, status: status, message: message, event: nil,
+                time: message["sent_at"]?.stringValue ?? message["created_at"]?.stringValue)
+            if entries.count > before { poller?.activity.store(true, ordering: .relaxed) }
         }
     }
 }

@@ -60,12 +60,25 @@ extension ChatSession {
         let sender = outbound ? me : (data["sender_handle"]?["handle"]?.stringValue ?? others.first ?? "them")
         let mine = asContact == nil ? outbound : (!outbound && sender == asContact)
         let status = outbound ? String(type.dropFirst("message.".count)) : "received"
+        let at = take(
+            id: id, mine: mine, sender: sender, status: status, message: data, event: envelope,
+            time: data["sent_at"]?.stringValue ?? envelope["created_at"]?.stringValue)
+        if type == "message.sent", outbound, asContact == nil, let peer {
+            peer.answer(entries[at], in: self)
+        }
+    }
+
+    /// Shows a message as an event or a read of the chat describes it: a new one as its line (and,
+    /// from them, an `/expect` for `/save`), one of yours already shown as its status's progress.
+    /// Returns its index in `entries`.
+    @discardableResult
+    func take(
+        id: String, mine: Bool, sender: String, status: String, message: JSONValue, event: JSONValue?, time: String?
+    ) -> Int {
         let (at, new) = upsert(
-            id: id, mine: mine, sender: sender, text: Self.summary(of: data),
-            time: Self.clock(data["sent_at"]?.stringValue ?? envelope["created_at"]?.stringValue), status: status,
-            message: data, event: envelope)
+            id: id, mine: mine, sender: sender, text: Self.summary(of: message), time: Self.clock(time),
+            status: status, message: message, event: event)
         if new {
-            entries[at].status = status
             notify(line(entries[at]))
             if !entries[at].mine { transcript.append("/expect " + entries[at].text) }
         } else if entries[at].mine,
@@ -74,15 +87,13 @@ extension ChatSession {
             entries[at].status = status
             var note = "  #\(entries[at].number) " + statusMark(status)
             if status == "failed",
-                let reason = data["error"]?["message"]?.stringValue ?? data["failure_reason"]?.stringValue
+                let reason = message["error"]?["message"]?.stringValue ?? message["failure_reason"]?.stringValue
             {
                 note += renderer.dim(": \(safe(reason))")
             }
             notify(note)
         }
-        if type == "message.sent", outbound, asContact == nil, let peer {
-            peer.answer(entries[at], in: self)
-        }
+        return at
     }
 
     /// `message.edited`: the new text replaces the old.
