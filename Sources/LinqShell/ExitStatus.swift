@@ -10,6 +10,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case usage = 2
     /// An `expect` assertion failed.
     case assertion = 3
+    /// `linq run --perform` completed, but steps came from the tape (unless `--allow-tape`).
+    case taped = 4
     /// Interrupted (Ctrl-C).
     case interrupted = 130
 
@@ -37,6 +39,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .failure: "the API answered with an error, or the request failed (network, timeout)"
         case .usage: "usage or parse error (unknown command or flag, bad value, bad quoting): nothing was sent"
         case .assertion: "an expect assertion failed"
+        case .taped: "linq run --perform completed with steps played from the tape (--allow-tape: 0)"
         case .interrupted: "interrupted (Ctrl-C)"
         }
     }

@@ -158,15 +158,11 @@ extension Interpreter {
         let notice = UncheckedSink(output: output, renderer: errorRenderer)
         let mailbox = Mailbox.current
         client.onRetry = { event in mailbox.post { notice.write(event.line) } }
-        let sender = client
         let reserved = session.timeline.reserve()
-        let result = Blocking.run(on: EventLoopExecutor.shared) { () async -> Result<LinqResponse, LinqError> in
-            do throws(LinqError) {
-                return .success(try await sender.send(request, idempotent: idempotent))
-            } catch {
-                return .failure(error)
-            }
-        }
+        let result =
+            tape == nil
+            ? Self.live(request, client: client, idempotent: idempotent)
+            : throughTape(request, client: client, idempotent: idempotent)
         switch result {
         case .success(let response):
             session.timeline.record(

@@ -50,6 +50,8 @@ public final class Interpreter {
     let dryRun = DryRunState()
     /// Chat mode (`chat open`), while it is on: lines go to the conversation.
     var chat: ChatSession?
+    /// `linq run --rehearse | --perform`: the tape the run keeps or falls back on.
+    var tape: TapeDeck?
     /// How the run was started.
     var options: RunOptions
     /// Where output goes (stdout is captured while a command's output is piped or redirected).
@@ -178,6 +180,10 @@ public final class Interpreter {
         let responseBefore = session.lastResponse
         position.command = command
         defer { position.command = nil }
+        if let tape {
+            tape.begin(command: scrub(CommandRegistry.masked(command)), location: position.location?.description ?? "")
+        }
+        defer { tape?.end() }
         dryRun.active = session.dryRun.value
         let pending = recording.recorder?.pendingFailure
         recording.recorder?.pendingFailure = nil

@@ -10,7 +10,7 @@ enum CompletionEntry {
     /// The process's own options that take no value.
     static let flags = [
         "--emulator", "--no-color", "--quiet", "--fresh", "--verbose", "--timing", "--redact", "--keep-going", "--echo",
-        "--step", "--dry-run", "--yes", "--help", "--version",
+        "--step", "--dry-run", "--yes", "--help", "--version", "--rehearse", "--perform", "--allow-tape",
     ]
 
     /// Values the process's options take, where they are a known set.

@@ -16,7 +16,7 @@ struct LinqCommand: ParsableCommand {
         discussion: """
             With no API key (flag, LINQ_API_V3_API_KEY or profile) linq starts its built-in emulator \
             on a loopback port and talks to it; with a key it talks to the real API.
-            Exit status: 0 success, 1 API or network failure, 2 usage or parse error, 3 assertion failed, 130 interrupted.
+            Exit status: 0 success, 1 API or network failure, 2 usage or parse error, 3 assertion failed, 4 performed with steps from the tape, 130 interrupted.
             """,
         version: LinqConfiguration.version,
         subcommands: [RunCommand.self, EmulatorCommand.self])
@@ -36,6 +36,10 @@ struct LinqCommand: ParsableCommand {
     }
 
     func run() throws {
+        // (Checked here: the root's validate also runs for `linq run`, which shares these flags.)
+        if script.rehearse || script.perform {
+            throw ValidationError("--rehearse and --perform take a script file: linq run demo.linq --rehearse")
+        }
         if man {
             print(ManPage.render(options: LinqCommand.helpMessage(columns: 100)), terminator: "")
             return
@@ -58,6 +62,9 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         try connection.check()
         try script.check()
+        if file == "-", script.rehearse || script.perform {
+            throw ValidationError("--rehearse and --perform take a script file, not stdin")
+        }
     }
 
     func run() throws {
@@ -164,7 +171,53 @@ struct ScriptFlags: ParsableArguments {
             "Restore the emulator's snapshot NAME first (saved with emulator snapshot save NAME).", valueName: "name"))
     var stage: String?
 
+    @Flag(help: "Run the script and keep every answer and awaited event on its tape (FILE.tape).")
+    var rehearse = false
+
+    @Flag(
+        help: ArgumentHelp(
+            "Run live; a step that fails unexpectedly, runs over --step-budget or misses its event plays the rehearsed answer."
+        ))
+    var perform = false
+
+    @Option(
+        name: .customLong("step-budget"),
+        help: ArgumentHelp(
+            "With --perform: how long a step may take before the tape answers (default 5s).", valueName: "time"))
+    var stepBudget: String?
+
+    @Flag(name: .customLong("allow-tape"), help: "With --perform: exit 0 even when steps came from the tape.")
+    var allowTape = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The tape of --rehearse and --perform (default: the script's path + .tape).", valueName: "file"))
+    var tapeFile: String?
+
+    /// `--rehearse` / `--perform` as the runner takes them.
+    var tape: TapeOptions? {
+        if rehearse { return TapeOptions(mode: .rehearse, path: tapeFile) }
+        guard perform else { return nil }
+        let budget = stepBudget.flatMap(TapeOptions.seconds) ?? 5
+        return TapeOptions(mode: .perform(budget: budget, allowTape: allowTape), path: tapeFile)
+    }
+
     func check() throws {
+        if rehearse && perform {
+            throw ValidationError("--rehearse and --perform go apart: rehearse first, then perform")
+        }
+        if !perform, stepBudget != nil || allowTape {
+            throw ValidationError("--step-budget and --allow-tape go with --perform")
+        }
+        if !rehearse && !perform && tapeFile != nil {
+            throw ValidationError("--tape-file goes with --rehearse or --perform")
+        }
+        if let stepBudget {
+            guard let seconds = TapeOptions.seconds(stepBudget), seconds > 0, seconds <= 3600 else {
+                throw ValidationError(
+                    "--step-budget takes a time such as 5s, 500ms or 2m (at most 1h), not '\(stepBudget)'")
+            }
+        }
         if !report.isEmpty {
             guard report.count % 2 == 0,
                 stride(from: 0, to: report.count, by: 2).allSatisfy({ ReportFormat(rawValue: report[$0]) != nil })
@@ -235,7 +288,8 @@ enum Launcher {
         let shell = Interpreter(
             session: session, environment: shellEnvironment, output: output, terminal: terminal, options: runOptions)
         let runner = ShellRunner(shell: shell, options: script.options)
-        // A prepared stage first: a missing snapshot ends the run before anything else is sent.
+        // The tape, then a prepared stage: a missing one ends the run before anything is sent.
+        if let tape = script.tape, let file, let status = shell.startTape(tape, script: file) { _exit(status) }
         if let stage = script.stage, let status = shell.restoreStage(stage) { _exit(status) }
         let status = run(runner, commands: commands, file: file, terminal: terminal, environment: environment)
         Blocking.run { await transport.shutdown() }

@@ -17,7 +17,7 @@ enum ScriptArgument {
     static let valueOptions: [String: Int] = [
         "-c": 1, "--command": 1, "--api-key": 1, "--base-url": 1, "--number": 1, "--profile": 1, "--output": 1,
         "--emulator-state": 1, "--timeout": 1, "--retries": 1, "--report": 2, "-v": 1, "--var": 1, "--type-speed": 1,
-        "--stage": 1, "--vars": 1,
+        "--stage": 1, "--vars": 1, "--step-budget": 1, "--tape-file": 1,
         "--generate-completion-script": 1,
     ]
 

@@ -218,7 +218,7 @@ import Testing
         #expect(ExitStatus(ShellError(.assertion, "no")).code == 3)
         #expect(ExitStatus(ShellError(.interrupted, "^C")).code == 130)
         #expect(ExitStatus(ShellError(.request, "cancelled", linqError: .cancelledByCaller)).code == 130)
-        #expect(ExitStatus.allCases.map(\.code) == [0, 1, 2, 3, 130])
+        #expect(ExitStatus.allCases.map(\.code) == [0, 1, 2, 3, 4, 130])
     }
 }
 

@@ -240,7 +240,7 @@ enum ScriptingCommands {
         guard context.listener != nil || !context.receivedEvents.isEmpty else {
             throw ShellError.usage("expect event needs webhook events: run webhook listen first")
         }
-        let seen = try expectation.wait(events: { context.receivedEvents }, expander: context.expander)
+        let seen = try context.awaitEvent(expectation)
         try settle(
             context, source,
             failed: seen.map {

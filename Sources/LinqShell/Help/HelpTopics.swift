@@ -21,7 +21,7 @@ enum HelpTopics {
         HelpTopic(
             name: "settings", summary: "What set/unset/show change, and where values come from", text: { settings }),
         HelpTopic(
-            name: "exit-codes", summary: "0 ok, 1 API/network, 2 usage, 3 assertion, 130 interrupted",
+            name: "exit-codes", summary: "0 ok, 1 API/network, 2 usage, 3 assertion, 4 taped, 130 interrupted",
             text: { exitCodes }),
         HelpTopic(
             name: "filters", summary: "--output json/jsonl/yaml/table, --filter (a jq subset), --columns, the pager",
@@ -90,6 +90,10 @@ enum HelpTopics {
         command, --type-speed MS types it out, --step waits (Enter runs, s skips, q quits);
         --dry-run prints requests and curl lines instead of sending. record FILE … record
         stop turns a session into a script that replays on a fresh emulator.
+        linq run F --rehearse keeps every answer and awaited event in F.tape; linq run F
+        --perform runs live and plays the taped answer (marked ┊ tape) when a step fails
+        unlike the rehearsal, runs over --step-budget (5s) or misses its event; exit 4 then,
+        unless --allow-tape.
         See: help let, help expect, help try, help variables.
         """
 

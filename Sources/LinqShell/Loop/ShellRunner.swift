@@ -49,7 +49,7 @@ public final class ShellRunner {
         return source.interactive ? ExitStatus.ok.code : ExitStatus(firstFailure: shell.outcome.firstFailure).code
     }
 
-    /// A script file: always ends with a summary.
+    /// A script file: always ends with a summary (and, with a tape, what it kept or played).
     public func file(_ path: String) -> Int32 {
         do throws(ShellError) {
             try include(path)
@@ -84,6 +84,7 @@ public final class ShellRunner {
         if summary || !options.reports.isEmpty || log.entries.contains(where: { $0.kind == .assertion }) {
             shell.output.writeErr(log.summary(for: name))
         }
+        if let status = finishTape(name: name) { return status }
         for report in options.reports {
             let text = report.format.render(log, suite: Recorder.baseName(name))
             do throws(JSONFile.Failure) {
@@ -98,7 +99,23 @@ public final class ShellRunner {
             }
         }
         if let code = shell.outcome.exitRequested { return code }
-        return ExitStatus(firstFailure: shell.outcome.firstFailure).code
+        let status = ExitStatus(firstFailure: shell.outcome.firstFailure)
+        if status == .ok, let tape = shell.tape, !tape.played.isEmpty, !tape.allowsTape { return ExitStatus.taped.code }
+        return status.code
+    }
+
+    /// A rehearsal writes its tape; both say how it went (after the summary). The exit status
+    /// when the tape cannot be written.
+    private func finishTape(name: String) -> Int32? {
+        guard let tape = shell.tape else { return nil }
+        do throws(ShellError) {
+            if tape.isRehearsal { try tape.tape.save(to: tape.path) }
+        } catch {
+            shell.report(error)
+            return error.exitCode
+        }
+        for line in tape.summary(script: name) { shell.output.writeErr(shell.scrub(line) + "\n") }
+        return nil
     }
 
     /// Runs a file through the loop; a relative path resolves against the including file's

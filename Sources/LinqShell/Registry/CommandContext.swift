@@ -206,6 +206,11 @@ public struct CommandContext {
     /// The webhook events received so far.
     public var receivedEvents: [ReceivedEvent] { shell.receivedEvents }
 
+    /// Waits for the event `expect event` names (through the tape when one runs); `nil` when it came.
+    func awaitEvent(_ expectation: EventExpectation) throws(ShellError) -> String? {
+        try shell.awaitEvent(expectation)
+    }
+
     /// A path argument as the file system needs it: `~` expanded and, in a script, relative to
     /// the script's folder.
     public func resolvePath(_ path: String) -> String {

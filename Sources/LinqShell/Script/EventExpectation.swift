@@ -65,10 +65,13 @@ struct EventExpectation {
         }
     }
 
-    /// Waits for a match; `nil` when one came, else what was seen. Ctrl-C stops the wait.
-    /// Each received event wakes the waiting thread (the listener posts its line to it).
-    func wait(events: () -> [ReceivedEvent], expander: Expander) throws(ShellError) -> String? {
-        switch Blocking.wait(upTo: seconds, until: { events().contains { matches($0, expander: expander) } }) {
+    /// Waits for a match (up to the expectation's duration, or `limit` seconds); `nil` when one
+    /// came, else what was seen. Ctrl-C stops the wait. Each received event wakes the waiting
+    /// thread (the listener posts its line to it).
+    func wait(events: () -> [ReceivedEvent], expander: Expander, upTo limit: Double? = nil) throws(ShellError)
+        -> String?
+    {
+        switch Blocking.wait(upTo: limit ?? seconds, until: { events().contains { matches($0, expander: expander) } }) {
         case .satisfied: return nil
         case .interrupted: throw ShellError(.interrupted, "interrupted waiting for \(type)")
         case .timedOut:
