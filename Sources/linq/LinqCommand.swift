@@ -280,8 +280,10 @@ enum Launcher {
             session.variables[String(variable[..<eq])] = .string(String(variable[variable.index(after: eq)...]))
         }
         let transport = AsyncHTTPTransport.shared
+        // Requests wait for the built-in emulator's server, which starts while the prompt is drawn.
         let shellEnvironment = ShellEnvironment(
-            transport: transport, variables: environment, profilePath: profilePath, startEmulator: startEmulator)
+            transport: ReadyTransport(inner: transport), variables: environment, profilePath: profilePath,
+            startEmulator: startEmulator)
         let runOptions = RunOptions(
             productionConfirmed: script.yes, remembersIDs: file == nil && commands.isEmpty && terminal.interactive,
             pages: file == nil && (!commands.isEmpty || terminal.interactive))
