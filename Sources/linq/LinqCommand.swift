@@ -206,6 +206,9 @@ struct ScriptFlags: ParsableArguments {
         if rehearse && perform {
             throw ValidationError("--rehearse and --perform go apart: rehearse first, then perform")
         }
+        if dryRun && (rehearse || perform) {
+            throw ValidationError("--dry-run sends nothing: it cannot --rehearse or --perform (run it alone first)")
+        }
         if !perform, stepBudget != nil || allowTape {
             throw ValidationError("--step-budget and --allow-tape go with --perform")
         }

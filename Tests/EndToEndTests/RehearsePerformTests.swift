@@ -138,7 +138,10 @@ import Testing
         #expect(performance.stderr.contains("(expected) error: 404"), "the rehearsed 404 stays live")
     }
 
-    @Test func noTapeAStaleTapeAndFlagsThatDoNotGoTogether() throws {
+    /// The tape finds a step's twin by its command's text, not its position: a line added at
+    /// the top still finds its taped answer, a changed command has none (the run says at once
+    /// that the script changed); a rehearsal that fails leaves the good tape as it was.
+    @Test func aChangedScriptAndAFailedRehearsal() async throws {
         let stage = try Stage()
         defer { stage.stop() }
         let script = stage.f.write("demo.linq", Self.demo + "\n")
@@ -148,21 +151,77 @@ import Testing
         #expect(missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
         #expect(missing.stderr.contains("no tape \(script).tape: rehearse first"), "\(missing.stderr)")
 
-        // Rehearsed under another name, then the script changes from its third line on.
         let tapeFile = stage.f.home.file("other.tape")
         #expect(try stage.run([script, "--rehearse", "--tape-file", tapeFile]).status == 0)
-        stage.f.write("demo.linq", Self.demo.replacingOccurrences(of: "+15557770666", with: "+15557770667") + "\n")
-        let stale = try stage.run([script, "--perform", "--tape-file", tapeFile])
-        #expect(stale.status == 0, "\(stale.stderr)")
-        #expect(stale.stderr.contains("the script changed since the rehearsal from step 3"), "\(stale.stderr)")
+        let good = try Data(contentsOf: URL(fileURLWithPath: tapeFile))
+
+        // A rehearsal that fails (the emulator refuses the third step) does not overwrite it.
+        try await stage.emulator.control(
+            "POST", "/_emulator/faults", json: #"{"code":1003,"count":1,"method":"POST","path":"/v3/blocked_handles"}"#)
+        let failed = try stage.run([script, "--rehearse", "--tape-file", tapeFile])
+        #expect(failed.status == 1, "\(failed.stderr)")
+        #expect(failed.stderr.contains("the rehearsal did not complete: tape not written"), "\(failed.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: tapeFile)) == good, "the good tape is kept")
+
+        // A line added at the top and the third step changed: the second step (refused now)
+        // still comes from the tape; the changed one runs live.
+        let changed = "echo inserted\n" + Self.demo.replacingOccurrences(of: "+15557770666", with: "+15557770667")
+        stage.f.write("demo.linq", changed + "\n")
+        try await stage.emulator.control(
+            "POST", "/_emulator/faults", json: #"{"code":1003,"count":1,"method":"GET","path":"/v3/contact_card"}"#)
+        let performed = try stage.run([script, "--perform", "--tape-file", tapeFile])
+        #expect(performed.status == 4, "\(performed.stderr)")
+        #expect(
+            performed.stderr.hasPrefix("linq: \(script) changed since it was rehearsed"),
+            "said first\n\(performed.stderr)")
+        #expect(
+            performed.stderr.contains("step 3 (\(script):4) card get --number +15551230002: 400 (1003) live"),
+            "\(performed.stderr)")
+        #expect(performed.stdout.contains("+15557770667"), "the changed step ran live")
+        #expect(performed.stderr.contains("1 step came from the tape"), "\(performed.stderr)")
 
         for flags in [
             ["--rehearse", "--perform"], ["--step-budget", "2s"], ["--allow-tape"],
             ["--perform", "--step-budget", "soon"],
+            ["--rehearse", "--dry-run"],
         ] {
             let refused = try stage.run([script] + flags)
             #expect(refused.status == 2, "\(flags): \(refused.stderr)")
         }
         #expect(try stage.f.run(["--perform", "-c", "echo hi"]).status == 2)
+    }
+
+    /// The network is gone (the emulator stopped): every answer comes from the tape, and the
+    /// performance prints what the rehearsal printed. An included script run twice with other
+    /// arguments plays each run's own answers; `exit 0` does not hide the taped steps.
+    @Test func withTheServerGoneTheTapePlaysTheWholeShow() throws {
+        let stage = try Stage()
+        defer { stage.stop() }
+        try FileManager.default.createDirectory(
+            atPath: stage.f.home.file("parts"), withIntermediateDirectories: true)
+        stage.f.write("parts/chat.linq", "chat get $chat --output json\n")
+        let script = stage.f.write(
+            "show.linq",
+            """
+            card get
+            include parts/chat.linq chat=7b3c3a10-0001-4c2e-9a51-000000000001
+            include parts/chat.linq chat=7b3c3a10-0001-4c2e-9a51-000000000002
+            try chat get 00000000-0000-4000-8000-000000000000
+            expect status 404
+            exit 0
+
+            """)
+        let rehearsal = try stage.run([script, "--rehearse"])
+        #expect(rehearsal.status == 0, "\(rehearsal.stderr)")
+        stage.emulator.stop()
+        let performance = try stage.f.run(
+            [script, "--perform", "--retries", "0"], extra: stage.emulator.clientVariables)
+        #expect(performance.status == 4, "\(performance.stderr)")
+        #expect(performance.stdout == rehearsal.stdout, "the show as rehearsed")
+        let chats = performance.stdout.components(separatedBy: "7b3c3a10-0001-4c2e-9a51-00000000000")
+        #expect(chats.count > 2, "both chats shown\n\(performance.stdout)")
+        #expect(performance.stderr.contains("4 steps came from the tape"), "\(performance.stderr)")
+        #expect(performance.stderr.contains("(expected) error: 404"), "the taped 404 is claimed")
+        #expect(performance.stderr.contains("connection refused"), "\(performance.stderr)")
     }
 }

@@ -98,23 +98,25 @@ public final class ShellRunner {
                     ?? ExitStatus(firstFailure: shell.outcome.firstFailure ?? .usage("report")).code
             }
         }
-        if let code = shell.outcome.exitRequested { return code }
-        let status = ExitStatus(firstFailure: shell.outcome.firstFailure)
-        if status == .ok, let tape = shell.tape, !tape.played.isEmpty, !tape.allowsTape { return ExitStatus.taped.code }
-        return status.code
+        let status = shell.outcome.exitRequested ?? ExitStatus(firstFailure: shell.outcome.firstFailure).code
+        // A performance that needed the tape is no clean run (not even with `exit 0`).
+        if status == 0, let tape = shell.tape, !tape.played.isEmpty, !tape.allowsTape { return ExitStatus.taped.code }
+        return status
     }
 
-    /// A rehearsal writes its tape; both say how it went (after the summary). The exit status
-    /// when the tape cannot be written.
+    /// A rehearsal that completed writes its tape (one that failed or was interrupted leaves
+    /// the old tape as it was); both say how it went (after the summary). The exit status when
+    /// the tape cannot be written.
     private func finishTape(name: String) -> Int32? {
         guard let tape = shell.tape else { return nil }
+        let completed = shell.outcome.firstFailure == nil && (shell.outcome.exitRequested ?? 0) == 0
         do throws(ShellError) {
-            if tape.isRehearsal { try tape.tape.save(to: tape.path) }
+            if tape.isRehearsal && completed { try tape.tape.save(to: tape.path) }
         } catch {
             shell.report(error)
             return error.exitCode
         }
-        for line in tape.summary(script: name) { shell.output.writeErr(shell.scrub(line) + "\n") }
+        for line in tape.summary(script: name, written: completed) { shell.output.writeErr(shell.scrub(line) + "\n") }
         return nil
     }
 

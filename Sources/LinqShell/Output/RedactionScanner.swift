@@ -6,6 +6,8 @@ import LinqCore
 /// bytes (fast enough for a page of JSON at every keystroke's worth of output).
 struct RedactionScanner {
     let input: [UInt8]
+    /// Masks only secrets (phone numbers and emails stay): for files, such as a tape.
+    var secretsOnly = false
     var output: [UInt8] = []
     /// Secret values found under a secret's name.
     var found: Set<String> = []
@@ -29,8 +31,10 @@ struct RedactionScanner {
                 index = end
                 boundary = end
                 plainStart = output.count
-            } else if (byte == UInt8(ascii: "+") || percent(index, "2B")) && !alnum(before: index), maskPhone() {
-            } else if byte == UInt8(ascii: "@") || percent(index, "40"), maskEmail() {
+            } else if !secretsOnly, (byte == UInt8(ascii: "+") || percent(index, "2B")) && !alnum(before: index),
+                maskPhone()
+            {
+            } else if !secretsOnly, byte == UInt8(ascii: "@") || percent(index, "40"), maskEmail() {
             } else if byte == UInt8(ascii: "\""), maskQuotedMember() {
             } else if isWordStart(byte) && !word(before: index), maskWord() {
             } else {

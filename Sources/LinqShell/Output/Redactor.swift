@@ -29,6 +29,17 @@ public struct Redactor: Sendable {
     /// `text` as a screen may show it.
     public func callAsFunction(_ text: String) -> String { redact(text).text }
 
+    /// `text` with its secrets masked (known ones, and those known by shape or name), phone
+    /// numbers and emails kept: what a file that must hold no secret may keep (a tape).
+    public func maskingSecretsOnly(_ text: String) -> String {
+        var text = text
+        if !secrets.isEmpty { text = Redaction.masked(text, secrets: secrets) }
+        var scanner = RedactionScanner(Array(text.utf8))
+        scanner.secretsOnly = true
+        scanner.run()
+        return String(decoding: scanner.output, as: UTF8.self)
+    }
+
     /// A JSON value as a screen may show it (for layouts that measure values before printing,
     /// such as tables): strings under a secret's name masked whole, other strings redacted as
     /// text; the secrets found are added to `found`.

@@ -11,7 +11,10 @@ extension Interpreter {
     /// after the one-line error when a performance has no readable tape.
     public func startTape(_ options: TapeOptions, script: String) -> Int32? {
         do throws(ShellError) {
-            tape = try TapeDeck(options: options, script: script)
+            let bytes = try LocalFile.read(script, what: "scripts", maxBytes: ScriptFile.maxBytes)
+            let deck = try TapeDeck(options: options, scriptPath: script, script: bytes)
+            for line in deck.opening(script: script) { output.writeErr(scrub(line) + "\n") }
+            tape = deck
             return nil
         } catch {
             report(error)
@@ -45,19 +48,18 @@ extension Interpreter {
                 case .success(let response): response
                 case .failure(let error): error.response
                 }
-            if let response { tape.keep(Tape.answer(response, request: key, scrub: scrub)) }
+            if let response { tape.keep(Tape.answer(response, request: key, masking: Redactor(secrets: knownKeys))) }
             return result
         }
         guard let cue = tape.cue(method: request.method, url: request.url) else {
             return Self.live(request, client: client, idempotent: idempotent)
         }
-        guard cue.remaining > 0 else { return play(cue.answer, for: request, reason: overBudget("before it was sent")) }
-        // The live request may take what is left of the step's budget, retries included.
+        // The live request may take the budget, retries included.
         var limited = client
-        let cut = Duration.seconds(cue.remaining) < client.configuration.timeouts.total
+        let cut = Duration.seconds(cue.budget) < client.configuration.timeouts.total
         if cut {
             var configuration = client.configuration
-            configuration.timeouts.total = .seconds(cue.remaining)
+            configuration.timeouts.total = .seconds(cue.budget)
             limited = LinqClient(configuration: configuration, transport: client.transport, onRetry: client.onRetry)
         }
         let result = Self.live(request, client: limited, idempotent: idempotent)
@@ -92,8 +94,7 @@ extension Interpreter {
 
     /// `over the 5 s step budget (waiting for the answer)`.
     private func overBudget(_ doing: String) -> String {
-        guard case .perform(let budget, _) = tape?.options.mode else { return "over the step budget" }
-        return "over the \(Self.seconds(budget)) step budget (\(doing))"
+        "over the \(Self.seconds(tape?.budget ?? 0)) step budget (\(doing))"
     }
 
     /// `5 s`, `0.5 s`.
@@ -102,29 +103,28 @@ extension Interpreter {
     }
 
     /// `expect event …`: waits for a matching event. A rehearsal keeps the event that matched; a
-    /// performance waits no longer than the step's budget and, when none came, plays the taped
-    /// event as if received (it joins `$events`). `nil` when an event matched, else what was seen.
+    /// performance waits no longer than the budget and, when none came, plays the taped event as
+    /// if received (it joins `$events`). `nil` when an event matched, else what was seen.
     func awaitEvent(_ expectation: EventExpectation) throws(ShellError) -> String? {
         let events = { [unowned self] in self.receivedEvents }
         let expander = self.expander
-        guard let tape, !tape.isRehearsal, let cue = tape.eventCue() else {
+        guard let tape, !tape.isRehearsal, let taped = tape.eventCue() else {
             let seen = try expectation.wait(events: events, expander: expander)
             if seen == nil, let tape, let event = events().first(where: { expectation.matches($0, expander: expander) })
             {
-                tape.keep(event: scrubbed(Tape.masked(event.value)))
+                tape.keep(event: masked(event.value))
             }
             return seen
         }
-        let cut = cue.remaining < expectation.seconds
-        let seen = try expectation.wait(
-            events: events, expander: expander, upTo: max(0, min(expectation.seconds, cue.remaining)))
+        let cut = tape.budget < expectation.seconds
+        let seen = try expectation.wait(events: events, expander: expander, upTo: min(expectation.seconds, tape.budget))
         guard let seen, webhooks.listener != nil else { return seen }
-        let body = Array(cue.event.formatted(.compact).utf8)
+        let body = Array(taped.formatted(.compact).utf8)
         let played = session.timeline.record(
             ReceivedEvent(
-                number: 0, eventType: cue.event["event_type"]?.stringValue ?? "(not an event)",
-                eventID: cue.event["event_id"]?.stringValue ?? "", method: "POST", path: "/linq-webhooks",
-                headers: [], body: body, json: cue.event, verification: .unchecked))
+                number: 0, eventType: taped["event_type"]?.stringValue ?? "(not an event)",
+                eventID: taped["event_id"]?.stringValue ?? "", method: "POST", path: "/linq-webhooks",
+                headers: [], body: body, json: taped, verification: .unchecked))
         let waited = "waiting for \(expectation.type)"
         tape.notePlayed(
             reason: cut ? overBudget(waited) : "no \(expectation.type) within \(Self.seconds(expectation.seconds))")
@@ -132,8 +132,9 @@ extension Interpreter {
         return nil
     }
 
-    /// A value with every key the session used masked.
-    private func scrubbed(_ value: JSONValue) -> JSONValue {
-        (try? JSONValue.parse(scrub(value.formatted(.compact)))) ?? value
+    /// A value with every secret masked (the session's keys, and those known by shape or name).
+    private func masked(_ value: JSONValue) -> JSONValue {
+        let text = Redactor(secrets: knownKeys).maskingSecretsOnly(value.formatted(.compact))
+        return (try? JSONValue.parse(text)) ?? .string(text)
     }
 }

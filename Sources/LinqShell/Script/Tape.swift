@@ -2,10 +2,13 @@ import LinqCore
 import LinqJSON
 
 /// A rehearsal's answers, step by step (`linq run demo.linq --rehearse` writes `demo.linq.tape`;
-/// `--perform` falls back on it). A step is one command of the run, numbered in the order the
-/// commands ran (included scripts' commands too); a step keeps every answer its requests got and
-/// every event it waited for. The file is JSON, holds no key or secret (keys the session used are
-/// masked, members named like a secret keep their last four characters) and is written 0600.
+/// `--perform` falls back on it). A step is one command of the run (included scripts' commands
+/// too) that sent requests or waited for events; it keeps every answer its requests got and
+/// every event it waited for. A performance finds a step's twin by the command's text and how
+/// many times that text ran before — not by its position — so a line added, removed or skipped
+/// (`--step`) moves nothing else. The file is JSON, holds no key or secret (the session's keys
+/// and every secret known by shape or name keep only their last four characters; no request
+/// header is kept) and is written 0600.
 struct Tape {
     /// One answer as the rehearsal got it.
     struct Answer {
@@ -17,13 +20,20 @@ struct Tape {
         var body: [UInt8]
     }
 
+    /// Which run of which command a step is: its text (keys masked) and how many times that
+    /// text ran before it, plus one.
+    struct Key: Hashable {
+        var command: String
+        var occurrence: Int
+    }
+
     /// One step that sent requests or waited for events.
     struct Step {
+        /// Its number in the rehearsal (for people reading the file).
         var number: Int
         /// `demo.linq:5` (empty for a step with no script line).
         var location: String
-        /// The command as written (keys masked): a performance uses a step only while it matches.
-        var command: String
+        var key: Key
         var answers: [Answer] = []
         /// The webhook events the step's `expect event` took, as received.
         var events: [JSONValue] = []
@@ -32,7 +42,9 @@ struct Tape {
     static let formatVersion = 1
 
     var script: String
-    var steps: [Int: Step] = [:]
+    /// A hash of the script's bytes when it was rehearsed (a performance says when it changed).
+    var scriptHash: String
+    var steps: [Key: Step] = [:]
 
     /// The tape's default path: the script's, with `.tape` added.
     static func defaultPath(for script: String) -> String { script + ".tape" }
@@ -49,18 +61,30 @@ struct Tape {
         return method + " " + path
     }
 
+    /// FNV-1a (64 bits) of a script's bytes, in hex: enough to notice that it changed.
+    static func hash(_ bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return "fnv1a64:" + String(hash, radix: 16)
+    }
+
     // MARK: The file
 
-    /// The tape as its file holds it.
+    /// The tape as its file holds it, steps in the rehearsal's order.
     func json() -> JSONValue {
-        let steps = self.steps.keys.sorted().compactMap { self.steps[$0] }.map { step -> JSONValue in
+        let steps = self.steps.values.sorted { $0.number < $1.number }.map { step -> JSONValue in
             .object([
-                "step": .int(step.number), "at": .string(step.location), "command": .string(step.command),
-                "answers": .array(step.answers.map(Self.json)), "events": .array(step.events),
+                "step": .int(step.number), "at": .string(step.location), "command": .string(step.key.command),
+                "occurrence": .int(step.key.occurrence), "answers": .array(step.answers.map(Self.json)),
+                "events": .array(step.events),
             ])
         }
         return .object([
-            "linq_tape": .int(Self.formatVersion), "script": .string(script), "steps": .array(steps),
+            "linq_tape": .int(Self.formatVersion), "script": .string(script), "script_hash": .string(scriptHash),
+            "steps": .array(steps),
         ])
     }
 
@@ -93,14 +117,14 @@ struct Tape {
             throw ShellError.usage(
                 "\(path) is a tape of format \(version), this linq reads \(formatVersion): rehearse again")
         }
-        var tape = Tape(script: value["script"]?.stringValue ?? "")
+        var tape = Tape(script: value["script"]?.stringValue ?? "", scriptHash: value["script_hash"]?.stringValue ?? "")
         for item in value["steps"]?.arrayValue ?? [] {
-            guard let number = item["step"]?.intValue else { continue }
-            var step = Step(
-                number: number, location: item["at"]?.stringValue ?? "", command: item["command"]?.stringValue ?? "")
+            guard let number = item["step"]?.intValue, let command = item["command"]?.stringValue else { continue }
+            let key = Key(command: command, occurrence: item["occurrence"]?.intValue ?? 1)
+            var step = Step(number: number, location: item["at"]?.stringValue ?? "", key: key)
             step.answers = (item["answers"]?.arrayValue ?? []).compactMap(answer(from:))
             step.events = item["events"]?.arrayValue ?? []
-            tape.steps[number] = step
+            tape.steps[key] = step
         }
         return tape
     }
@@ -131,45 +155,18 @@ struct Tape {
 
     // MARK: Keeping secrets out
 
-    /// An answer as the tape keeps it: no header named like a secret (nor cookies), every known
-    /// key masked, JSON members named like a secret masked to their last four characters.
-    static func answer(
-        _ response: LinqResponse, request: String, scrub: (String) -> String
-    ) -> Answer {
-        let headers = response.headers.filter {
-            !Redactor.isSecretName($0.name) && !unkept.contains($0.name.lowercased())
-        }.map { HTTPHeader($0.name, scrub($0.value)) }
-        let body: [UInt8] =
-            if let json = response.json {
-                Array(scrub(masked(json).formatted(.compact)).utf8)
-            } else {
-                Array(scrub(response.text).utf8)
-            }
-        return Answer(request: request, status: response.status, headers: headers, body: body)
-    }
-
-    /// Headers not kept: cookies, and those that describe the connection or the body's bytes
-    /// (a played body is written anew).
+    /// Headers not kept: those named like a secret, cookies, and those that describe the
+    /// connection or the body's bytes (a played body is written anew).
     static let unkept: Set<String> = ["set-cookie", "content-length", "transfer-encoding", "connection"]
 
-    /// `value` with every string under a secret's name (and every `whsec_…`) masked.
-    static func masked(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .string(let text) where Redactor.secretPrefixes.contains(where: text.hasPrefix):
-            return .string(Redactor.maskSecret(text))
-        case .array(let items):
-            return .array(items.map(masked))
-        case .object(let members):
-            return .object(
-                JSONObject(
-                    members.members.map { member in
-                        if Redactor.isSecretName(member.key), case .string(let secret) = member.value {
-                            return JSONMember(member.key, .string(Redactor.maskSecret(secret)))
-                        }
-                        return JSONMember(member.key, masked(member.value))
-                    }))
-        default:
-            return value
-        }
+    /// An answer as the tape keeps it: secrets masked in headers and body (`masking`).
+    static func answer(_ response: LinqResponse, request: String, masking: Redactor) -> Answer {
+        let headers = response.headers.filter {
+            !Redactor.isSecretName($0.name) && !unkept.contains($0.name.lowercased())
+        }.map { HTTPHeader($0.name, masking.maskingSecretsOnly($0.value)) }
+        let text = response.json.map { $0.formatted(.compact) } ?? response.text
+        return Answer(
+            request: request, status: response.status, headers: headers,
+            body: Array(masking.maskingSecretsOnly(text).utf8))
     }
 }

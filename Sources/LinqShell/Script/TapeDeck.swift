@@ -28,11 +28,11 @@ public struct TapeOptions: Sendable {
 /// may play back and which steps it did. Knows nothing of printing or sending (the interpreter
 /// asks it, see `Interpreter+Tape`).
 final class TapeDeck {
-    /// A taped answer a performance may play for the request being sent, and the seconds left
-    /// of the step's budget (the live request may take no longer).
+    /// A taped answer a performance may play for the request being sent, and the seconds the
+    /// live request may take (the budget).
     struct Cue {
         let answer: Tape.Answer
-        let remaining: Double
+        let budget: Double
     }
 
     /// A step a performance took from the tape.
@@ -46,35 +46,43 @@ final class TapeDeck {
     /// A step being run (steps nest: an `include` runs its script's commands inside its own).
     private struct Running {
         var number: Int
-        var command: String
         var location: String
-        var started: Double
+        var command: String
         var answersUsed = 0
         var eventsUsed = 0
-        var taped: Tape.Step
+        /// What a rehearsal keeps of it; a performance's twin from the tape.
+        var step: Tape.Step
     }
 
     let options: TapeOptions
     let path: String
     private(set) var tape: Tape
+    /// The script's hash now (a rehearsal writes it; a performance compares).
+    private let scriptHash: String
     private var counter = 0
+    /// How many times each command's text has run so far.
+    private var occurrences: [String: Int] = [:]
     private var stack: [Running] = []
     /// The steps played from the tape, in order.
     private(set) var played: [Played] = []
-    /// The first step whose command is not the one rehearsed (the script changed since).
-    private(set) var staleFrom: Played?
 
     /// A rehearsal starts an empty tape; a performance reads it (a usage error when it cannot).
-    init(options: TapeOptions, script: String) throws(ShellError) {
+    /// `script` is the script's bytes (hashed: a performance says when it changed).
+    init(options: TapeOptions, scriptPath: String, script: [UInt8]) throws(ShellError) {
         self.options = options
-        path = options.path ?? Tape.defaultPath(for: script)
+        path = options.path ?? Tape.defaultPath(for: scriptPath)
+        scriptHash = Tape.hash(script)
         switch options.mode {
-        case .rehearse: tape = Tape(script: Recorder.baseName(script))
-        case .perform: tape = try Tape.load(path, rehearseHint: "linq run \(script) --rehearse")
+        case .rehearse: tape = Tape(script: Recorder.baseName(scriptPath), scriptHash: scriptHash)
+        case .perform: tape = try Tape.load(path, rehearseHint: "linq run \(scriptPath) --rehearse")
         }
     }
 
     var isRehearsal: Bool { options.mode == .rehearse }
+
+    /// Performing a script that changed since its rehearsal (steps whose command changed have
+    /// no taped answer).
+    var scriptChanged: Bool { !isRehearsal && tape.scriptHash != scriptHash }
 
     /// Whether a performance ends with status 0 though steps came from the tape.
     var allowsTape: Bool {
@@ -82,44 +90,34 @@ final class TapeDeck {
         return true
     }
 
+    /// The seconds a request or an event wait may take before the tape answers.
+    var budget: Double {
+        if case .perform(let budget, _) = options.mode { return budget }
+        return .infinity
+    }
+
     // MARK: Steps
 
     /// A command starts: the next step (`command` as written, keys masked).
     func begin(command: String, location: String) {
         counter += 1
-        let empty = Tape.Step(number: counter, location: location, command: command)
-        stack.append(
-            Running(
-                number: counter, command: command, location: location, started: Blocking.monotonicSeconds(),
-                taped: empty))
+        let occurrence = (occurrences[command] ?? 0) + 1
+        occurrences[command] = occurrence
+        let key = Tape.Key(command: command, occurrence: occurrence)
+        let step: Tape.Step =
+            isRehearsal
+            ? Tape.Step(number: counter, location: location, key: key)
+            : tape.steps[key]
+                ?? Tape.Step(number: counter, location: location, key: key)
+        stack.append(Running(number: counter, location: location, command: command, step: step))
     }
 
     /// The command ended: a rehearsal keeps what it got.
     func end() {
-        guard let step = stack.popLast() else { return }
-        if isRehearsal, !step.taped.answers.isEmpty || !step.taped.events.isEmpty {
-            tape.steps[step.number] = step.taped
+        guard let running = stack.popLast() else { return }
+        if isRehearsal, !running.step.answers.isEmpty || !running.step.events.isEmpty {
+            tape.steps[running.step.key] = running.step
         }
-    }
-
-    /// The running step's rehearsed twin, if the tape has one for the same command.
-    private func rehearsed() -> Tape.Step? {
-        guard let running = stack.last, let step = tape.steps[running.number] else { return nil }
-        guard step.command == running.command else {
-            if staleFrom == nil {
-                staleFrom = Played(
-                    number: running.number, location: running.location, command: running.command,
-                    reason: "rehearsed as: \(step.command)")
-            }
-            return nil
-        }
-        return step
-    }
-
-    /// Seconds left of the running step's budget.
-    private var remaining: Double {
-        guard case .perform(let budget, _) = options.mode, let running = stack.last else { return .infinity }
-        return budget - (Blocking.monotonicSeconds() - running.started)
     }
 
     // MARK: Answers
@@ -127,35 +125,37 @@ final class TapeDeck {
     /// Performing: the taped answer for this request, when the step's next one answered the same
     /// operation. `nil` when rehearsing or when the tape has nothing for it.
     func cue(method: String, url: String) -> Cue? {
-        guard !isRehearsal, let step = rehearsed(), let index = stack.indices.last else { return nil }
+        guard !isRehearsal, let index = stack.indices.last else { return nil }
+        let step = stack[index].step
         let used = stack[index].answersUsed
         guard used < step.answers.count, step.answers[used].request == Tape.requestKey(method: method, url: url)
         else { return nil }
         stack[index].answersUsed += 1
-        return Cue(answer: step.answers[used], remaining: remaining)
+        return Cue(answer: step.answers[used], budget: budget)
     }
 
     /// Rehearsing: keeps an answer of the running step.
     func keep(_ answer: Tape.Answer) {
         guard isRehearsal, let index = stack.indices.last else { return }
-        stack[index].taped.answers.append(answer)
+        stack[index].step.answers.append(answer)
     }
 
     // MARK: Events
 
-    /// Performing: the event the rehearsal's step took at this point (and the budget left).
-    func eventCue() -> (event: JSONValue, remaining: Double)? {
-        guard !isRehearsal, let step = rehearsed(), let index = stack.indices.last else { return nil }
+    /// Performing: the event the rehearsal's step took at this point.
+    func eventCue() -> JSONValue? {
+        guard !isRehearsal, let index = stack.indices.last else { return nil }
+        let step = stack[index].step
         let used = stack[index].eventsUsed
         guard used < step.events.count else { return nil }
         stack[index].eventsUsed += 1
-        return (step.events[used], remaining)
+        return step.events[used]
     }
 
     /// Rehearsing: keeps an event the running step waited for.
     func keep(event: JSONValue) {
         guard isRehearsal, let index = stack.indices.last else { return }
-        stack[index].taped.events.append(event)
+        stack[index].step.events.append(event)
     }
 
     // MARK: The outcome
@@ -167,11 +167,22 @@ final class TapeDeck {
             Played(number: running.number, location: running.location, command: running.command, reason: reason))
     }
 
-    /// The lines the run ends with (after the summary): where the tape went, or which steps
-    /// came from it and why.
-    func summary(script: String) -> [String] {
+    /// The lines a performance starts with: a warning when the script changed since the rehearsal.
+    func opening(script: String) -> [String] {
+        guard scriptChanged else { return [] }
+        return [
+            "linq: \(script) changed since it was rehearsed: a changed command has no taped answer (rehearse again to tape it)"
+        ]
+    }
+
+    /// The lines the run ends with (after the summary): where the tape went (`written`: whether
+    /// the rehearsal's tape was written), or which steps came from it and why.
+    func summary(script: String, written: Bool) -> [String] {
         let name = script.isEmpty ? "" : "\(script): "
         if isRehearsal {
+            guard written else {
+                return ["\(name)the rehearsal did not complete: tape not written (\(path) is as it was)"]
+            }
             let steps = tape.steps.count
             let answers = tape.steps.values.reduce(0) { $0 + $1.answers.count }
             let events = tape.steps.values.reduce(0) { $0 + $1.events.count }
@@ -179,14 +190,8 @@ final class TapeDeck {
                 "\(name)rehearsed: \(path) keeps \(Self.count(answers, "answer")) and \(Self.count(events, "event")) of \(Self.count(steps, "step"))"
             ]
         }
-        var lines: [String] = []
-        if let stale = staleFrom {
-            lines.append(
-                "\(name)the script changed since the rehearsal from step \(stale.number) (\(stale.location)): rehearse again to tape it"
-            )
-        }
-        guard !played.isEmpty else { return lines + ["\(name)performed live: no step came from the tape"] }
-        lines.append("\(name)\(Self.count(played.count, "step")) came from the tape:")
+        guard !played.isEmpty else { return ["\(name)performed live: no step came from the tape"] }
+        var lines = ["\(name)\(Self.count(played.count, "step")) came from the tape:"]
         for step in played {
             let at = step.location.isEmpty ? "" : " (\(step.location))"
             lines.append("  step \(step.number)\(at) \(step.command): \(step.reason)")
