@@ -79,24 +79,24 @@ final class WebhookDispatcher: Sendable {
     /// (returns at once).
     func enqueue(_ jobs: [WebhookJob]) {
         for var job in jobs {
-            let now = state.withLock { s -> Bool in
+            let number = state.withLock { s -> Int? in
                 job.deliveryID = s.nextDeliveryID
                 s.nextDeliveryID += 1
                 s.deliveries[job.deliveryID] = (job, 0)
                 s.deliveries[job.deliveryID - Self.historyLimit] = nil
                 guard s.busyLanes.insert(job.subscriptionID).inserted else {
                     s.lanes[job.subscriptionID, default: []].append(job)
-                    return false
+                    return nil
                 }
-                return true
+                return Self.claim(&s, job, automatic: 1)
             }
-            if now { start(job, automatic: 1) }
+            if let number { launch(job, number: number, automatic: 1) }
         }
     }
 
     /// After a first attempt to a subscription: its next event goes (or the lane is free).
     private func laneDone(_ subscriptionID: String) {
-        let next = state.withLock { s -> WebhookJob? in
+        let next = state.withLock { s -> (WebhookJob, Int)? in
             guard var queued = s.lanes[subscriptionID], !queued.isEmpty else {
                 s.busyLanes.remove(subscriptionID)
                 s.lanes[subscriptionID] = nil
@@ -104,9 +104,9 @@ final class WebhookDispatcher: Sendable {
             }
             let next = queued.removeFirst()
             s.lanes[subscriptionID] = queued
-            return next
+            return (next, Self.claim(&s, next, automatic: 1))
         }
-        if let next { start(next, automatic: 1) }
+        if let (job, number) = next { launch(job, number: number, automatic: 1) }
     }
 
     /// Attempts so far (optionally of one event type), oldest first.
@@ -174,14 +174,23 @@ final class WebhookDispatcher: Sendable {
     /// redelivery (`nil`) is not.
     @discardableResult
     private func start(_ job: WebhookJob, automatic: Int?) -> Int {
-        let number = state.withLock { s -> Int in
-            s.inFlight += 1
-            guard let started = s.deliveries[job.deliveryID]?.started else { return automatic ?? 1 }
-            s.deliveries[job.deliveryID]?.started = started + 1
-            return started + 1
-        }
-        Task { await self.run(job, number: number, automatic: automatic) }
+        let number = state.withLock { s in Self.claim(&s, job, automatic: automatic) }
+        launch(job, number: number, automatic: automatic)
         return number
+    }
+
+    /// Counts an attempt of `job` as in flight and numbers it — in the same locked step that took
+    /// it from a lane or the retries, so that `queue` never shows it nowhere.
+    private static func claim(_ s: inout State, _ job: WebhookJob, automatic: Int?) -> Int {
+        s.inFlight += 1
+        guard let started = s.deliveries[job.deliveryID]?.started else { return automatic ?? 1 }
+        s.deliveries[job.deliveryID]?.started = started + 1
+        return started + 1
+    }
+
+    /// Runs a claimed attempt.
+    private func launch(_ job: WebhookJob, number: Int, automatic: Int?) {
+        Task { await self.run(job, number: number, automatic: automatic) }
     }
 
     private enum Outcome {
@@ -266,17 +275,17 @@ final class WebhookDispatcher: Sendable {
             while true {
                 try? await Task.sleep(for: .milliseconds(Self.pollMilliseconds))
                 let now = clock.now()
-                let due = state.withLock { s -> [(WebhookJob, Int)]? in
+                let due = state.withLock { s -> [(WebhookJob, Int, Int)]? in
                     if s.waiting.isEmpty {
                         s.polling = false
                         return nil
                     }
                     let ready = s.waiting.filter { $0.due <= now }
                     s.waiting.removeAll { $0.due <= now }
-                    return ready.map { ($0.job, $0.attempt) }
+                    return ready.map { ($0.job, $0.attempt, Self.claim(&s, $0.job, automatic: $0.attempt)) }
                 }
                 guard let due else { return }
-                for (job, attempt) in due { start(job, automatic: attempt) }
+                for (job, attempt, number) in due { launch(job, number: number, automatic: attempt) }
             }
         }
     }
