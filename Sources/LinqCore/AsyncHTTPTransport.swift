@@ -178,19 +178,16 @@ public final class AsyncHTTPTransport: LinqTransport {
         return classified
     }
 
-    /// The loop deadline timers run on: a thread of its own that runs nothing else, so a deadline
-    /// fires even when the loop of the request it guards is busy or stalled.
-    static let deadlineLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
-
     /// Thrown by `within` when its time is up.
     struct DeadlineReached: Error {}
 
     /// Runs `work`, cancelling it and throwing `DeadlineReached` once `limit` has passed (at
     /// once, even if the work does not stop when cancelled).
     ///
-    /// The deadline is a timer on `deadlineLoop`, cancelled (and freed) as soon as the work ends.
-    /// (A racing `Task.sleep` was cancelled too, but on Linux its timer stayed queued until the
-    /// deadline: with a 60-s deadline a long script held ~0.75 KB per request for a minute.)
+    /// The deadline is watched by `DeadlineWatch` (a loop of its own), and dropped (freed) as soon
+    /// as the work ends. (A racing `Task.sleep` was cancelled too, but on Linux its timer stayed
+    /// queued until the deadline: with a 60-s deadline a long script held ~0.75 KB per request
+    /// for a minute. A timer per request on the watching loop woke its thread twice per request.)
     static func within<T: Sendable>(
         _ limit: Duration, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
@@ -205,11 +202,12 @@ public final class AsyncHTTPTransport: LinqTransport {
                         race.finish(.failure(error))
                     }
                 }
-                let timer = deadlineLoop.scheduleTask(in: TimeAmount(limit)) {
+                let watch = DeadlineWatch.shared
+                let id = watch.add(.now() + TimeAmount(limit)) {
                     race.finish(.failure(DeadlineReached()))
                     task.cancel()
                 }
-                race.attach(task: task, timer: timer)
+                race.attach(task: task, stop: { watch.remove(id) })
             }
         } onCancel: {
             race.cancel()
@@ -272,13 +270,15 @@ extension TimeAmount {
     }
 }
 
-/// The two ends of `within`: the work and its deadline timer. The first to finish resumes the
-/// caller; finishing cancels the timer (freeing it at once) and cancelling cancels the work.
+/// The two ends of `within`: the work and its deadline. The first to finish resumes the
+/// caller; finishing stops watching the deadline (freeing it at once) and cancelling cancels
+/// the work.
 final class DeadlineRace<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T, any Error>?
         var task: Task<Void, Never>?
-        var timer: Scheduled<Void>?
+        /// Stops watching the deadline.
+        var stop: (@Sendable () -> Void)?
         var finished = false
         var cancelled = false
     }
@@ -288,25 +288,26 @@ final class DeadlineRace<T: Sendable>: Sendable {
         state.withLock { $0.continuation = continuation }
     }
 
-    /// Records the work and the timer; either may already be moot.
-    func attach(task: Task<Void, Never>, timer: Scheduled<Void>) {
+    /// Records the work and how to stop watching its deadline; either may already be moot.
+    func attach(task: Task<Void, Never>, stop: @escaping @Sendable () -> Void) {
         let (finished, cancelled) = state.withLock { state -> (Bool, Bool) in
             state.task = task
-            state.timer = timer
+            state.stop = stop
             return (state.finished, state.cancelled)
         }
-        if finished { timer.cancel() }
+        if finished { stop() }
         if cancelled { task.cancel() }
     }
 
-    /// The first call resumes the caller; every call cancels the timer.
+    /// The first call resumes the caller; every call stops watching the deadline.
     func finish(_ result: Result<T, any Error>) {
-        let (continuation, timer) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Scheduled<Void>?) in
+        let (continuation, stop) = state.withLock {
+            state -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
             state.finished = true
             defer { state.continuation = nil }
-            return (state.continuation, state.timer)
+            return (state.continuation, state.stop)
         }
-        timer?.cancel()
+        stop?()
         continuation?.resume(with: result)
     }
 
