@@ -128,7 +128,10 @@ public enum BodyInspection {
         {
             return "content-encoding " + TerminalText.escape(encoding, keepLayout: false)
         }
-        if let type = headers.value(for: "Content-Type")?.lowercased() {
+        // JSON, the API's type, as it usually comes: nothing more to look at in the type.
+        if let type = headers.value(for: "Content-Type"), !type.hasPrefix("application/json"),
+            case let type = type.lowercased()
+        {
             let media = type.split(separator: ";").first.map(String.init)?.trimmingCharacters(in: " \t") ?? type
             if binaryTypes.contains(where: {
                 media.hasPrefix($0) && !media.hasSuffix("+json") && !media.hasSuffix("json")

@@ -54,10 +54,12 @@ public struct BoundCall: Sendable {
     /// parameter that takes the session's number given it, and required ones present.
     init(operation: APIOperation, bound: BoundArguments, defaultNumber: String?) throws(ShellError) {
         self.init(operation: operation, arguments: [:], body: bound.bodyItems)
+        // Each flag's parameter is named as the flag is spelled (`parameter` builds it: not here).
         for flag in CommonFlag.allCases {
-            try flag.apply(bound.values(named: flag.parameter.name), to: &self)
+            try flag.apply(bound.values(named: flag.rawValue), to: &self)
         }
-        let usage = "usage: " + UsageFormatter.line(for: operation)
+        // Only a failure shows it.
+        var usage: String { "usage: " + UsageFormatter.line(for: operation) }
         for parameter in operation.parameters {
             for text in bound.values(named: parameter.name) {
                 let value = try ValueConverter.convert(
@@ -99,7 +101,7 @@ extension BoundCall {
 
     /// An update (PATCH or PUT) whose body fields are all optional must change one of them: with
     /// none given the server would answer 1001 naming no field, so it is caught here, naming them.
-    func checkSomethingToChange(usage: String) throws(ShellError) {
+    func checkSomethingToChange(usage: @autoclosure () -> String) throws(ShellError) {
         guard !noValidate, ["PATCH", "PUT"].contains(operation.method), body?.isEmpty ?? true else { return }
         let fields = operation.parameters.filter { $0.location == .body || $0.location == .message }
         guard !fields.isEmpty, !fields.contains(where: \.required),
@@ -107,7 +109,7 @@ extension BoundCall {
         else { return }
         throw ShellError.usage(
             "nothing to change: '\(operation.commandName)' needs at least one of "
-                + fields.map { "--" + $0.preferredSpelling }.joined(separator: ", "), usage)
+                + fields.map { "--" + $0.preferredSpelling }.joined(separator: ", "), usage())
     }
 }
 

@@ -214,12 +214,12 @@ extension CommandGroup {
 public enum UsageFormatter {
     /// `card create --first <string> [--last <string>] [--number <E.164>] [--image <URL>]`.
     public static func line(for operation: APIOperation) -> String {
-        HelpFormatter.synopsis(CommandSpec(api: operation))
+        HelpFormatter.synopsis(CommandRegistry.spec(for: operation))
     }
 
     /// The whole help of an operation.
     public static func help(for operation: APIOperation) -> String {
-        HelpFormatter.help(CommandSpec(api: operation))
+        HelpFormatter.help(CommandRegistry.spec(for: operation))
     }
 }
 

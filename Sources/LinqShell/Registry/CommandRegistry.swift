@@ -57,8 +57,20 @@ public enum CommandRegistry {
     public static func isCommandWord(_ word: String) -> Bool { !commands(startingWith: word).isEmpty }
 
     static func commands(startingWith word: String) -> [CommandSpec] {
-        all.filter { $0.accepts(word, at: 0) }
+        byFirstWord[word] ?? []
     }
+
+    /// The commands by each spelling of their first word (aliases too), in table order: a
+    /// command's lookup is one hash, not a walk over the table.
+    static let byFirstWord: [String: [CommandSpec]] = {
+        var index: [String: [CommandSpec]] = [:]
+        for spec in all {
+            let spellings = [spec.words[0]] + (spec.wordAliases.first ?? [])
+            var seen = Set<String>()
+            for spelling in spellings where seen.insert(spelling).inserted { index[spelling, default: []].append(spec) }
+        }
+        return index
+    }()
 
     /// The special form a line starts with, if any.
     static func specialForm(_ word: String?) -> CommandSpec? {
