@@ -8,16 +8,27 @@ import Synchronization
 #endif
 
 /// Starts the built-in emulator in this process on a loopback port (the zero-config default).
-/// The state is loaded at once (the session needs its partner and lines); the HTTP server starts
-/// in the background on a port reserved beforehand, so the prompt is drawn meanwhile, and
-/// `ReadyTransport` holds the first request until the server listens.
+/// The state is loaded at once (the session needs its partner and lines) and a port reserved;
+/// the HTTP server starts when the first request needs it (`ReadyTransport`), or in the
+/// background while the prompt is drawn (`warmUp`) — a run that sends nothing (`-c exit`,
+/// `help`) never starts it.
 enum EmbeddedEmulator {
     /// Kept alive for the life of the process.
     nonisolated(unsafe) static var handle: EmulatorHandle?
-    /// The server's start while it runs (`nil` once it listens, or before any start).
-    static let starting = Mutex<Task<EmulatorServer, any Error>?>(nil)
 
-    /// Starts (once) the emulator on `stateFile`; `fresh` first resets it to the seed data.
+    /// Where the server is.
+    private enum Server {
+        case none
+        /// Loaded, its port reserved, not started.
+        case prepared(Emulator, PortReservation)
+        case starting(Task<EmulatorServer, any Error>)
+        case running(EmulatorServer)
+    }
+
+    private static let server = Mutex<Server>(.none)
+
+    /// Loads (once) the emulator on `stateFile` and reserves its port; `fresh` first resets it
+    /// to the seed data.
     static func start(stateFile: String?, legacyState: String? = nil, fresh: Bool = false) throws -> EmulatorHandle {
         if let running = handle { return running }
         let emulator = try Emulator(stateFile: stateFile, legacyState: legacyState)
@@ -27,35 +38,50 @@ enum EmbeddedEmulator {
             throw EmbeddedEmulatorError.noPartner
         }
         let reservation = try PortReservation()
-        let port = reservation.port
-        let task = Task.detached { () async throws -> EmulatorServer in
-            // The reservation is let go once the server holds the port (or failed to).
-            defer { reservation.release() }
-            return try await EmulatorServer.start(emulator, host: "127.0.0.1", port: port)
-        }
-        starting.withLock { $0 = task }
+        server.withLock { $0 = .prepared(emulator, reservation) }
         let numbers = first.lines.map(\.phoneNumber)
         let made = EmulatorHandle(
-            baseURL: "http://127.0.0.1:\(port)/api/partner", apiKey: first.apiKey, defaultNumber: number,
+            baseURL: "http://127.0.0.1:\(reservation.port)/api/partner", apiKey: first.apiKey, defaultNumber: number,
             numbers: numbers, chatIDs: emulator.chats.filter { numbers.contains($0.line) }.map(\.id))
         handle = made
         return made
     }
 
-    /// Waits until the server listens (at once when it does, or when no emulator was started).
+    /// Starts the server in the background if it is prepared (at the prompt: the first command
+    /// then finds it listening).
+    static func warmUp() { _ = launch() }
+
+    /// The server's start: begun now if it was only prepared; `nil` when it runs (or there is none).
+    private static func launch() -> Task<EmulatorServer, any Error>? {
+        server.withLock { state in
+            switch state {
+            case .none, .running: return nil
+            case .starting(let task): return task
+            case .prepared(let emulator, let reservation):
+                let task = Task.detached { () async throws -> EmulatorServer in
+                    // The reservation is let go once the server holds the port (or failed to).
+                    defer { reservation.release() }
+                    return try await EmulatorServer.start(emulator, host: "127.0.0.1", port: reservation.port)
+                }
+                state = .starting(task)
+                return task
+            }
+        }
+    }
+
+    /// Waits until the server listens, starting it if needed (at once when it runs, or when no
+    /// emulator was started).
     static func ready() async throws {
-        guard let task = starting.withLock({ $0 }) else { return }
+        guard let task = launch() else { return }
         do {
-            let server = try await task.value
-            servers.withLock { $0 = server }
-            starting.withLock { if $0 == task { $0 = nil } }
+            let running = try await task.value
+            server.withLock { state in
+                if case .starting(let current) = state, current == task { state = .running(running) }
+            }
         } catch {
             throw EmbeddedEmulatorError.notStarted(String(describing: error))
         }
     }
-
-    /// The running server, kept alive for the life of the process.
-    private static let servers = Mutex<EmulatorServer?>(nil)
 }
 
 /// A loopback port held for the server: bound with `SO_REUSEADDR` but not listening, so the

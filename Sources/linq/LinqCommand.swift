@@ -351,6 +351,8 @@ enum Launcher {
         if let file { return runner.file(file) }
         if !commands.isEmpty { return runner.commands(commands) }
         guard terminal.interactive else { return runner.stream(PlainLineSource(), name: "stdin") }
+        // At the prompt the built-in emulator's server starts while the prompt is drawn.
+        EmbeddedEmulator.warmUp()
         let source = EditorLineSource(historyPath: Paths.history(environment: environment))
         if let refusal = source.historyRefusal { runner.shell.output.writeErr("linq: \(refusal)\n") }
         return runner.prompt(source)
