@@ -269,6 +269,9 @@ enum Launcher {
         var session = makeSession(
             launchOptions(connection), environment: environment, terminal: terminal, profilePath: profilePath,
             startEmulator: startEmulator, output: output)
+        // At the prompt the built-in emulator's server starts now, while the shell is set up and
+        // the prompt drawn (elsewhere it starts at the first request, if there is one).
+        if file == nil && commands.isEmpty && terminal.interactive { EmbeddedEmulator.warmUp() }
         if script.dryRun { session.dryRun = Sourced(true, .flag) }
         for path in script.varsFiles {
             do throws(ShellError) {
@@ -351,8 +354,6 @@ enum Launcher {
         if let file { return runner.file(file) }
         if !commands.isEmpty { return runner.commands(commands) }
         guard terminal.interactive else { return runner.stream(PlainLineSource(), name: "stdin") }
-        // At the prompt the built-in emulator's server starts while the prompt is drawn.
-        EmbeddedEmulator.warmUp()
         let source = EditorLineSource(historyPath: Paths.history(environment: environment))
         if let refusal = source.historyRefusal { runner.shell.output.writeErr("linq: \(refusal)\n") }
         return runner.prompt(source)
