@@ -183,7 +183,8 @@ struct ScriptFlags: ParsableArguments {
     @Option(
         name: .customLong("step-budget"),
         help: ArgumentHelp(
-            "With --perform: how long a step may take before the tape answers (default 5s).", valueName: "time"))
+            "With --perform: how long a request or an awaited event may take before the tape answers (default 5s).",
+            valueName: "time"))
     var stepBudget: String?
 
     @Flag(name: .customLong("allow-tape"), help: "With --perform: exit 0 even when steps came from the tape.")

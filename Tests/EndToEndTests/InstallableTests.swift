@@ -107,7 +107,15 @@ import Testing
         environment["PATH"] = bin + ":/usr/bin:/bin"
         let result = try LinqBinary.runExecutable("/bin/bash", ["-c", program], environment: environment)
         let offered = result.stdout.split(separator: "\n").map(String.init)
-        #expect(offered.sorted() == expected.sorted(), "\(typed) → \(offered) \(result.stderr)")
+        // The completion function hides the binary's stderr: when it offered nothing, ask the
+        // binary directly, so that a failure says what the binary did.
+        var direct = ""
+        if offered.isEmpty {
+            let asked = try LinqBinary.run(
+                ["--complete", "--"] + Array(words.dropFirst()), environment: environment, directory: home.path)
+            direct = " (linq --complete directly: status \(asked.status), out \(asked.stdout), err \(asked.stderr))"
+        }
+        #expect(offered.sorted() == expected.sorted(), "\(typed) → \(offered) \(result.stderr)\(direct)")
     }
 
     /// Every option `linq --help` lists is completed.
