@@ -14,6 +14,10 @@ import Synchronization
 /// captures the mailbox of the thread it reports to when it is set up.
 public final class Mailbox: Sendable {
     private let queue = Mutex<[@Sendable () -> Void]>([])
+    /// A wake-up byte is on its way or in the pipe (set by `wake`, cleared by the owner once it
+    /// has read the pipe): later wake-ups write nothing, and a drain with nothing posted reads
+    /// nothing — a command's wait costs one `write`, one `poll` and one `read`.
+    private let pending = Atomic<Bool>(false)
     /// Read end of the wake pipe: readable when work or a wake-up is pending.
     public let wakeFD: Int32
     /// Write end of the wake pipe (a signal handler may write to it).
@@ -45,6 +49,7 @@ public final class Mailbox: Sendable {
     /// Wakes the owner if it waits (a finished task, a received event). Safe from any thread and
     /// from a signal handler (one `write` of one byte; a full pipe already means "awake").
     public func wake() {
+        guard !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
     }
@@ -54,13 +59,23 @@ public final class Mailbox: Sendable {
     func wait(milliseconds: Int32) {
         var ready = pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)
         _ = poll(&ready, 1, milliseconds)
-        drain()
+        if ready.revents != 0 { drainAfterWake() } else { drain() }
     }
 
-    /// Runs everything posted so far, in order, and empties the wake pipe. On the owner's thread.
+    /// Runs everything posted so far, in order (nothing to read when nothing was posted). On the
+    /// owner's thread.
     public func drain() {
+        guard pending.load(ordering: .acquiring) else { return }
+        drainAfterWake()
+    }
+
+    /// After a `poll` found the wake pipe readable (a wake-up, or a signal handler's byte):
+    /// empties the pipe, then runs what was posted. The pipe is read before `pending` is cleared,
+    /// so a wake-up that finds it set has posted work this run still takes.
+    public func drainAfterWake() {
         var sink = [UInt8](repeating: 0, count: 64)
-        while read(wakeFD, &sink, sink.count) > 0 {}
+        while read(wakeFD, &sink, sink.count) == sink.count {}
+        pending.store(false, ordering: .releasing)
         let work = queue.withLock { pending in
             defer { pending.removeAll() }
             return pending

@@ -88,7 +88,7 @@ public final class EditorLineSource: LineSource {
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) { editor.completer = completer }
     public func setHint(_ hint: @escaping (String) -> String?) { editor.hint = hint }
     public func setListingFilter(_ filter: @escaping (String) -> String) { editor.listingFilter = filter }
-    public func attach(_ mailbox: Mailbox) { editor.externalWake = (mailbox.wakeFD, mailbox.drain) }
+    public func attach(_ mailbox: Mailbox) { editor.externalWake = (mailbox.wakeFD, mailbox.drainAfterWake) }
 }
 
 /// Plain lines from stdin (a pipe or a file): no prompt, no history.
@@ -115,7 +115,7 @@ public final class PlainLineSource: LineSource {
     public func remember(_ line: String) {}
     public func forget(containing text: String) {}
     public func setCompleter(_ completer: @escaping (String) -> CompletionResult) {}
-    public func attach(_ mailbox: Mailbox) { reader.externalWake = (mailbox.wakeFD, mailbox.drain) }
+    public func attach(_ mailbox: Mailbox) { reader.externalWake = (mailbox.wakeFD, mailbox.drainAfterWake) }
 }
 
 /// Lines already in memory: a script file's (where a line may be invalid), or the `-c` lines.
