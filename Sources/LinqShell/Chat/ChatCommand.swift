@@ -114,7 +114,10 @@ struct ChatCommand: Sendable {
             // The API's polls have options and no question: the question goes first, as a message.
             try chat.send(words[0])
             let options = words.dropFirst().map { "--option \(Tokenizer.quote($0))" }.joined(separator: " ")
-            try chat.run("poll create \(chat.chatID) \(options)")
+            chat.sendingPoll = true
+            defer { chat.sendingPoll = false }
+            let created = try chat.run("poll create \(chat.chatID) \(options)")
+            if let id = created?["message_id"]?.stringValue { chat.ownPolls.insert(id) }
             chat.notify(chat.renderer.dim("  poll sent: \(words.dropFirst().joined(separator: " · "))"))
         },
         ChatCommand(

@@ -44,6 +44,9 @@ extension ChatSession {
                     "  the group is now called \(safe(data["new_name"]?.stringValue ?? data["name"]?.stringValue ?? "?"))"
                 ))
         case let type where type.hasPrefix("poll."):
+            // Its own notice said that a /poll was sent (the event may come before the answer).
+            let id = data["message_id"]?.stringValue ?? data["id"]?.stringValue ?? ""
+            if type == "poll.sent", sendingPoll || ownPolls.contains(id) { return }
             notify(
                 renderer.dim(
                     "  \(type.dropFirst(5)) poll \(shortID(data["message_id"]?.stringValue ?? data["id"]?.stringValue))"

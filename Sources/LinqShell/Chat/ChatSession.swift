@@ -47,6 +47,10 @@ final class ChatSession {
     var index: [String: Int] = [:]
     /// The receiver of the chat's own subscription, if it made one.
     var listener: WebhookListener?
+    /// Polls `/poll` sent (their message ids), and whether one is being sent: `/poll` says
+    /// "poll sent" itself, so their `poll.sent` event prints nothing more.
+    var ownPolls: Set<String> = []
+    var sendingPoll = false
     /// The lines that made the conversation, and `/expect` for each message from them (`/save`).
     var transcript: [String] = []
     /// The `chat open` line that starts a saved conversation (its peer included).
