@@ -9,7 +9,7 @@ import Testing
 /// conform; a changed answer shows each deviation, one line each, in document order; every catalog
 /// operation has its SDK method and, unless it answers with no body, a shape; the generated data is
 /// what `scripts/gen-shapes` makes of the installed SDK.
-@Suite struct ShapeTests {
+@Suite(.ownThread) struct ShapeTests {
     /// The operations the SDK types as returning `None`.
     static let bodiless: Set<String> = [
         "attachment.delete", "blocked.remove", "chat.read", "typing.start", "typing.stop", "background.set",
@@ -203,8 +203,9 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
-    /// The cost of checking a typical answer (a page of 20 messages, and one chat); printed, as the
-    /// suite keeps no tight wall-clock bounds.
+    /// The cost of checking a typical answer (a page of 20 messages, and one chat): printed, not
+    /// bounded (speed is measured by scripts/bench; a debug build under a loaded machine says
+    /// nothing about it). The checks themselves must find both answers conforming.
     @Test func checkingIsCheap() async throws {
         let (client, _) = try makeInProcessClient()
         for n in 0..<20 {
@@ -228,7 +229,7 @@ import Testing
             for _ in 0..<rounds { _ = ResponseShapes.check(chat, operationID: "chat.get", status: 200) }
         }
         print("shape check: \(pageTime / rounds) per page of 20 messages, \(chatTime / rounds) per chat")
-        #expect(pageTime < .seconds(10))
+        #expect(ResponseShapes.check(chat, operationID: "chat.get", status: 200) == [])
     }
 
     // MARK: helpers

@@ -9,7 +9,7 @@ import Testing
 /// The `--state` database: shared by several emulators (each with its own connection, as separate
 /// processes have), written before the answer, readable with `sqlite3`; a state file of the
 /// previous format (one JSON document) is checked field by field and imported once.
-@Suite struct StateFileTests {
+@Suite(.ownThread) struct StateFileTests {
     func request(_ method: String, _ target: String, _ body: String = "") -> EmulatorRequest {
         EmulatorRequest(
             method: method, target: target, headers: [("Authorization", "Bearer \(SeedData.acmeKey)")],

@@ -12,7 +12,7 @@ import Testing
 /// snapshot restored), and must send the same method, path, query and body; the Node, Go and
 /// Swift ones must parse (`node --check`, `gofmt -e`, `swiftc -parse`; skipped, and said so, where
 /// the tool is missing).
-@Suite(.serialized) struct CopyAsCodeTests {
+@Suite(.serialized, .ownThread) struct CopyAsCodeTests {
     /// The repository's root, from this file's path.
     static let root: String = {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)

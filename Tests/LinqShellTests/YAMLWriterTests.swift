@@ -7,7 +7,7 @@ import Testing
 
 /// `--output yaml`: the exact text for strings YAML would misread, the block layout, and a round
 /// trip through PyYAML (a YAML 1.1 reader, the stricter of the two for plain scalars).
-@Suite struct YAMLWriterTests {
+@Suite(.ownThread) struct YAMLWriterTests {
     /// `v: …` for one string value.
     func line(_ text: String) -> String {
         YAMLWriter.document(["v": .string(text)])
