@@ -136,47 +136,97 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
         enum Verdict { case incomplete, complete, requestLineTooLong, headTooLarge, bodyTooLarge }
 
-        /// Scans `buffer` from the start; stops at the end of the head.
+        /// Scans `buffer` from the start; stops at the end of the head. The bytes scanned are kept
+        /// (`head`) in one copy per buffer.
         mutating func feed(_ buffer: ByteBuffer, _ limits: HTTPLimits) -> Verdict {
             buffer.withUnsafeReadableBytes { raw -> Verdict in
-                for byte in raw {
+                var verdict = Verdict.incomplete
+                var scanned = raw.count
+                scan: for (index, byte) in raw.enumerated() {
                     bytes += 1
-                    head.append(byte)
                     if byte == UInt8(ascii: "\n") {
                         if lineBytes == 0 {
                             // A blank line ends the head (leading blank lines are allowed and skipped).
                             if lines > 0 {
-                                return (declaredLength() ?? 0) > limits.bodyBytes ? .bodyTooLarge : .complete
+                                (verdict, scanned) = (.complete, index + 1)
+                                break scan
                             }
                             continue
                         }
                         lines += 1
                         lineBytes = 0
-                        if lines - 1 > limits.headerLines { return .headTooLarge }
+                        if lines - 1 > limits.headerLines {
+                            (verdict, scanned) = (.headTooLarge, index + 1)
+                            break scan
+                        }
                     } else if byte != UInt8(ascii: "\r") {
                         lineBytes += 1
-                        if lines == 0 && lineBytes > limits.requestLineBytes { return .requestLineTooLong }
+                        if lines == 0 && lineBytes > limits.requestLineBytes {
+                            (verdict, scanned) = (.requestLineTooLong, index + 1)
+                            break scan
+                        }
                     }
-                    if lines > 0 && bytes > limits.headBytes { return .headTooLarge }
+                    if lines > 0 && bytes > limits.headBytes {
+                        (verdict, scanned) = (.headTooLarge, index + 1)
+                        break scan
+                    }
                 }
-                return .incomplete
+                head.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<scanned]))
+                guard verdict == .complete else { return verdict }
+                return (declaredLength() ?? 0) > limits.bodyBytes ? .bodyTooLarge : .complete
             }
         }
 
         /// The `Content-Length` of the head (`Int.max` when too large for an Int); `nil` without one
         /// or with `Transfer-Encoding` (which takes precedence, and is limited as the body arrives).
+        /// Read from the bytes (header names compared without case, spaces, tabs and CRs in the
+        /// value ignored, only digits accepted; a later header wins).
         func declaredLength() -> Int? {
             var length: Int?
-            for line in head.split(separator: UInt8(ascii: "\n")).dropFirst() {
-                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-                let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
-                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).filter { !" \t\r".contains($0) }
-                if name == "transfer-encoding" { return nil }
-                if name == "content-length", !value.isEmpty, value.allSatisfy(\.isASCII), value.allSatisfy(\.isNumber) {
-                    length = Int(value) ?? Int.max
+            var requestLineSeen = false
+            var start = 0
+            for end in 0...head.count where end == head.count || head[end] == UInt8(ascii: "\n") {
+                defer { start = end + 1 }
+                guard end > start else { continue }
+                guard requestLineSeen else {
+                    requestLineSeen = true
+                    continue
+                }
+                guard let colon = head[start..<end].firstIndex(of: UInt8(ascii: ":")) else { continue }
+                let name = head[start..<colon]
+                if Self.named(name, "transfer-encoding") { return nil }
+                if Self.named(name, "content-length"), let value = Self.digits(head[(colon + 1)..<end]) {
+                    length = value
                 }
             }
             return length
+        }
+
+        /// Whether a header name is `lowercased` (ASCII, without case).
+        static func named(_ name: ArraySlice<UInt8>, _ lowercased: StaticString) -> Bool {
+            guard name.count == lowercased.utf8CodeUnitCount else { return false }
+            return lowercased.withUTF8Buffer { expected in
+                zip(name, expected).allSatisfy { byte, want in
+                    (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == want
+                }
+            }
+        }
+
+        /// A value of digits (spaces, tabs and CRs anywhere ignored), `Int.max` when it overflows;
+        /// `nil` when empty or when anything else is in it.
+        static func digits(_ value: ArraySlice<UInt8>) -> Int? {
+            var number = 0
+            var count = 0
+            var overflow = false
+            for byte in value where byte != 0x20 && byte != 0x09 && byte != 0x0D {
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                count += 1
+                let (times, o1) = number.multipliedReportingOverflow(by: 10)
+                let (plus, o2) = times.addingReportingOverflow(Int(byte - 0x30))
+                if o1 || o2 { overflow = true } else { number = plus }
+            }
+            guard count > 0 else { return nil }
+            return overflow ? Int.max : number
         }
     }
 
