@@ -108,9 +108,24 @@ public final class EmulatorClock: Sendable {
 
 /// Random identifiers in the API's formats.
 enum Identifiers {
-    /// 32 lowercase hex characters (a W3C trace id).
+    /// 32 lowercase hex characters (a W3C trace id): unique, not secret, so drawn from a fast
+    /// generator seeded once from the system's (which costs a system call per number, two per
+    /// request).
     static func traceID() -> String {
-        hex(UInt64.random(in: 1...UInt64.max)) + hex(UInt64.random(in: 0...UInt64.max))
+        let (a, b) = traceBits.withLock { state -> (UInt64, UInt64) in (splitMix(&state), splitMix(&state)) }
+        return hex(a == 0 ? 1 : a) + hex(b)
+    }
+
+    /// The trace ids' generator state (SplitMix64).
+    private static let traceBits = Mutex(UInt64.random(in: 0...UInt64.max))
+
+    /// The next SplitMix64 output (a full-period 64-bit sequence: no repeats within a process).
+    private static func splitMix(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// A random version-4 UUID in lowercase.
