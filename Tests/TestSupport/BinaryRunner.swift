@@ -163,8 +163,10 @@ public enum LinqBinary {
             return object?["count"] as? Int ?? -1
         }
 
-        /// Stops the emulator (SIGTERM) and waits.
+        /// Stops the emulator (SIGTERM) and waits; once stopped, a second call does nothing (no
+        /// signal to a process id that may have been given to another process since).
         public func stop() {
+            guard process.isRunning else { return }
             process.terminate()
             process.waitUntilExit()
         }
