@@ -86,6 +86,11 @@ struct StateWork: Sendable {
 final class GroupCommit: @unchecked Sendable {
     /// Whether the batch's write transaction has begun (at its first writing job).
     private var began = false
+    /// Whether what other processes committed has been applied in this batch: once at its first
+    /// job, and again when its write transaction begins (nobody else commits after that). Every
+    /// job of a batch was waiting when it started, so a state read then is as new as any write
+    /// acknowledged before the job arrived: one check of the database a batch, not one a request.
+    private var refreshed = false
     /// The first failure: the batch is rolled back and every job of it fails.
     private var failure: StateFailure?
     /// Deliveries the batch's jobs emitted: sent once the commit holds.
@@ -102,10 +107,14 @@ final class GroupCommit: @unchecked Sendable {
             if writing && !began {
                 try database.beginWrite()
                 began = true
+                refreshed = false
             }
-            let clockBefore = database.clockOffset
-            if try database.refresh(&store) || database.clockOffset != clockBefore {
-                emulator.clock.currentOffset = database.clockOffset
+            if !refreshed {
+                let clockBefore = database.clockOffset
+                if try database.refresh(&store) || database.clockOffset != clockBefore {
+                    emulator.clock.currentOffset = database.clockOffset
+                }
+                refreshed = true
             }
             let (value, save) = body(&store)
             guard writing else {

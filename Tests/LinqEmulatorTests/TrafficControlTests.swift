@@ -210,6 +210,30 @@ import Testing
         #expect(listed.json?["requests"]?[0]?["request_headers"] == nil, "a list has no headers unless bodies=true")
     }
 
+    @Test func credentialHeadersAreKnownInAnyCase() {
+        for name in [
+            "Authorization", "AUTHORIZATION", "proxy-Authorization", "Cookie", "Set-Cookie", "X-API-Key",
+            "x-api-KEY", "X-Auth-Token", "-key",
+        ] {
+            #expect(RequestLog.isSecret(name), "\(name)")
+        }
+        for name in ["Authorizations", "Content-Type", "X-Keys", "Key", "token", "Cookies", "", "Authorizatio√"] {
+            #expect(!RequestLog.isSecret(name), "\(name)")
+        }
+        let masked = RequestLog.redacted([("x-Api-Key", "sk_live_12345678"), ("Accept", "application/json")])
+        #expect(masked.map(\.value) == ["…5678", "application/json"])
+    }
+
+    @Test func headersAreKeptAsTheJSONTheirValuesMake() throws {
+        let headers: [(name: String, value: String)] = [
+            ("Plain", "text/html"), ("Quote\"d", "a \\ b"), ("Ctl", "tab\there\u{01}\u{7F}"), ("Ünï", "ça ✓"),
+        ]
+        #expect(RequestLog.jsonText(headers) == RequestLog.json(headers).formatted(.compact))
+        #expect(RequestLog.jsonText([]) == "[]")
+        let back = RequestLog.headers(RequestLog.jsonText(headers))
+        #expect(back.map(\.name) == headers.map(\.name) && back.map(\.value) == headers.map(\.value))
+    }
+
     @Test func aDatabaseFromBeforeTheLogsKeptHeadersGainsTheirColumns() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }

@@ -142,18 +142,36 @@ final class RequestLog: Sendable {
     /// neither the control API nor the database holds a key.
     static func redacted(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
         headers.map { header in
-            let name = header.name.lowercased()
-            guard secretHeaders.contains(name) || name.hasSuffix("-key") || name.hasSuffix("-token") else {
-                return header
-            }
+            guard isSecret(header.name) else { return header }
             let parts = header.value.split(separator: " ", maxSplits: 1).map(String.init)
             let masked = parts.count == 2 ? parts[0] + " " + mask(parts[1]) : mask(header.value)
             return (header.name, masked)
         }
     }
 
-    /// Headers whose values are credentials.
-    static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
+    /// Headers whose values are credentials (lowercase).
+    static let secretHeaders = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
+
+    /// Whether a header's value is a credential: one of `secretHeaders`, or a name ending in
+    /// `-key` or `-token`, in any case (compared byte by byte: every request's headers pass here).
+    static func isSecret(_ name: String) -> Bool {
+        let bytes = name.utf8
+        if secretHeaders.contains(where: { Self.equalIgnoringCase(bytes, $0.utf8) }) { return true }
+        return ["-key", "-token"].contains { suffix in
+            bytes.count >= suffix.utf8.count && Self.equalIgnoringCase(bytes.suffix(suffix.utf8.count), suffix.utf8)
+        }
+    }
+
+    /// Whether `text` equals `lowercase` (ASCII) in any case.
+    private static func equalIgnoringCase<A: Collection<UInt8>, B: Collection<UInt8>>(_ text: A, _ lowercase: B)
+        -> Bool
+    {
+        guard text.count == lowercase.count else { return false }
+        return zip(text, lowercase).allSatisfy { pair in
+            let byte = pair.0
+            return (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == pair.1
+        }
+    }
 
     /// `…abcd`, or `…••••` for a secret of 8 characters or fewer (the shell masks keys the same way).
     static func mask(_ secret: String) -> String {
@@ -163,6 +181,17 @@ final class RequestLog: Sendable {
     /// `[[name, value], …]`.
     static func json(_ headers: [(name: String, value: String)]) -> JSONValue {
         .array(headers.map { .array([.string($0.name), .string($0.value)]) })
+    }
+
+    /// `json(headers)` as compact text (what the database keeps), written directly: building the
+    /// JSON values first cost more than the row's insert.
+    static func jsonText(_ headers: [(name: String, value: String)]) -> String {
+        var out = "["
+        for (index, header) in headers.enumerated() {
+            if index > 0 { out += "," }
+            out += "[" + JSONValue.quoted(header.name) + "," + JSONValue.quoted(header.value) + "]"
+        }
+        return out + "]"
     }
 
     /// Headers back from `json` (what the database keeps).
@@ -281,8 +310,7 @@ final class LogDatabase: @unchecked Sendable {
                 .real(entry.milliseconds),
                 entry.traceID.map { .text($0) } ?? .null, entry.requestBody.map { .text($0) } ?? .null,
                 entry.responseBody.map { .text($0) } ?? .null,
-                .text(RequestLog.json(entry.requestHeaders).formatted(.compact)),
-                .text(RequestLog.json(entry.responseHeaders).formatted(.compact)),
+                .text(RequestLog.jsonText(entry.requestHeaders)), .text(RequestLog.jsonText(entry.responseHeaders)),
             ])
     }
 
