@@ -50,10 +50,12 @@ extension Emulator {
             return
         }
         let grouped = GroupCommit()
+        uncommitted.store(true, ordering: .sequentiallyConsistent)
         batch.withLock { $0 = grouped }
         let answers = jobs.map { $0.work() }
         batch.withLock { $0 = nil }
         let failure = grouped.finish(database: database, emulator: self)
+        uncommitted.store(false, ordering: .sequentiallyConsistent)
         for (job, answer) in zip(jobs, answers) {
             guard let failure else {
                 job.reply(answer)
@@ -151,14 +153,7 @@ final class GroupCommit: @unchecked Sendable {
             return nil
         }
         if began { database.rollback() }
-        emulator.store.withLock { store in
-            if let saved = try? database.loadAll() {
-                store = saved
-                emulator.clock.currentOffset = database.clockOffset
-            }
-            store.discardChanges()
-            store.outbox = []
-        }
+        emulator.store.withLock { emulator.reload(&$0, from: database) }
         printError("linq emulator: \(failure.description)")
         return failure
     }

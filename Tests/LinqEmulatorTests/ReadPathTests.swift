@@ -1,0 +1,108 @@
+import Dispatch
+import Foundation
+import LinqJSON
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import LinqEmulator
+
+/// Reads are answered on the caller's thread when the state is free, and wait their turn on the
+/// state queue when it is not (its lock held, or a batch's changes not yet committed).
+@Suite(.serialized) struct ReadPathTests {
+    static let key = SeedData.acmeKey
+
+    func get(_ emulator: Emulator, _ target: String) async -> EmulatorResponse {
+        await emulator.handle(
+            EmulatorRequest(method: "GET", target: target, headers: [("Authorization", "Bearer \(Self.key)")]))
+    }
+
+    /// Holds the state queue (and, `holdingLock`, the store's lock on it) until `release`.
+    final class Hold: Sendable {
+        let gate = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        init(_ emulator: Emulator, holdingLock: Bool) {
+            emulator.queue.async { [gate, started] in
+                if holdingLock {
+                    emulator.store.withLock { _ in
+                        started.signal()
+                        gate.wait()
+                    }
+                } else {
+                    started.signal()
+                    gate.wait()
+                }
+            }
+            started.wait()
+        }
+        func release() { gate.signal() }
+    }
+
+    /// Whether a GET started now is answered while `hold` lasts (watched for up to `seconds`);
+    /// then the hold is released and the GET must be answered.
+    func answeredDuring(_ hold: Hold, on emulator: Emulator, seconds: Double) async -> Bool {
+        let answered = Atomic<Bool>(false)
+        let task = Task {
+            let response = await get(emulator, "/v3/chats?limit=1")
+            answered.store(true, ordering: .sequentiallyConsistent)
+            return response.status
+        }
+        let during = await waitUntil(seconds: seconds) { answered.load(ordering: .sequentiallyConsistent) }
+        hold.release()
+        #expect(await task.value == 200)
+        return during
+    }
+
+    @Test(arguments: [false, true])
+    func aReadDoesNotWaitForABusyQueue(inDatabase: Bool) async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let emulator = try Emulator(stateFile: inDatabase ? dir.file("state.sqlite") : nil)
+        let hold = Hold(emulator, holdingLock: false)
+        #expect(await answeredDuring(hold, on: emulator, seconds: 10), "answered while the queue is held")
+    }
+
+    @Test(arguments: [false, true])
+    func aReadWaitsWhileTheStoreIsLocked(inDatabase: Bool) async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let emulator = try Emulator(stateFile: inDatabase ? dir.file("state.sqlite") : nil)
+        let hold = Hold(emulator, holdingLock: true)
+        #expect(!(await answeredDuring(hold, on: emulator, seconds: 0.3)), "a read queues behind a held lock")
+    }
+
+    @Test func aReadWaitsForABatchToCommit() async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let emulator = try Emulator(stateFile: dir.file("state.sqlite"))
+        let hold = Hold(emulator, holdingLock: false)
+        emulator.uncommitted.store(true, ordering: .sequentiallyConsistent)
+        emulator.queue.async { emulator.uncommitted.store(false, ordering: .sequentiallyConsistent) }
+        #expect(!(await answeredDuring(hold, on: emulator, seconds: 0.3)), "no read of uncommitted changes")
+    }
+
+    @Test func readsAnsweredAtOnceSeeAnotherProcesssWrites() async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.sqlite")
+        let reader = try Emulator(stateFile: path)
+        let writer = try Emulator(stateFile: path)
+        func handles(_ emulator: Emulator) async -> Set<String> {
+            let list = await get(emulator, "/v3/blocked_handles")
+            return Set((list.json?["blocked_handles"]?.arrayValue ?? []).compactMap { $0["handle"]?.stringValue })
+        }
+        let before = await handles(reader)
+        for number in 0..<5 {
+            let handle = "+1555000\(String(format: "%04d", number))"
+            let added = await writer.handle(
+                EmulatorRequest(
+                    method: "POST", target: "/v3/blocked_handles",
+                    headers: [("Authorization", "Bearer \(Self.key)"), ("Content-Type", "application/json")],
+                    body: Array(#"{"handle":"\#(handle)"}"#.utf8)))
+            #expect(added.status < 300)
+            let seen = await handles(reader)
+            #expect(seen.contains(handle), "the other process's write, read at once")
+            #expect(seen == (await handles(writer)) && seen.isSuperset(of: before))
+        }
+    }
+}
