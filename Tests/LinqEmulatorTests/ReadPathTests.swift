@@ -105,4 +105,28 @@ import Testing
             #expect(seen == (await handles(writer)) && seen.isSuperset(of: before))
         }
     }
+
+    @Test func anUnchangedDatabaseIsNotAskedWhatChanged() async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.sqlite")
+        let reader = try Emulator(stateFile: path)
+        let writer = try Emulator(stateFile: path)
+        func checks() -> Int { reader.store.withLock { _ in reader.database?.fullChecks ?? -1 } }
+        _ = await get(reader, "/v3/chats?limit=1")
+        let settled = checks()
+        for _ in 0..<20 { #expect(await get(reader, "/v3/phone_numbers").status == 200) }
+        #expect(checks() == settled, "no commit anywhere: SQLite is not asked")
+        let added = await writer.handle(
+            EmulatorRequest(
+                method: "POST", target: "/v3/blocked_handles",
+                headers: [("Authorization", "Bearer \(Self.key)"), ("Content-Type", "application/json")],
+                body: Array(#"{"handle":"+15550009999"}"#.utf8)))
+        #expect(added.status < 300)
+        let list = await get(reader, "/v3/blocked_handles")
+        #expect("\(list.json ?? .null)".contains("+15550009999"), "the other process's commit is seen")
+        #expect(checks() == settled + 1, "one look at what changed, for one commit")
+        _ = await get(reader, "/v3/phone_numbers")
+        #expect(checks() == settled + 1)
+    }
 }

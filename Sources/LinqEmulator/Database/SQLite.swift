@@ -46,6 +46,15 @@ final class SQLiteDatabase: @unchecked Sendable {
         sqlite_nio_sqlite3_close(handle)
     }
 
+    /// The main database's open file (its VFS object), for `WALHeader`; `nil` when unavailable.
+    func mainFile() -> UnsafeMutablePointer<sqlite3_file>? {
+        var file: UnsafeMutableRawPointer?
+        guard sqlite_nio_sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK else {
+            return nil
+        }
+        return file?.assumingMemoryBound(to: sqlite3_file.self)
+    }
+
     /// Whether no transaction is open (each statement is its own).
     var isAutocommit: Bool { sqlite_nio_sqlite3_get_autocommit(handle) != 0 }
 

@@ -130,10 +130,30 @@ final class StateDatabase: @unchecked Sendable {
         return store
     }
 
+    /// The WAL index's header, mapped when first needed (`nil` without a `-shm` file, e.g. a
+    /// snapshot opened to read it).
+    private lazy var walHeader = WALHeader(of: db)
+    /// The header when this process last asked SQLite what changed.
+    private var seenHeader: WALHeader.Words?
+    /// How many times `refresh` asked SQLite (tests: an unchanged database is not asked).
+    private(set) var fullChecks = 0
+
     /// Applies what other processes committed since this process last looked; `true` when the
-    /// store was replaced whole (a reset, a restore, or too far behind).
+    /// store was replaced whole (a reset, a restore, or too far behind). When the WAL index's
+    /// header is as it was at the last look, nothing was committed since: no SQLite call at all.
     @discardableResult
     func refresh(_ store: inout EmulatorStore) throws(SQLiteDatabase.Failure) -> Bool {
+        // Read before asking SQLite: a commit after this point changes it and is seen next time.
+        let header = walHeader?.current()
+        if let header, header == seenHeader { return false }
+        let replaced = try applyCommitted(&store)
+        seenHeader = header
+        return replaced
+    }
+
+    /// `refresh` the slow way: `PRAGMA data_version`, then what changed.
+    private func applyCommitted(_ store: inout EmulatorStore) throws(SQLiteDatabase.Failure) -> Bool {
+        fullChecks += 1
         let version = try db.scalar("PRAGMA data_version")?.integer ?? 0
         guard version != dataVersion else { return false }
         dataVersion = version
