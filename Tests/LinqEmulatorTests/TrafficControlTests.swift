@@ -226,7 +226,8 @@ import Testing
 
     @Test func headersAreKeptAsTheJSONTheirValuesMake() throws {
         let headers: [(name: String, value: String)] = [
-            ("Plain", "text/html"), ("Quote\"d", "a \\ b"), ("Ctl", "tab\there\u{01}\u{7F}"), ("Ünï", "ça ✓"),
+            ("Plain", "text/html"), ("Quote\"d", "a \\ b"), ("Ctl", "tab\there\u{01}\u{7F}\n\r\u{08}\u{0C}\u{1F}"),
+            ("Ünï", "ça ✓"),
         ]
         #expect(RequestLog.jsonText(headers) == RequestLog.json(headers).formatted(.compact))
         #expect(RequestLog.jsonText([]) == "[]")

@@ -183,15 +183,51 @@ final class RequestLog: Sendable {
         .array(headers.map { .array([.string($0.name), .string($0.value)]) })
     }
 
-    /// `json(headers)` as compact text (what the database keeps), written directly: building the
-    /// JSON values first cost more than the row's insert.
+    /// `json(headers)` as compact text (what the database keeps), written byte by byte: building
+    /// the JSON values first, or strings piece by piece, cost more than the row's insert.
     static func jsonText(_ headers: [(name: String, value: String)]) -> String {
-        var out = "["
+        var out: [UInt8] = []
+        out.reserveCapacity(headers.reduce(2) { $0 + $1.name.utf8.count + $1.value.utf8.count + 8 })
+        out.append(UInt8(ascii: "["))
         for (index, header) in headers.enumerated() {
-            if index > 0 { out += "," }
-            out += "[" + JSONValue.quoted(header.name) + "," + JSONValue.quoted(header.value) + "]"
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            appendQuoted(header.name, to: &out)
+            out.append(UInt8(ascii: ","))
+            appendQuoted(header.value, to: &out)
+            out.append(UInt8(ascii: "]"))
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A JSON string literal, escaped as `JSONValue.quoted` escapes it.
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        let backslash = UInt8(ascii: "\\")
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            let escaped: UInt8
+            switch byte {
+            case UInt8(ascii: "\""), backslash: escaped = byte
+            case 0x0A: escaped = UInt8(ascii: "n")
+            case 0x0D: escaped = UInt8(ascii: "r")
+            case 0x09: escaped = UInt8(ascii: "t")
+            case 0x08: escaped = UInt8(ascii: "b")
+            case 0x0C: escaped = UInt8(ascii: "f")
+            case 0x00..<0x20, 0x7F:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+                continue
+            default:
+                out.append(byte)
+                continue
+            }
+            out.append(backslash)
+            out.append(escaped)
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Headers back from `json` (what the database keeps).
