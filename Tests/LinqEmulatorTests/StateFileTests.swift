@@ -89,6 +89,35 @@ import Testing
         }
     }
 
+    @Test func theLogIsCopiedIntoTheDatabaseALittleAtATime() async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.sqlite")
+        let emulator = try Emulator(stateFile: path)
+        func size(_ file: String) -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int) ?? 0
+        }
+        /// Pages in the write-ahead log (a 32-byte header, then frames of a page and 24 bytes).
+        func walPages() -> Int { max(0, size(path + "-wal") - 32) / (4096 + 24) }
+        let start = size(path)
+        var handles: [String] = []
+        var copiedAt: Int?
+        // SQLite's own automatic checkpoint would wait for 1,000 pages of log.
+        while copiedAt == nil && walPages() < 1000 {
+            for _ in 0..<10 {
+                let handle = "+1555\(String(format: "%07d", handles.count))"
+                handles.append(handle)
+                #expect(
+                    await emulator.handle(request("POST", "/v3/blocked_handles", #"{"handle":"\#(handle)"}"#)).status
+                        == 200)
+            }
+            if await waitUntil(seconds: 0.05, { size(path) > start }) { copiedAt = walPages() }
+        }
+        #expect(copiedAt != nil, "the log reached \(walPages()) pages and was never copied into the database")
+        #expect((copiedAt ?? .max) < 2 * WALCheckpointer.pagesPerCheckpoint, "copied at \(copiedAt ?? -1) pages")
+        #expect(await blocked(emulator).isSuperset(of: handles))
+    }
+
     /// "Where did my message go?": the state answers with `sqlite3`, one view per resource.
     @Test func theDatabaseSaysWhereAMessageWent() async throws {
         let dir = TempDirectory()

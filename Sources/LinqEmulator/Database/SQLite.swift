@@ -46,6 +46,29 @@ final class SQLiteDatabase: @unchecked Sendable {
         sqlite_nio_sqlite3_close(handle)
     }
 
+    /// What `onCommit` installed (kept alive while the connection is).
+    private var commitHook: CommitHook?
+
+    /// Calls `body` after each commit with the write-ahead log's size in pages and the connection
+    /// (SQLite's WAL hook: it replaces SQLite's automatic checkpoint). A later call replaces it.
+    func onCommit(_ body: @escaping (Int, OpaquePointer) -> Void) {
+        let hook = CommitHook(body: body)
+        commitHook = hook
+        sqlite_nio_sqlite3_wal_hook(
+            handle,
+            { context, connection, _, pages in
+                guard let context, let connection else { return SQLITE_OK }
+                Unmanaged<CommitHook>.fromOpaque(context).takeUnretainedValue().body(Int(pages), connection)
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(hook).toOpaque())
+    }
+
+    /// The closure behind `onCommit`, in a box SQLite can hold.
+    private final class CommitHook {
+        let body: (Int, OpaquePointer) -> Void
+        init(body: @escaping (Int, OpaquePointer) -> Void) { self.body = body }
+    }
+
     /// The main database's open file (its VFS object), for `WALHeader`; `nil` when unavailable.
     func mainFile() -> UnsafeMutablePointer<sqlite3_file>? {
         var file: UnsafeMutableRawPointer?

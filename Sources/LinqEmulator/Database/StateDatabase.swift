@@ -42,11 +42,11 @@ final class StateDatabase: @unchecked Sendable {
     /// thread of its own, with a large automatic checkpoint left as the safety net.
     init(path: String) throws(SQLiteDatabase.Failure) {
         db = try SQLiteDatabase(path: path)
-        try db.execute(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=\(WALCheckpointer.safetyNetPages);"
-        )
+        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
         try db.execute(Self.schema)
-        checkpointer = try WALCheckpointer(path: path)
+        let checkpointer = try WALCheckpointer(path: path)
+        checkpointer.watch(db)
+        self.checkpointer = checkpointer
     }
 
     /// Opens a stage snapshot to read it: read-only, its journal mode left as it is (a snapshot is
