@@ -257,10 +257,14 @@ final class RequestLog: Sendable {
 /// memory only.
 final class LogDatabase: @unchecked Sendable {
     private let db: SQLiteDatabase
-    private let queue = DispatchQueue(label: "linq.emulator.logs")
-    private let pending = Mutex<(requests: [LoggedRequest], deliveries: [DeliveryAttempt], scheduled: Bool)>(
-        ([], [], false))
+    /// Where batches are written: a thread of its own at a lower priority (`BackgroundQueue`).
+    private let queue = BackgroundQueue()
+    private let pending = Mutex<(requests: [LoggedRequest], deliveries: [DeliveryAttempt], scheduled: Flush)>(
+        ([], [], .none))
+    /// Whether a flush is coming: none, at once (a full batch), or after 100 ms (the first entry).
+    private enum Flush { case none, now, later }
     private var flushes = 0
+    private let checkpointer: WALCheckpointer
     /// How many entries make a batch written at once: a commit costs as much as a few hundred
     /// inserts (at 256, commits were a quarter of the log's cost under load).
     static let batchSize = 1024
@@ -272,7 +276,12 @@ final class LogDatabase: @unchecked Sendable {
             throw SQLiteDatabase.Failure(code: 14, message: error.description)
         }
         db = try SQLiteDatabase(path: path)
+        // Checkpointed a little at a time, as the state is (`WALCheckpointer`): SQLite's automatic
+        // checkpoint copies 1,000 pages at once, a burst of CPU that writes waited behind.
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        let checkpointer = try WALCheckpointer(path: path)
+        checkpointer.watch(db)
+        self.checkpointer = checkpointer
         try db.execute(StateDatabase.schema)
         try addMissingColumns()
     }
@@ -299,20 +308,28 @@ final class LogDatabase: @unchecked Sendable {
     func append(_ attempt: DeliveryAttempt) { enqueue { $0.deliveries.append(attempt) } }
 
     private func enqueue(
-        _ add: (inout (requests: [LoggedRequest], deliveries: [DeliveryAttempt], scheduled: Bool)) -> Void
+        _ add: (inout (requests: [LoggedRequest], deliveries: [DeliveryAttempt], scheduled: Flush)) -> Void
     ) {
-        let (schedule, now) = pending.withLock { state -> (Bool, Bool) in
+        let next = pending.withLock { state -> Flush in
             add(&state)
+            // What waits is bounded as the log is: older entries would be pruned once written
+            // (trimmed in chunks, not an entry per request).
+            if state.requests.count > Int(RequestLog.limit) + 1000 {
+                state.requests.removeFirst(state.requests.count - Int(RequestLog.limit))
+            }
             let full = state.requests.count + state.deliveries.count >= Self.batchSize
-            guard !state.scheduled else { return (false, false) }
-            state.scheduled = true
-            return (true, full)
+            switch state.scheduled {
+            case .now: return .none
+            case .later where !full: return .none
+            case .none, .later:
+                state.scheduled = full ? .now : .later
+                return state.scheduled
+            }
         }
-        guard schedule else { return }
-        if now {
-            queue.async { self.flush() }
-        } else {
-            queue.asyncAfter(deadline: .now() + .milliseconds(100)) { self.flush() }
+        switch next {
+        case .none: return
+        case .now: queue.async { self.flush() }
+        case .later: queue.asyncAfter(milliseconds: 100) { self.flush() }
         }
     }
 
@@ -320,7 +337,7 @@ final class LogDatabase: @unchecked Sendable {
     /// drops the batch rather than stopping the emulator.
     private func flush() {
         let (requests, deliveries) = pending.withLock { state -> ([LoggedRequest], [DeliveryAttempt]) in
-            defer { state = ([], [], false) }
+            defer { state = ([], [], .none) }
             return (state.requests, state.deliveries)
         }
         guard !requests.isEmpty || !deliveries.isEmpty else { return }
@@ -376,7 +393,7 @@ final class LogDatabase: @unchecked Sendable {
 
     /// The requests that match (what is pending is written first).
     func requests(_ filter: RequestFilter) -> [LoggedRequest] {
-        queue.sync {
+        queue.sync { [self] in
             flush()
             var out: [LoggedRequest] = []
             var sql =
@@ -418,8 +435,8 @@ final class LogDatabase: @unchecked Sendable {
 
     /// Empties both logs.
     func clear() {
-        queue.sync {
-            pending.withLock { $0 = ([], [], false) }
+        queue.sync { [self] in
+            pending.withLock { $0 = ([], [], .none) }
             try? db.execute("DELETE FROM requests; DELETE FROM deliveries;")
         }
     }
