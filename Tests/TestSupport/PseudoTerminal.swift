@@ -179,6 +179,9 @@ public final class PseudoTerminal: @unchecked Sendable {
             }
             _ = readMore(timeout: 0.05)
         }
+        // What it wrote before exiting is still in the terminal: the transcript takes it all
+        // (its last bytes were missed under load, e.g. the `ESC[?2004l` written at exit).
+        while readMore(timeout: 0.2) {}
         if status & 0x7f == 0 { return (status >> 8) & 0xff }
         return 128 + (status & 0x7f)
     }
