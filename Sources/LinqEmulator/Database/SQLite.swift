@@ -1,8 +1,9 @@
 import VaporCSQLite
 
 /// A thin synchronous wrapper over the SQLite C API (the copy sqlite-nio vendors: nothing to
-/// install). The emulator runs its transactions on a queue of its own, off Swift's cooperative
-/// pool, so blocking calls are fine; statements are prepared once and cached by their text.
+/// install). The emulator runs its writes on a queue of its own, off Swift's cooperative pool, so
+/// blocking calls are fine there; a read answered at once on the pool only reads (never waits for
+/// a lock in WAL mode). Statements are prepared once and cached by their text.
 /// Not thread-safe: one connection per owner, used under the owner's lock.
 final class SQLiteDatabase: @unchecked Sendable {
     /// A failed SQLite call: the code and the library's message.

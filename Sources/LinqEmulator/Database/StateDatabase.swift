@@ -5,8 +5,9 @@ import LinqJSON
 ///
 /// - Each request is one transaction; a write holds SQLite's write lock (`BEGIN IMMEDIATE`), so
 ///   processes never interleave their changes, and it writes only the records it changed.
-/// - A process notices another's commits with `PRAGMA data_version` (no I/O) and reads only what
-///   changed since the revision it last saw, from the `changes` table; after a reset or a restore
+/// - A process notices another's commits from the WAL index's header (`WALHeader`, no SQLite call
+///   when nothing changed), then `PRAGMA data_version`, and reads only what changed since the
+///   revision it last saw, from the `changes` table; after a reset or a restore
 ///   (a new `epoch`) or when it fell too far behind, it reloads everything.
 /// - With `synchronous=NORMAL`, every acknowledged write survives `kill -9` of any process (the
 ///   WAL is in the operating system's hands once the commit returns); a power cut may lose the
