@@ -265,12 +265,7 @@ public final class Emulator: Sendable {
             }
         }
         guard immediately else { return transacted(writing: method != "GET", traceID: traceID, handle) }
-        return readIfFree { handle(&$0).0 }.map { result in
-            switch result {
-            case .success(let response): return response
-            case .failure(let error): return stateFailure(error, traceID: traceID)
-            }
-        }
+        return readIfFree { handle(&$0).0 }
     }
 
     // MARK: Transactions
@@ -326,29 +321,17 @@ public final class Emulator: Sendable {
 
     /// Runs a read at once on the caller's thread — `nil`, for the caller to queue it instead,
     /// when the state is busy: its lock held (a queued job runs, or waits for another process's
-    /// write lock), or a batch's changes not yet committed (a read must never show a change that
-    /// may still be rolled back). With a state database, what other processes committed is
-    /// applied first, as for any transaction.
-    func readIfFree<T: Sendable>(_ body: (inout EmulatorStore) -> T) -> Result<T, StateFailure>? {
-        let outcome = store.withLockIfAvailable { store -> Result<T, StateFailure>? in
+    /// write lock), a batch's changes not yet committed (a read must never show a change that
+    /// may still be rolled back), or, with a state database, anything committed since this
+    /// process last looked (applying it reads the database: that is the state queue's work, not
+    /// a cooperative thread's). So a read answered here never calls SQLite.
+    func readIfFree<T: Sendable>(_ body: (inout EmulatorStore) -> T) -> T? {
+        let outcome = store.withLockIfAvailable { store -> T? in
             guard !uncommitted.load(ordering: .sequentiallyConsistent) else { return nil }
-            guard let database else {
-                let value = body(&store)
-                store.outbox = []
-                return .success(value)
-            }
-            do throws(SQLiteDatabase.Failure) {
-                let clockBefore = database.clockOffset
-                if try database.refresh(&store) || database.clockOffset != clockBefore {
-                    clock.currentOffset = database.clockOffset
-                }
-                let value = body(&store)
-                store.outbox = []
-                return .success(value)
-            } catch {
-                reload(&store, from: database)
-                return .failure(StateFailure(description: error.description))
-            }
+            if let database, database.mayHaveNewCommits { return nil }
+            let value = body(&store)
+            store.outbox = []
+            return value
         }
         return outcome ?? nil
     }

@@ -58,10 +58,6 @@ extension JSONValue {
 
     /// The compact wire form, as UTF-8 bytes.
     public var compactBytes: [UInt8] { Array(formatted(.compact).utf8) }
-
-    /// A string as a JSON string literal (what `formatted` writes for `.string(s)`), for callers
-    /// that write JSON text directly.
-    public static func quoted(_ s: String) -> String { JSONWriter.quoted(s) }
 }
 
 /// Writes JSON text; one instance per call of `formatted`.

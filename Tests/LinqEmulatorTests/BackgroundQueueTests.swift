@@ -14,12 +14,22 @@ import Testing
 @Suite(.ownThread) struct BackgroundQueueTests {
     @Test func jobsRunInOrderOnOneThreadAtALowerPriority() {
         let queue = BackgroundQueue()
-        let seen = Mutex<[Int]>([])
-        for number in 0..<500 { queue.async { seen.withLock { $0.append(number) } } }
-        let (threads, nice) = queue.sync { (Set([pthread_self()]), getpriority(__priority_which_t(0), 0)) }
-        #expect(seen.withLock { $0 } == Array(0..<500), "every job, in the order queued, before the sync one")
-        #expect(threads.count == 1 && pthread_equal(threads.first!, pthread_self()) == 0, "a thread of its own")
-        #expect(nice >= 10, "nice \(nice)")
+        let seen = Mutex<[(number: Int, thread: pthread_t, nice: Int32)]>([])
+        let done = DispatchSemaphore(value: 0)
+        for number in 0..<500 {
+            queue.async {
+                let nice = getpriority(__priority_which_t(0), 0)
+                seen.withLock { $0.append((number, pthread_self(), nice)) }
+                if number == 499 { done.signal() }
+            }
+        }
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        let jobs = seen.withLock { $0 }
+        #expect(jobs.map(\.number) == Array(0..<500), "every job, in the order queued")
+        let threads = Set(jobs.map(\.thread))
+        #expect(threads.count == 1 && pthread_equal(threads.first!, pthread_self()) == 0, "one thread of its own")
+        let own = getpriority(__priority_which_t(0), 0)
+        #expect(jobs.allSatisfy { $0.nice == max(10, own) }, "nice 10 (this thread: \(own))")
     }
 
     @Test func aDelayedJobRunsAfterItsDelay() {

@@ -38,6 +38,11 @@ import Testing
         func release() { gate.signal() }
     }
 
+    /// What jobs saw, from wherever they run.
+    final class Marks: Sendable {
+        let seen = Mutex<[Bool]>([])
+    }
+
     /// Whether a GET started now is answered while `hold` lasts (watched for up to `seconds`);
     /// then the hold is released and the GET must be answered.
     func answeredDuring(_ hold: Hold, on emulator: Emulator, seconds: Double) async -> Bool {
@@ -58,6 +63,9 @@ import Testing
         let dir = TempDirectory()
         defer { dir.remove() }
         let emulator = try Emulator(stateFile: inDatabase ? dir.file("state.sqlite") : nil)
+        // The first read (on the queue) takes in what the database holds; reads after it, with
+        // nothing committed since, are answered at once.
+        _ = await get(emulator, "/v3/chats?limit=1")
         let hold = Hold(emulator, holdingLock: false)
         #expect(await answeredDuring(hold, on: emulator, seconds: 10), "answered while the queue is held")
     }
@@ -75,10 +83,29 @@ import Testing
         let dir = TempDirectory()
         defer { dir.remove() }
         let emulator = try Emulator(stateFile: dir.file("state.sqlite"))
+        _ = await get(emulator, "/v3/chats?limit=1")  // settles what this process has seen
+        // Two jobs queued together run as one batch: both see its changes marked uncommitted.
         let hold = Hold(emulator, holdingLock: false)
+        let marks = Marks()
+        let jobs = (0..<2).map { _ in
+            Task {
+                await emulator.onStateQueue(batched: true, traceID: "t") {
+                    marks.seen.withLock { $0.append(emulator.uncommitted.load(ordering: .sequentiallyConsistent)) }
+                    return EmulatorResponse(status: 204)
+                }
+            }
+        }
+        #expect(await waitUntil(seconds: 10) { emulator.waiting.withLock { $0.jobs.count } == 2 })
+        hold.release()
+        for job in jobs { #expect(await job.value.status == 204) }
+        #expect(marks.seen.withLock { $0 } == [true, true], "a batch's jobs run with its changes marked uncommitted")
+        let stillMarked = emulator.uncommitted.load(ordering: .sequentiallyConsistent)
+        #expect(!stillMarked, "and unmarked once it committed")
+        // While marked, a read is not answered from the store: it queues behind the batch.
+        let second = Hold(emulator, holdingLock: false)
         emulator.uncommitted.store(true, ordering: .sequentiallyConsistent)
         emulator.queue.async { emulator.uncommitted.store(false, ordering: .sequentiallyConsistent) }
-        #expect(!(await answeredDuring(hold, on: emulator, seconds: 0.3)), "no read of uncommitted changes")
+        #expect(!(await answeredDuring(second, on: emulator, seconds: 0.3)), "no read of uncommitted changes")
     }
 
     @Test func readsAnsweredAtOnceSeeAnotherProcesssWrites() async throws {
@@ -128,5 +155,24 @@ import Testing
         #expect(checks() == settled + 1, "one look at what changed, for one commit")
         _ = await get(reader, "/v3/phone_numbers")
         #expect(checks() == settled + 1)
+    }
+
+    @Test func aReadAfterAnotherProcesssCommitWaitsForTheQueue() async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.sqlite")
+        let reader = try Emulator(stateFile: path)
+        let writer = try Emulator(stateFile: path)
+        _ = await get(reader, "/v3/chats?limit=1")
+        let added = await writer.handle(
+            EmulatorRequest(
+                method: "POST", target: "/v3/blocked_handles",
+                headers: [("Authorization", "Bearer \(Self.key)"), ("Content-Type", "application/json")],
+                body: Array(#"{"handle":"+15550008888"}"#.utf8)))
+        #expect(added.status < 300)
+        // Applying the commit reads the database: the state queue's work, not the caller's thread.
+        let hold = Hold(reader, holdingLock: false)
+        #expect(!(await answeredDuring(hold, on: reader, seconds: 0.3)), "queued after a commit elsewhere")
+        #expect(await answeredDuring(Hold(reader, holdingLock: false), on: reader, seconds: 10), "then at once again")
     }
 }

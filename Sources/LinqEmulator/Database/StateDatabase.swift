@@ -139,6 +139,13 @@ final class StateDatabase: @unchecked Sendable {
     /// How many times `refresh` asked SQLite (tests: an unchanged database is not asked).
     private(set) var fullChecks = 0
 
+    /// Whether anything may have been committed since `refresh` last asked SQLite (always, when
+    /// there is no WAL index to read): a read answered at once needs a `false` here.
+    var mayHaveNewCommits: Bool {
+        guard let header = walHeader?.current() else { return true }
+        return header != seenHeader
+    }
+
     /// Applies what other processes committed since this process last looked; `true` when the
     /// store was replaced whole (a reset, a restore, or too far behind). When the WAL index's
     /// header is as it was at the last look, nothing was committed since: no SQLite call at all.
@@ -239,10 +246,13 @@ final class StateDatabase: @unchecked Sendable {
     /// Starts a write transaction (waits for other processes' writes to end).
     func beginWrite() throws(SQLiteDatabase.Failure) { try db.execute("BEGIN IMMEDIATE") }
 
-    /// Ends the transaction, keeping what it wrote.
+    /// Ends the transaction, keeping what it wrote. `data_version` is read before the commit,
+    /// while nobody else can commit (this connection's own commit does not change it): read
+    /// after, it could take in another process's commit made in between, never to be applied.
     func commit() throws(SQLiteDatabase.Failure) {
+        let version = try db.scalar("PRAGMA data_version")?.integer ?? dataVersion
         try db.execute("COMMIT")
-        dataVersion = try db.scalar("PRAGMA data_version")?.integer ?? dataVersion
+        dataVersion = version
     }
 
     /// Ends the transaction, dropping what it wrote.

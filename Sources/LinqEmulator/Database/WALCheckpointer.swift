@@ -12,7 +12,8 @@ import VaporCSQLite
 /// at `safetyNetPages`, should this one fall behind.
 final class WALCheckpointer: @unchecked Sendable {
     private let db: SQLiteDatabase
-    private let queue = DispatchQueue(label: "linq.emulator.checkpoint")
+    /// Where checkpoints run (never on a request's thread).
+    private let schedule: @Sendable (@escaping @Sendable () -> Void) -> Void
     /// Whether a checkpoint is on its way (commits meanwhile ask for none).
     private let requested = Atomic<Bool>(false)
     /// The log's size in pages after the last checkpoint (what it had copied).
@@ -22,8 +23,23 @@ final class WALCheckpointer: @unchecked Sendable {
     /// The writer checkpoints by itself past this many pages of log (about 40 MB).
     static let safetyNetPages = 10_000
 
-    init(path: String) throws(SQLiteDatabase.Failure) {
+    /// A checkpointer of the database at `path` with a connection of its own, running on a
+    /// dispatch queue of its own.
+    convenience init(path: String) throws(SQLiteDatabase.Failure) {
+        let queue = DispatchQueue(label: "linq.emulator.checkpoint")
+        try self.init(path: path) { queue.async(execute: $0) }
+    }
+
+    /// The same, running on `queue` (the request log's low-priority thread, for its own database).
+    convenience init(path: String, on queue: BackgroundQueue) throws(SQLiteDatabase.Failure) {
+        try self.init(path: path) { queue.async($0) }
+    }
+
+    private init(path: String, schedule: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void)
+        throws(SQLiteDatabase.Failure)
+    {
         db = try SQLiteDatabase(path: path)
+        self.schedule = schedule
     }
 
     /// Follows the commits of `writer` (SQLite's WAL hook: called after each, with the log's size).
@@ -43,7 +59,7 @@ final class WALCheckpointer: @unchecked Sendable {
         guard new >= Self.pagesPerCheckpoint, !requested.exchange(true, ordering: .acquiringAndReleasing) else {
             return
         }
-        queue.async { self.checkpoint() }
+        schedule { self.checkpoint() }
     }
 
     /// One passive checkpoint (on `queue`); notes how much of the log it copied.

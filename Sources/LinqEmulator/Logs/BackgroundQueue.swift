@@ -35,6 +35,9 @@ final class BackgroundQueue: Sendable {
     }
 
     private let core: Core
+    /// Whether the thread could not be started (a thread limit): then work runs at once, on the
+    /// caller's thread, rather than never.
+    private let inline: Bool
 
     /// Starts the thread.
     init() {
@@ -47,7 +50,12 @@ final class BackgroundQueue: Sendable {
                 core.run()
                 return nil
             }, Unmanaged.passRetained(core).toOpaque())
-        if started == 0 { pthread_detach(thread) }
+        if started == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged.passUnretained(core).release()
+        }
+        inline = started != 0
     }
 
     deinit {
@@ -57,28 +65,17 @@ final class BackgroundQueue: Sendable {
 
     /// Runs `work` on the thread, after what is queued.
     func async(_ work: @escaping @Sendable () -> Void) {
+        if inline { return work() }
         core.jobs.withLock { $0.work.append(work) }
         core.wake.signal()
     }
 
     /// Runs `work` on the thread once `milliseconds` have passed.
     func asyncAfter(milliseconds: Int, _ work: @escaping @Sendable () -> Void) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [core] in
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [core, inline] in
+            if inline { return work() }
             core.jobs.withLock { $0.work.append(work) }
             core.wake.signal()
         }
-    }
-
-    /// Runs `work` on the thread and waits for it (never from the thread itself).
-    func sync<T: Sendable>(_ work: @escaping @Sendable () -> T) -> T {
-        let result = Mutex<T?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        async {
-            let value = work()
-            result.withLock { $0 = value }
-            done.signal()
-        }
-        done.wait()
-        return result.withLock { $0! }
     }
 }

@@ -252,18 +252,21 @@ final class RequestLog: Sendable {
     }
 }
 
-/// The logs' own connection to the state database, used on a queue of its own: entries are
-/// written in batches (every 100 ms, or at `batchSize`) so that a request pays for an append to
-/// memory only.
+/// The logs' own connection to the state database: entries are written in batches (every 100 ms,
+/// or at `batchSize`) on a thread of their own, so that a request pays for an append to memory
+/// only. Reading the log (`requests`) writes what is pending and queries on the reader's thread,
+/// under the same lock as a batch: it never waits for the low-priority thread's backlog.
 final class LogDatabase: @unchecked Sendable {
+    /// Used only under `writer`'s lock.
     private let db: SQLiteDatabase
+    /// The lock on `db`, and how many batches were written (every tenth prunes the tables).
+    private let writer = Mutex<Int>(0)
     /// Where batches are written: a thread of its own at a lower priority (`BackgroundQueue`).
     private let queue = BackgroundQueue()
     private let pending = Mutex<(requests: [LoggedRequest], deliveries: [DeliveryAttempt], scheduled: Flush)>(
         ([], [], .none))
     /// Whether a flush is coming: none, at once (a full batch), or after 100 ms (the first entry).
     private enum Flush { case none, now, later }
-    private var flushes = 0
     private let checkpointer: WALCheckpointer
     /// How many entries make a batch written at once: a commit costs as much as a few hundred
     /// inserts (at 256, commits were a quarter of the log's cost under load).
@@ -279,7 +282,7 @@ final class LogDatabase: @unchecked Sendable {
         // Checkpointed a little at a time, as the state is (`WALCheckpointer`): SQLite's automatic
         // checkpoint copies 1,000 pages at once, a burst of CPU that writes waited behind.
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-        let checkpointer = try WALCheckpointer(path: path)
+        let checkpointer = try WALCheckpointer(path: path, on: queue)
         checkpointer.watch(db)
         self.checkpointer = checkpointer
         try db.execute(StateDatabase.schema)
@@ -333,9 +336,12 @@ final class LogDatabase: @unchecked Sendable {
         }
     }
 
-    /// Writes what is pending in one transaction (on `queue`); logs are best effort: a failure
-    /// drops the batch rather than stopping the emulator.
-    private func flush() {
+    /// Writes what is pending (on `queue`).
+    private func flush() { writer.withLock { flushes in writePending(&flushes) } }
+
+    /// Writes what is pending in one transaction (under `writer`'s lock); logs are best effort: a
+    /// failure drops the batch rather than stopping the emulator.
+    private func writePending(_ flushes: inout Int) {
         let (requests, deliveries) = pending.withLock { state -> ([LoggedRequest], [DeliveryAttempt]) in
             defer { state = ([], [], .none) }
             return (state.requests, state.deliveries)
@@ -393,12 +399,14 @@ final class LogDatabase: @unchecked Sendable {
 
     /// The requests that match (what is pending is written first).
     func requests(_ filter: RequestFilter) -> [LoggedRequest] {
-        queue.sync { [self] in
-            flush()
+        writer.withLock { flushes in
+            writePending(&flushes)
             var out: [LoggedRequest] = []
             var sql =
                 "SELECT id, at, client, method, path, status, code, ms, trace_id, request_body, response_body, "
-                + "request_headers, response_headers FROM requests WHERE id > ?"
+                + "request_headers, response_headers FROM requests WHERE id > ? "
+                // The last `limit` only: older rows wait for the next pruning.
+                + "AND id > (SELECT MAX(id) FROM requests) - \(RequestLog.limit)"
             var parameters: [SQLiteDatabase.Value] = [.integer(filter.after)]
             if let method = filter.method {
                 sql += " AND method = ?"
@@ -435,7 +443,7 @@ final class LogDatabase: @unchecked Sendable {
 
     /// Empties both logs.
     func clear() {
-        queue.sync { [self] in
+        writer.withLock { _ in
             pending.withLock { $0 = ([], [], .none) }
             try? db.execute("DELETE FROM requests; DELETE FROM deliveries;")
         }
