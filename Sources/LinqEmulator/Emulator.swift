@@ -107,6 +107,10 @@ public final class Emulator: Sendable {
         }
     }
 
+    /// Writes the request and delivery logs' last entries (they wait up to 100 ms for their batch
+    /// in memory): for a process about to exit.
+    public func flushLogs() { log.flush() }
+
     /// Answers one request.
     public func handle(_ request: EmulatorRequest) async -> EmulatorResponse {
         let traceID = Identifiers.traceID()
@@ -186,19 +190,19 @@ public final class Emulator: Sendable {
             try? await Task.sleep(
                 for: .milliseconds(min(fault.delayMilliseconds, Fault.Limits.delayMilliseconds.upperBound)))
         }
-        // A read is answered at once when the state is free (no thread hop: a third of a GET's
-        // cost); otherwise, and for every write, it waits its turn on the state queue.
-        let immediate =
-            method == "GET" && fault == nil
-            ? answer(request, method: method, segments: segments, fault: nil, traceID: traceID, immediately: true)
-            : nil
         let response: EmulatorResponse
-        if let immediate {
-            response = immediate
-        } else {
-            response = await onStateQueue(batched: true, traceID: traceID) {
-                self.answer(request, method: method, segments: segments, fault: fault, traceID: traceID)
-                    ?? EmulatorResponse(status: 500)
+        switch routed(request, method: method, segments: segments, fault: fault, traceID: traceID) {
+        case .answer(let answer):
+            response = answer
+        case .handler(let handle):
+            // A read is answered at once when the state is free (no thread hop: a third of a
+            // GET's cost); otherwise, and for every write, it waits its turn on the state queue.
+            if method == "GET", fault == nil, let answer = readIfFree({ handle(&$0).0 }) {
+                response = answer
+            } else {
+                response = await onStateQueue(batched: true, traceID: traceID) {
+                    self.transacted(writing: method != "GET", traceID: traceID, handle)
+                }
             }
         }
         stats.withLock { stats in
@@ -209,27 +213,32 @@ public final class Emulator: Sendable {
         return response
     }
 
-    /// The answer to an API request; `immediately` (a read on the caller's thread), `nil` when the
-    /// state is busy (`readIfFree`).
-    private func answer(
-        _ request: EmulatorRequest, method: String, segments: [String], fault: Fault?, traceID: String,
-        immediately: Bool = false
-    ) -> EmulatorResponse? {
-        if fault?.drop == true { return EmulatorResponse(status: 0, drop: true) }
+    /// What an API request comes to once routed: an answer that needs no state (a dropped
+    /// connection, 404, 405), or the work it does on the state.
+    private enum Routed {
+        case answer(EmulatorResponse)
+        case handler(@Sendable (inout EmulatorStore) -> (EmulatorResponse, save: Bool))
+    }
+
+    /// Routes an API request (once, wherever its handler then runs).
+    private func routed(
+        _ request: EmulatorRequest, method: String, segments: [String], fault: Fault?, traceID: String
+    ) -> Routed {
+        if fault?.drop == true { return .answer(EmulatorResponse(status: 0, drop: true)) }
         let route: Route
         let params: [String: String]
         switch router.match(method: method, segments: segments) {
         case .notFound:
-            return failure(APIFailure(2001, message: "Resource not found", status: 404), traceID: traceID)
+            return .answer(failure(APIFailure(2001, message: "Resource not found", status: 404), traceID: traceID))
         case .methodNotAllowed(let allowed):
             var response = failure(APIFailure(1005, message: "Method not allowed", status: 405), traceID: traceID)
             response.headers.append(("Allow", allowed.joined(separator: ", ")))
-            return response
+            return .answer(response)
         case .found(let r, let p):
             route = r
             params = p
         }
-        let handle = { [self] (store: inout EmulatorStore) -> (EmulatorResponse, save: Bool) in
+        return .handler { [self] (store: inout EmulatorStore) -> (EmulatorResponse, save: Bool) in
             guard let partner = self.authenticate(request, store) else {
                 return (failure(APIFailure(2004), traceID: traceID), save: false)
             }
@@ -264,8 +273,6 @@ public final class Emulator: Sendable {
                 return (self.failure(error, traceID: traceID), save)
             }
         }
-        guard immediately else { return transacted(writing: method != "GET", traceID: traceID, handle) }
-        return readIfFree { handle(&$0).0 }
     }
 
     // MARK: Transactions

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import LinqEmulator
 import LinqShell
 
@@ -87,10 +88,23 @@ struct EmulatorCommand: ParsableCommand {
                 ? "  control:  \(root)/_emulator  (Ctrl-C to stop)"
                 : "  control:  off beyond loopback (--control-on-all-interfaces to serve it)  (Ctrl-C to stop)")
         StandardOutput().writeOut(lines.joined(separator: "\n") + "\n")
-        signal(SIGINT) { _ in _exit(0) }
-        signal(SIGTERM) { _ in _exit(0) }
-        _ = Blocking.run { () async -> Bool in
-            (try? await server.wait()) != nil
+        // Ctrl-C or SIGTERM: the request log's last entries (up to 100 ms of them wait in memory
+        // for their batch) are written first, for at most 2 s, then the process ends at once.
+        let stops = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                DispatchQueue.global().asyncAfter(deadline: .now() + 2) { _exit(0) }
+                emulator.flushLogs()
+                _exit(0)
+            }
+            source.resume()
+            return source
+        }
+        withExtendedLifetime(stops) {
+            _ = Blocking.run { () async -> Bool in
+                (try? await server.wait()) != nil
+            }
         }
     }
 }

@@ -114,6 +114,26 @@ import Testing
         #expect(listed.isSuperset(of: handles), "missing: \(Set(handles).subtracting(listed).sorted())")
     }
 
+    @Test func aStoppedEmulatorHasLoggedItsLastRequests() async throws {
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let state = dir.file("state.sqlite")
+        let emulator = try LinqBinary.EmulatorProcess(
+            extra: ["--state", state], environment: LinqBinary.environment(home: dir.path))
+        let port = RawConnection.port(of: emulator.baseURL)
+        // Stopped (SIGTERM) at once after its answer, long before the log's 100-ms batch is due.
+        let status = try await onDedicatedThread { () -> Result<Int, any Error> in
+            Result {
+                let answer = try RawConnection(port: port).request("GET", "/v3/phone_numbers", headers: Self.auth)
+                emulator.stop()
+                return answer.status
+            }
+        }.get()
+        #expect(status == 200)
+        let rows = try sqliteQuery(state + ".logs", "SELECT method, path, status FROM requests")
+        #expect(rows == [["GET", "/v3/phone_numbers", "200"]], "\(rows)")
+    }
+
     @Test func twoEmulatorProcessesOnOneStateFileServeEachOthersWrites() async throws {
         let dir = TempDirectory()
         defer { dir.remove() }

@@ -131,6 +131,9 @@ final class RequestLog: Sendable {
         return { attempt in store.append(attempt) }
     }
 
+    /// Writes what waits for its batch now (an emulator stopping keeps its last requests).
+    func flush() { store?.flushNow() }
+
     /// Forgets every request (`POST /_emulator/reset`).
     func clear() {
         memory.withLock { $0 = [] }
@@ -338,6 +341,9 @@ final class LogDatabase: @unchecked Sendable {
 
     /// Writes what is pending (on `queue`).
     private func flush() { writer.withLock { flushes in writePending(&flushes) } }
+
+    /// Writes what is pending, on the caller's thread.
+    func flushNow() { flush() }
 
     /// Writes what is pending in one transaction (under `writer`'s lock); logs are best effort: a
     /// failure drops the batch rather than stopping the emulator.
