@@ -38,7 +38,10 @@ public func readTextFile(_ path: String) -> String? {
 
 /// Writes a text file.
 public func writeTextFile(_ path: String, _ text: String) {
-    guard let f = fopen(path, "wb") else { return }
+    // `e`: close-on-exec. Without it, a child another test spawns meanwhile keeps the file open
+    // for writing past its exec, and running the file (a script written as a pager or editor)
+    // fails with "Text file busy" (ETXTBSY), as a CI run did.
+    guard let f = fopen(path, "wbe") else { return }
     _ = text.utf8CString.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count - 1, f) }
     fclose(f)
 }
